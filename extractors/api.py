@@ -1,0 +1,94 @@
+"""The front door: a file in, a `Report` out, never an exception for bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+from extractors.document import Document
+from extractors.sniff import FORMATS, sniff_format
+from schemas import ConversionFailed, Report, UnreadableFile
+
+PARSER_VERSION = "0.1.0"
+MAX_BYTES = 200 * 1024 * 1024  # a 年报 is a few MB at most; larger files are refused, not read
+
+# format -> "module:function"; imported on first use so that a text run never loads OCR models.
+READERS: dict[str, str] = {
+    "docx": "extractors.docx:read_docx",
+    "html": "extractors.html:read_html",
+    "txt": "extractors.txt:read_txt",
+    "pdf": "extractors.pdf:read_pdf",
+    "doc": "extractors.office:read_via_libreoffice",
+    "wps": "extractors.office:read_via_libreoffice",
+    "xls": "extractors.sheet:read_sheet",
+    "xlsx": "extractors.sheet:read_sheet",
+    "image": "extractors.ocr:read_image",
+}
+
+
+def reader_for(fmt: str) -> Callable[[str], Document]:
+    """The reader function of a format."""
+    if fmt not in READERS:
+        raise UnreadableFile("", f"unsupported format {fmt!r}; supported: {', '.join(FORMATS)}")
+    module, _, func = READERS[fmt].partition(":")
+    reader: Callable[[str], Document] = getattr(importlib.import_module(module), func)
+    return reader
+
+
+def sha256_file(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def read_document(path: str | Path) -> Document:
+    """Read any supported file into the document model; raises UnreadableFile on bad input."""
+    p = str(path)
+    size = os.path.getsize(p)
+    if size == 0:
+        raise UnreadableFile(p, "empty file")
+    if size > MAX_BYTES:
+        raise UnreadableFile(p, f"file is {size / 1e6:.0f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit")
+    fmt = sniff_format(p)
+    if fmt == "unknown":
+        raise UnreadableFile(p, f"not a report file this tool can read (supported: {', '.join(FORMATS)})")
+    return reader_for(fmt)(p)
+
+
+def extract_file(path: str | Path) -> Report:
+    """Extract one report file: metadata, the cells of tables 2-4, and extraction findings.
+
+    Bad input (corrupt, encrypted, empty, huge, not a report) gives `status="failed"` with the reason
+    in `error`; tables that are only partly found give `status="partial"`.
+    """
+    from extractors.parse import parse_document  # the template parser
+
+    p = str(path)
+    try:
+        digest = sha256_file(p)
+    except OSError as exc:
+        return Report(source=p, sha256="", format="unknown", status="failed", error=f"cannot read file: {exc}",
+                      parser_version=PARSER_VERSION)
+    fmt = "unknown"
+    try:
+        fmt = sniff_format(p)
+        doc = read_document(p)
+        report = parse_document(doc)
+    except (UnreadableFile, ConversionFailed) as exc:
+        return Report(source=p, sha256=digest, format=fmt, status="failed", error=exc.reason,
+                      parser_version=PARSER_VERSION)
+    except MemoryError:
+        return Report(source=p, sha256=digest, format=fmt, status="failed", error="out of memory while reading",
+                      parser_version=PARSER_VERSION)
+    except Exception as exc:  # a reader bug must not stop a batch; it is reported, never hidden
+        return Report(source=p, sha256=digest, format=fmt, status="failed",
+                      error=f"internal error ({type(exc).__name__}): {exc}", parser_version=PARSER_VERSION)
+    report.source = p
+    report.sha256 = digest
+    report.parser_version = PARSER_VERSION
+    return report

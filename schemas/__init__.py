@@ -1,0 +1,17 @@
+"""The domain model: the template as data, the records every stage passes on, and validation."""
+
+from schemas.errors import ConversionFailed, NianbaoError, UnreadableFile
+from schemas.records import Cell, Finding, Provenance, Report
+from schemas.template import TEMPLATE, Template
+
+__all__ = [
+    "TEMPLATE",
+    "Cell",
+    "ConversionFailed",
+    "Finding",
+    "NianbaoError",
+    "Provenance",
+    "Report",
+    "Template",
+    "UnreadableFile",
+]

@@ -1,0 +1,267 @@
+"""The report template, loaded from `templates/template.toml`.
+
+`TEMPLATE` is the one instance everything uses. It answers questions such as "which table-3 row is
+this label?" or "which columns does block （五） have in the 2021 variant?" from data, so no parser
+carries a label table of its own.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Any, Literal
+
+from schemas.text import norm_label, strip_parens
+
+Variant = Literal["2019", "2021"]
+TableId = Literal["t2", "t3", "t4"]
+VARIANTS: tuple[Variant, Variant] = ("2019", "2021")
+
+
+@dataclass(frozen=True)
+class Label:
+    """One row, column, group or section of the template, with its matching rules."""
+
+    code: str
+    label: str
+    keys: tuple[str, ...] = ()
+    exact: tuple[str, ...] = ()
+    not_: tuple[str, ...] = ()
+    variant: str = "both"
+    label_2021: str | None = None
+    group: str | None = None  # table 3: the group a bare sub-item label needs as context
+    block: str | None = None  # table 2 rows: the 第二十条 item they belong to
+    signed: bool = False
+    amount: bool = False
+    unit: str | None = None
+
+    def matches(self, normed: str) -> bool:
+        """True when an already normalised label is this one."""
+        if not normed or any(n in normed for n in self.not_):
+            return False
+        if any(k in normed for k in self.keys):
+            return True
+        return bool(self.exact) and strip_parens(normed) in self.exact
+
+    def label_for(self, variant: str | None) -> str:
+        """The canonical wording in the given variant."""
+        return self.label_2021 if variant == "2021" and self.label_2021 else self.label
+
+
+def _labels(items: list[dict[str, Any]]) -> tuple[Label, ...]:
+    out = []
+    for it in items:
+        out.append(
+            Label(
+                code=it["code"],
+                label=it["label"],
+                keys=tuple(norm_label(k) for k in it.get("keys", [])),
+                exact=tuple(norm_label(k) for k in it.get("exact", [])),
+                not_=tuple(norm_label(k) for k in it.get("not", [])),
+                variant=it.get("variant", "both"),
+                label_2021=it.get("label_2021"),
+                group=it.get("group"),
+                block=it.get("block"),
+                signed=bool(it.get("signed", False)),
+                amount=bool(it.get("amount", False)),
+                unit=it.get("unit"),
+            )
+        )
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Block:
+    """A 第二十条 block of table 2: its item numeral and its rows and columns per variant."""
+
+    item: str
+    label: str
+    columns: dict[str, tuple[str, ...]]
+    rows: dict[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An accounting identity: sum(lhs) == sum(rhs), checked along rows or columns."""
+
+    code: str
+    number: int
+    table: TableId
+    along: Literal["rows", "columns"]
+    lhs: tuple[str, ...]
+    rhs: tuple[str, ...]
+    rule: str
+
+
+@dataclass(frozen=True)
+class Table:
+    """Rows, columns and groups of one statistical table."""
+
+    id: TableId
+    anchors: tuple[str, ...]
+    rows: tuple[Label, ...]
+    columns: tuple[Label, ...]
+    groups: tuple[Label, ...] = ()
+    sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def row_by_code(self) -> dict[str, Label]:
+        return {r.code: r for r in self.rows}
+
+    @cached_property
+    def column_by_code(self) -> dict[str, Label]:
+        return {c.code: c for c in self.columns}
+
+    def rows_for(self, variant: str | None) -> tuple[Label, ...]:
+        return tuple(r for r in self.rows if r.variant in ("both", variant))
+
+    def match_row(self, normed: str, group: str | None = None) -> Label | None:
+        """The row whose rules match an already normalised label; `group` gives （六）-style context."""
+        for r in self.rows:
+            if r.group and r.group != group and not normed.startswith(f"({r.group})"):
+                continue
+            if r.matches(normed):
+                return r
+        return None
+
+    def match_column(self, normed: str) -> Label | None:
+        for c in self.columns:
+            if c.matches(normed):
+                return c
+        return None
+
+    def match_group(self, normed: str) -> Label | None:
+        for g in self.groups:
+            if g.matches(normed):
+                return g
+        return None
+
+    def expand(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        """Resolve "@set" names of an identity into codes."""
+        out: list[str] = []
+        for n in names:
+            out.extend(self.sets[n[1:]] if n.startswith("@") else (n,))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class Template:
+    """The whole template: sections, the three tables, table-2 blocks, variant rules, identities."""
+
+    sections: tuple[Label, ...]
+    t2: Table
+    t3: Table
+    t4: Table
+    blocks: tuple[Block, ...]
+    identities: tuple[Identity, ...]
+    variant_rules: dict[str, tuple[str, ...]]
+    raw: dict[str, Any]
+
+    def table(self, table_id: str) -> Table:
+        return {"t2": self.t2, "t3": self.t3, "t4": self.t4}[table_id]
+
+    def block(self, item: str) -> Block:
+        for b in self.blocks:
+            if b.item == item:
+                return b
+        raise KeyError(f"no table-2 block 第二十条第（{item}）项; known: {[b.item for b in self.blocks]}")
+
+    def block_of_row(self, row_code: str) -> Block:
+        item = self.t2.row_by_code[row_code].block
+        assert item is not None
+        return self.block(item)
+
+    def match_section(self, normed: str) -> Label | None:
+        for s in self.sections:
+            if s.matches(normed):
+                return s
+        return None
+
+    def expected_cells(self, variant_t2: str | None, variant_t3: str | None) -> list[tuple[str, str, str]]:
+        """(table, row code, column code) of every cell a complete report of these variants has."""
+        out: list[tuple[str, str, str]] = []
+        if variant_t2:
+            for b in self.blocks:
+                for r in b.rows[variant_t2]:
+                    out.extend(("t2", r, c) for c in b.columns[variant_t2])
+        if variant_t3:
+            for r3 in self.t3.rows_for(variant_t3):
+                out.extend(("t3", r3.code, c.code) for c in self.t3.columns)
+        for r4 in self.t4.rows:
+            out.extend(("t4", r4.code, c.code) for c in self.t4.columns)
+        return out
+
+    def as_dict(self) -> dict[str, Any]:
+        """The template as plain data, for `nianbao schema --json`."""
+        return self.raw
+
+
+@lru_cache(maxsize=1)
+def load_template() -> Template:
+    """Read and check the bundled template file."""
+    text = resources.files("schemas").joinpath("templates/template.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    t2 = Table("t2", tuple(data["t2"]["anchors"]), _labels(data["t2"]["rows"]), _labels(data["t2"]["columns"]))
+    t3 = Table(
+        "t3",
+        tuple(data["t3"]["anchors"]),
+        _labels(data["t3"]["rows"]),
+        _labels(data["t3"]["columns"]),
+        _labels(data["t3"]["groups"]),
+        {k: tuple(v) for k, v in data["t3"]["row_sets"].items()},
+    )
+    t4 = Table(
+        "t4",
+        tuple(data["t4"]["anchors"]),
+        _labels(data["t4"]["rows"]),
+        _labels(data["t4"]["columns"]),
+        sets={k: tuple(v) for k, v in data["t4"]["row_sets"].items()},
+    )
+    blocks = tuple(
+        Block(
+            item=b["item"],
+            label=b["label"],
+            columns={v: tuple(b[f"columns_{v}"]) for v in VARIANTS},
+            rows={v: tuple(b[f"rows_{v}"]) for v in VARIANTS},
+        )
+        for b in data["t2"]["blocks"]
+    )
+    identities = tuple(
+        Identity(i["code"], i["number"], i["table"], i["along"], tuple(i["lhs"]), tuple(i["rhs"]), i["rule"])
+        for i in data["identities"]
+    )
+    tpl = Template(
+        sections=_labels(data["sections"]["items"]),
+        t2=t2,
+        t3=t3,
+        t4=t4,
+        blocks=blocks,
+        identities=identities,
+        variant_rules={k: tuple(v) for k, v in data["variants"].items()},
+        raw=data,
+    )
+    _check(tpl)
+    return tpl
+
+
+def _check(tpl: Template) -> None:
+    """Fail loudly on a template file whose codes do not refer to each other."""
+    for b in tpl.blocks:
+        for v in VARIANTS:
+            for c in b.columns[v]:
+                if c not in tpl.t2.column_by_code:
+                    raise ValueError(f"block {b.item}: unknown column code {c!r}")
+            for r in b.rows[v]:
+                if r not in tpl.t2.row_by_code:
+                    raise ValueError(f"block {b.item}: unknown row code {r!r}")
+    for ident in tpl.identities:
+        table = tpl.table(ident.table)
+        known = set(table.row_by_code) | set(table.column_by_code)
+        for code in table.expand(ident.lhs + ident.rhs):
+            if code not in known:
+                raise ValueError(f"identity {ident.code}: unknown code {code!r}")
+
+
+TEMPLATE = load_template()

@@ -1,0 +1,142 @@
+"""Text normalisation and value parsing shared by every stage.
+
+Labels are compared only after `norm_label`; printed values are split into number, unit and note by
+`parse_value`. Both are pure functions of their input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from opencc import OpenCC  # type: ignore[import-untyped]
+
+_T2S = OpenCC("t2s")
+# Whitespace of every kind that Word, HTML and PDF put inside labels (NBSP, ideographic space, ZWSP).
+_WS = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]+")
+_QUOTES = str.maketrans("", "", "“”„‟\"'‘’「」『』")
+_DASHES = str.maketrans({"−": "-", "－": "-", "–": "-", "—": "-"})
+
+
+def clean_space(text: str) -> str:
+    """Collapse every run of Unicode whitespace to one ASCII space and strip the ends."""
+    return _WS.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=65536)
+def to_simplified(text: str) -> str:
+    """Traditional -> Simplified script, with the 文件 -> 檔案 vocabulary conversion undone."""
+    if text.isascii():
+        return text
+    return str(_T2S.convert(text)).replace("档案", "文件").replace("檔案", "文件")
+
+
+@lru_cache(maxsize=65536)
+def norm_label(text: str | None) -> str:
+    """Canonical form of a label for matching.
+
+    NFKC (full-width -> half-width punctuation), Traditional -> Simplified, every whitespace and
+    quote removed, "1、" -> "1.", trailing colons dropped.
+    """
+    if not text:
+        return ""
+    s = unicodedata.normalize("NFKC", text)
+    s = to_simplified(s)
+    s = _WS.sub("", s).translate(_QUOTES)
+    s = re.sub(r"(?<=\d)[、,．]", ".", s)
+    return s.rstrip(":：")
+
+
+def strip_parens(text: str) -> str:
+    """Remove parenthesised notes from an already normalised label (half-width parentheses)."""
+    prev = None
+    while prev != text:
+        prev = text
+        text = re.sub(r"\([^()]*\)", "", text)
+    return text
+
+
+# ------------------------------------------------------------------------------------------------
+# Values
+# ------------------------------------------------------------------------------------------------
+NULL_MARKERS = frozenset({"-", "--", "/", "无", "\\", "、", "——", "---", "空", "暂无"})
+UNITS = ("万元", "亿元", "元", "件", "个", "项", "次", "条", "家", "%")
+_VALUE = re.compile(
+    r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+    r"(?P<unit>万元|亿元|元|件|个|项|次|条|家|%)?"
+    r"(?P<note>\(.*\))?$"
+)
+
+
+@dataclass(frozen=True)
+class ParsedValue:
+    """A printed cell value split into its parts. `value` is None for blanks and markers."""
+
+    value: int | float | None
+    raw: str
+    unit: str | None = None
+    note: str | None = None
+    signed: bool = False  # printed with an explicit + or -
+    is_marker: bool = False  # a printed null marker such as "-" or "无"
+    suspect: str | None = None  # why the printed text cannot be trusted as a number
+
+    @property
+    def is_blank(self) -> bool:
+        return self.value is None and not self.is_marker
+
+
+def _compact(raw: str) -> str:
+    s = unicodedata.normalize("NFKC", raw).translate(_DASHES)
+    return _WS.sub("", s)
+
+
+def parse_value(raw: str | None) -> ParsedValue | None:
+    """Parse a printed cell into a value, or return None when the text is not a value at all.
+
+    Blank text gives a blank value (None, never 0). Null markers ("-", "—", "/", "无") give None with
+    the raw text kept. "288.79万元" gives 288.79 with unit 万元; "22（其中修订16件）" gives 22 with the
+    note kept; "+1036" keeps its sign. Text such as "1.属于国家秘密" is a label: None is returned.
+    """
+    text = raw if raw is not None else ""
+    s = _compact(text)
+    if re.search(r"\d[\s\u00a0\u3000]+\d", unicodedata.normalize("NFKC", text)):
+        # "2 0" may be 20 with its digits split by the layout, or two cells run together: never guess.
+        return ParsedValue(None, text, suspect="digits separated by space")
+    if s == "":
+        return ParsedValue(None, text)
+    if s in NULL_MARKERS or set(s) <= {"-", "/", "\\"}:
+        return ParsedValue(None, text, is_marker=True)
+    m = _VALUE.match(s)
+    if not m:
+        return None
+    num = m.group("num").replace(",", "")
+    number: int | float = float(num) if "." in num else int(num)
+    note = m.group("note")
+    return ParsedValue(
+        number,
+        text,
+        unit=m.group("unit"),
+        note=note[1:-1] if note else None,
+        signed=num[0] in "+-",
+    )
+
+
+def is_value_text(raw: str | None) -> bool:
+    """True when the text reads as a cell value (number, blank or null marker), not a label."""
+    return parse_value(raw) is not None
+
+
+CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "O": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def cn_number(text: str) -> int | None:
+    """Read a small Chinese numeral (二〇二〇, 十二, 二十五) as an int; None if it is not one."""
+    if not text or any(ch not in CN_DIGITS for ch in text):
+        return None
+    if "十" not in text:
+        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+    tens, _, ones = text.partition("十")
+    return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
