@@ -1,0 +1,504 @@
+"""Validation of an extracted report: identities, cross-year, narrative, plausibility, completeness.
+
+`validate(report, previous)` returns findings; it never changes the report. Numbers are taken as
+extracted: a blank cell (value None) is never read as 0, so a check that involves one is
+"undeterminable", and a blank total whose parts are printed gets its own `blank_total` finding
+with the sum it would have had. A failed identity is a result (`source_inconsistent=True`, the
+printed numbers disagree), never an exception and never a repair.
+
+Rule codes, severities and descriptions live in `templates/rules.toml`; the identities themselves
+(which rows and columns add up) in `templates/template.toml`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from schemas.records import Finding, Report, Severity
+from schemas.template import TEMPLATE, Identity, Template
+
+Key = tuple[str, str, str]  # (table, row code, column code)
+Number = int | float
+# `previous`: the same issuer's report of year-1, as a mapping (table, row, col) -> value (None =
+# blank). A Report is accepted too and converted with `cell_values`. A mapping is the primary form
+# because the warehouse reads the previous year from DuckDB, not from a Report.
+Previous = Mapping[Key, Number | None] | Report
+
+SECTION_CODES = ("overview", "active", "applications", "review_litigation", "problems", "other")
+TABLES = ("t2", "t3", "t4")
+_TOWNSHIP = re.compile(r"(镇|乡|街道|街道办事处)(人民政府)?$")
+_TOL = 1e-6  # amounts such as 96171.6 万元 are floats; counts compare exactly anyway
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Metadata of one rule: its code, default severity, group and description."""
+
+    code: str
+    severity: Severity
+    group: str
+    description: str
+    source_inconsistent: bool | None = None
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> dict[str, Rule]:
+    """Read `templates/rules.toml`: code -> Rule, in file order."""
+    text = resources.files("schemas").joinpath("templates/rules.toml").read_text("utf-8")
+    out: dict[str, Rule] = {}
+    for r in tomllib.loads(text)["rules"]:
+        out[r["code"]] = Rule(
+            r["code"], r["severity"], r["group"], r["description"], r.get("source_inconsistent")
+        )
+    missing = {i.code for i in TEMPLATE.identities} - set(out)
+    if missing:
+        raise ValueError(f"rules.toml has no entry for identities {sorted(missing)}")
+    return out
+
+
+RULES = load_rules()
+
+
+def cell_path(key: Key) -> str:
+    """The dotted name of a cell used in Finding.cells, e.g. "t4.review.upheld"."""
+    return ".".join(key)
+
+
+def cell_values(report: Report) -> dict[Key, Number | None]:
+    """(table, row, col) -> value of every cell of a report; a blank or marker is None."""
+    return {(c.table, c.row_code, c.col_code): c.value for c in report.cells}
+
+
+def _finding(code: str, message: str, **kw: Any) -> Finding:
+    rule = RULES[code]
+    kw.setdefault("source_inconsistent", rule.source_inconsistent)
+    return Finding(rule=code, severity=rule.severity, message=message, **kw)
+
+
+def _fmt(x: Number | None) -> str:
+    if x is None:
+        return "blank"
+    return str(int(x)) if float(x).is_integer() else f"{x:g}"
+
+
+def _eq(a: Number, b: Number) -> bool:
+    return abs(a - b) <= _TOL * max(1.0, abs(a), abs(b))
+
+
+# ------------------------------------------------------------------------------------------------
+# Identities 1-4
+# ------------------------------------------------------------------------------------------------
+def _present_codes(tpl: Template, table: str, variant: str | None) -> tuple[set[str], set[str]]:
+    """Row and column codes of a table in the report's variant (all codes when it is unknown)."""
+    t = tpl.table(table)
+    rows = {r.code for r in (t.rows_for(variant) if variant else t.rows)}
+    return rows, {c.code for c in t.columns}
+
+
+def check_identity(
+    ident: Identity, values: Mapping[Key, Number | None], variant: str | None, tpl: Template = TEMPLATE
+) -> list[Finding]:
+    """Check one identity at every position along its axis; findings for failures and blanks."""
+    table = tpl.table(ident.table)
+    rows, cols = _present_codes(tpl, ident.table, variant)
+    lhs_all, rhs_all = table.expand(ident.lhs), table.expand(ident.rhs)
+    # Along columns: lhs/rhs name rows and we iterate the columns; along rows, the reverse.
+    if ident.along == "columns":
+        lhs = [c for c in lhs_all if c in rows]
+        rhs = [c for c in rhs_all if c in rows]
+        positions = [c.code for c in table.columns if c.code in cols]
+
+        def key(code: str, pos: str) -> Key:
+            return (ident.table, code, pos)
+    else:
+        lhs = [c for c in lhs_all if c in cols]
+        rhs = [c for c in rhs_all if c in cols]
+        positions = [r.code for r in table.rows if r.code in rows]
+
+        def key(code: str, pos: str) -> Key:
+            return (ident.table, pos, code)
+
+    findings: list[Finding] = []
+    undetermined: dict[str, Number | None] = {}
+    for pos in positions:
+        lk = [key(c, pos) for c in lhs]
+        rk = [key(c, pos) for c in rhs]
+        if not any(k in values for k in lk + rk):
+            continue  # the table is absent from the report: completeness says so
+        lv = [values.get(k) for k in lk]
+        rv = [values.get(k) for k in rk]
+        involved = {cell_path(k): values.get(k) for k in lk + rk}
+        if any(v is None for v in lv + rv):
+            if len(lk) == 1 and lv[0] is None and rv and all(v is not None for v in rv):
+                total = sum(v for v in rv if v is not None)
+                findings.append(
+                    _finding(
+                        "blank_total",
+                        f"{ident.code} at {pos}: total {cell_path(lk[0])} is blank although its "
+                        f"parts are printed (they sum to {_fmt(total)}); the blank is not read as 0",
+                        cells=involved,
+                        expected=total,
+                        actual=None,
+                    )
+                )
+            else:
+                undetermined.update({p: v for p, v in involved.items() if v is None})
+            continue
+        left = sum(v for v in lv if v is not None)
+        right = sum(v for v in rv if v is not None)
+        if not _eq(left, right):
+            # Convention: expected = what the parts compute to, actual = the printed total side.
+            findings.append(
+                _finding(
+                    ident.code,
+                    f"identity {ident.number} ({ident.rule}) fails at {pos}: "
+                    f"{' + '.join(cell_path(k) for k in rk)} = {_fmt(right)}, "
+                    f"but {' + '.join(cell_path(k) for k in lk)} = {_fmt(left)} as printed",
+                    cells=involved,
+                    expected=right,
+                    actual=left,
+                )
+            )
+    # A wholly blank table is reported once as `no_data`, not position by position.
+    table_blank = all(v is None for k, v in values.items() if k[0] == ident.table)
+    if undetermined and not table_blank:
+        findings.append(
+            _finding(
+                "identity_undeterminable",
+                f"identity {ident.number} ({ident.code}) cannot be checked where these cells are "
+                f"blank or missing: {', '.join(sorted(undetermined))}",
+                cells=undetermined,
+            )
+        )
+    return findings
+
+
+def check_identities(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
+    """Identities 1-4 of the template, each in the variant of its table."""
+    values = cell_values(report)
+    out: list[Finding] = []
+    for ident in tpl.identities:
+        out.extend(check_identity(ident, values, report.variants.get(ident.table), tpl))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Cross-year
+# ------------------------------------------------------------------------------------------------
+def check_cross_year(
+    values: Mapping[Key, Number | None], previous: Mapping[Key, Number | None], tpl: Template = TEMPLATE
+) -> list[Finding]:
+    """Carry-over (table 3), stock of rules in force (2021 t2), and item chain (2019 t2)."""
+    out: list[Finding] = []
+
+    def both(*keys: Key, prev: tuple[Key, ...] = ()) -> bool:
+        return all(values.get(k) is not None for k in keys) and all(previous.get(k) is not None for k in prev)
+
+    for col in tpl.t3.columns:
+        now, before = ("t3", "carried_in", col.code), ("t3", "carry_over", col.code)
+        if both(now, prev=(before,)):
+            a, b = values[now], previous[before]
+            assert a is not None and b is not None
+            if not _eq(a, b):
+                out.append(
+                    _finding(
+                        "carry_over_mismatch",
+                        f"table 3 {col.label}: 上年结转 {_fmt(a)} this year, but 结转下年度 "
+                        f"{_fmt(b)} last year",
+                        cells={cell_path(now): a, "previous." + cell_path(before): b},
+                        expected=b,
+                        actual=a,
+                    )
+                )
+    for code in ("rules", "normative"):
+        k_now, k_iss, k_rep = ("t2", code, "in_force"), ("t2", code, "issued"), ("t2", code, "repealed")
+        if both(k_now, k_iss, k_rep, prev=(k_now,)):
+            now_v, iss, rep, prev_v = values[k_now], values[k_iss], values[k_rep], previous[k_now]
+            assert now_v is not None and iss is not None and rep is not None and prev_v is not None
+            expect = prev_v + iss - rep
+            if not _eq(now_v, expect):
+                out.append(
+                    _finding(
+                        "in_force_stock",
+                        f"table 2 {code}: 现行有效 {_fmt(now_v)}, but last year's {_fmt(prev_v)} "
+                        f"+ 制发 {_fmt(iss)} - 废止 {_fmt(rep)} = {_fmt(expect)}",
+                        cells={
+                            cell_path(k_now): now_v,
+                            cell_path(k_iss): iss,
+                            cell_path(k_rep): rep,
+                            "previous." + cell_path(k_now): prev_v,
+                        },
+                        expected=expect,
+                        actual=now_v,
+                    )
+                )
+    for row in tpl.t2.rows:
+        k_items, k_delta = ("t2", row.code, "prev_items"), ("t2", row.code, "delta")
+        if both(k_items, prev=(k_items, k_delta)):
+            now_v, p_items, p_delta = values[k_items], previous[k_items], previous[k_delta]
+            assert now_v is not None and p_items is not None and p_delta is not None
+            expect = p_items + p_delta
+            if not _eq(now_v, expect):
+                out.append(
+                    _finding(
+                        "prev_items_chain",
+                        f"table 2 {row.label}: 上一年项目数量 {_fmt(now_v)}, but last year's "
+                        f"{_fmt(p_items)} + 增/减 {_fmt(p_delta)} = {_fmt(expect)}",
+                        cells={
+                            cell_path(k_items): now_v,
+                            "previous." + cell_path(k_items): p_items,
+                            "previous." + cell_path(k_delta): p_delta,
+                        },
+                        expected=expect,
+                        actual=now_v,
+                    )
+                )
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Narrative vs tables
+# ------------------------------------------------------------------------------------------------
+# (rule, pattern over whitespace-free narrative, cells whose sum the figure should equal).
+# The first match in the text is used; reports give the headline figure before any breakdown.
+NARRATIVE_CHECKS: tuple[tuple[str, re.Pattern[str], tuple[Key, ...]], ...] = (
+    (
+        "narrative_applications",
+        re.compile(r"(?:收到|受理|新收)[^。；;，,]{0,12}?(?:政府)?信息公开申请(?:共计|共|合计)?(\d+)件"),
+        (("t3", "new", "total"),),
+    ),
+    (
+        "narrative_review",
+        re.compile(r"行政复议(?:案件|申请)?(?:共计|共|合计)?(\d+)(?:件|起)"),
+        (("t4", "review", "total"),),
+    ),
+    (
+        "narrative_suits",
+        re.compile(r"行政诉讼(?:案件)?(?:共计|共|合计)?(\d+)(?:件|起)"),
+        (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total")),
+    ),
+    (
+        "narrative_carry_over",
+        re.compile(r"(\d+)件(?:申请)?(?:顺延|结转)(?:到|至)下(?:一)?年"),
+        (("t3", "carry_over", "total"),),
+    ),
+)
+_WS = re.compile(r"[\s\u00a0\u3000]+")
+
+
+def check_narrative(narrative: Mapping[str, str], values: Mapping[Key, Number | None]) -> list[Finding]:
+    """Figures stated in the free text against the tables; silent when either side is missing."""
+    # 总体情况 carries the figures; the other sections are searched after it.
+    order = sorted(narrative, key=lambda s: (s != "overview", s not in ("applications", "review_litigation")))
+    text = "".join(_WS.sub("", narrative[s]) for s in order)
+    out: list[Finding] = []
+    for code, pattern, keys in NARRATIVE_CHECKS:
+        m = pattern.search(text)
+        if not m or any(values.get(k) is None for k in keys):
+            continue
+        stated = int(m.group(1))
+        table_sum = sum(v for v in (values.get(k) for k in keys) if v is not None)
+        if not _eq(stated, table_sum):
+            out.append(
+                _finding(
+                    code,
+                    f"the narrative says “{m.group(0)}” ({stated}), the table gives {_fmt(table_sum)}",
+                    cells={cell_path(k): values.get(k) for k in keys} | {"narrative": m.group(0)},
+                    expected=table_sum,
+                    actual=stated,
+                )
+            )
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Plausibility, types, completeness, timeliness
+# ------------------------------------------------------------------------------------------------
+def is_township(issuer: str | None) -> bool:
+    """True for an issuer that is a township-level government (镇/乡/街道)."""
+    return bool(issuer) and bool(_TOWNSHIP.search(_WS.sub("", issuer or "")))
+
+
+def check_plausibility(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
+    """Township 规章 and non-negative counts (only the signed 本年增/减 may be negative)."""
+    out: list[Finding] = []
+    if is_township(report.issuer):
+        rules = {cell_path(c.key): c.value for c in report.cells if c.table == "t2" and c.row_code == "rules"}
+        positive = {k: v for k, v in rules.items() if v is not None and v > 0}
+        if positive:
+            out.append(
+                _finding(
+                    "township_rules",
+                    f"{report.issuer} is a township but reports 规章: "
+                    + ", ".join(f"{k}={_fmt(v)}" for k, v in positive.items()),
+                    cells=rules,
+                    expected=0,
+                    actual=max(positive.values()),
+                )
+            )
+    for c in report.cells:
+        col = tpl.table(c.table).column_by_code.get(c.col_code) if c.table in TABLES else None
+        if c.value is not None and c.value < 0 and not (col and col.signed):
+            out.append(
+                _finding(
+                    "negative_count",
+                    f"{cell_path(c.key)} is negative ({c.raw!r}); only 本年增/减 is signed",
+                    cells={cell_path(c.key): c.value},
+                    expected=None,
+                    actual=c.value,
+                )
+            )
+    return out
+
+
+def check_types(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
+    """Every cell's codes are in the template (and its variant) and its value is a number or None."""
+    allowed = _allowed(tpl, report)
+    bad: dict[str, Any] = {}
+    for c in report.cells:
+        ok = c.key in allowed and (c.value is None or isinstance(c.value, int | float))
+        if not ok or isinstance(c.value, bool):
+            bad[cell_path(c.key)] = c.value
+    if not bad:
+        return []
+    return [
+        _finding(
+            "unknown_code",
+            f"{len(bad)} cell(s) not in the template for variants {dict(report.variants)}: "
+            + ", ".join(list(bad)[:10]),
+            cells=bad,
+        )
+    ]
+
+
+def _allowed(tpl: Template, report: Report) -> set[Key]:
+    """Cells a report may carry: its variants' cells, or either variant's where one is unknown."""
+    out: set[Key] = set()
+    v2, v3 = report.variants.get("t2"), report.variants.get("t3")
+    for a in [v2] if v2 else ["2019", "2021"]:
+        for b in [v3] if v3 else ["2019", "2021"]:
+            out.update(tpl.expected_cells(a, b))
+    return out
+
+
+def _expected(tpl: Template, report: Report) -> set[Key]:
+    return set(tpl.expected_cells(report.variants.get("t2"), report.variants.get("t3")))
+
+
+def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
+    """Six sections, three tables, every expected cell present; a wholly blank table is `no_data`."""
+    out: list[Finding] = []
+    missing_sections = [s for s in SECTION_CODES if s not in report.sections]
+    if missing_sections:
+        labels = {s.code: s.label for s in tpl.sections}
+        out.append(
+            _finding(
+                "missing_section",
+                "sections not found: " + "、".join(labels.get(s, s) for s in missing_sections),
+                cells={s: None for s in missing_sections},
+            )
+        )
+    by_table: dict[str, list[Number | None]] = {t: [] for t in TABLES}
+    for c in report.cells:
+        if c.table in by_table:
+            by_table[c.table].append(c.value)
+    names = {"t2": "table 2 (主动公开)", "t3": "table 3 (依申请公开)", "t4": "table 4 (复议诉讼)"}
+    for t, vals in by_table.items():
+        if not vals:
+            out.append(_finding("missing_table", f"{names[t]} was not found", cells={t: None}))
+        elif all(v is None for v in vals):
+            out.append(
+                _finding(
+                    "no_data",
+                    f"all {len(vals)} cells of {names[t]} are blank: the report gives no data "
+                    f"for it (e.g. a heading declared （无）); blanks are not zeros",
+                    cells={t: None},
+                )
+            )
+    present = {c.key for c in report.cells}
+    missing = sorted(
+        k for k in _expected(tpl, report) if k[0] in TABLES and by_table[k[0]] and k not in present
+    )
+    if missing:
+        out.append(
+            _finding(
+                "missing_cells",
+                f"{len(missing)} expected cell(s) were not extracted: "
+                + ", ".join(cell_path(k) for k in missing[:10]),
+                cells={cell_path(k): None for k in missing},
+            )
+        )
+    return out
+
+
+def check_timeliness(report: Report) -> list[Finding]:
+    """Published after 31 January of the following year (条例第五十条)."""
+    if not report.published or not report.year:
+        return []
+    try:
+        published = date.fromisoformat(report.published[:10])
+    except ValueError:
+        return []
+    deadline = date(report.year + 1, 1, 31)
+    if published <= deadline:
+        return []
+    return [
+        _finding(
+            "late_publication",
+            f"published {published.isoformat()}, after the deadline {deadline.isoformat()} "
+            f"(《政府信息公开条例》第五十条), {(published - deadline).days} days late",
+            cells={"published": published.isoformat()},
+            expected=None,
+            actual=None,
+        )
+    ]
+
+
+# ------------------------------------------------------------------------------------------------
+# The front door
+# ------------------------------------------------------------------------------------------------
+def validate(report: Report, previous: Previous | None = None, tpl: Template = TEMPLATE) -> list[Finding]:
+    """Every check on one report.
+
+    Args:
+        report: the extracted report; it is not modified.
+        previous: the same issuer's report of year-1, as a mapping (table, row, col) -> value
+            (None = blank) or as a Report; enables the cross-year checks.
+        tpl: the template (tests may pass another).
+
+    Returns:
+        Findings, in rule order: types, identities, cross-year, narrative, plausibility,
+        completeness, timeliness. A failed extraction gives one `extraction_failed` finding.
+    """
+    if report.status == "failed":
+        return [
+            _finding(
+                "extraction_failed",
+                f"{report.source}: extraction failed: {report.error or 'no reason given'}",
+                cells={},
+            )
+        ]
+    values = cell_values(report)
+    out = check_types(report, tpl) + check_identities(report, tpl)
+    if previous is not None:
+        prev = cell_values(previous) if isinstance(previous, Report) else previous
+        out += check_cross_year(values, prev, tpl)
+    if report.narrative:
+        out += check_narrative(report.narrative, values)
+    out += check_plausibility(report, tpl) + check_completeness(report, tpl) + check_timeliness(report)
+    return out
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    """{"error": n, "warning": n, "info": n} for a list of findings."""
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for f in findings:
+        counts[f.severity] = counts.get(f.severity, 0) + 1
+    return counts
