@@ -1,0 +1,284 @@
+"""Shared helpers of the text-like readers (HTML, TXT): decoding bytes and rebuilding flattened tables.
+
+Many published reports reach us with their tables flattened to text (quirks.md §A): one cell per
+line or per `<p>` (quirk A), one cell per line ending in `|` (quirk C), or one row per line with
+`|` between cells (quirk B). `segment` turns a sequence of raw lines into `Paragraph` blocks and
+`Table(structured=False)` blocks. It never aligns columns: the template parser segments the cells
+by their labels.
+
+Section headings and table anchors come from the template (`schemas.TEMPLATE`), never from here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Sequence
+
+from extractors.document import Block, GridCell, Paragraph, Table
+from schemas import TEMPLATE
+from schemas.text import clean_space, is_value_text, norm_label
+
+# Charsets that are in practice GB18030 subsets: pages declared gb2312 routinely carry GBK-only
+# characters (e.g. the 㙍 of 塘㙍镇), which a strict gb2312 codec would turn into errors.
+_GB_ALIASES = frozenset(
+    {
+        "gb2312",
+        "gbk",
+        "gb_2312-80",
+        "x-gbk",
+        "cp936",
+        "ms936",
+        "euc-cn",
+        "csgb2312",
+        "gb18030",
+        "x-euc-cn",
+        "windows-936",
+        "hz-gb-2312",
+    }
+)
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+_SPLIT_LINES = re.compile(r"\r\n|\r|\n")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+PROSE_MIN = 60  # a line longer than this is prose: no template label is this long
+
+
+def normalize_encoding(name: str | None) -> str | None:
+    """A Python codec name for a declared charset; GB family -> gb18030; None when unknown."""
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    if name in _GB_ALIASES:
+        return "gb18030"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
+    """Decode report bytes: BOM, then strict UTF-8, then the declared charset, then GB18030, then a guess.
+
+    Strict UTF-8 goes before the declared charset because CMS templates often declare gb2312 around
+    UTF-8 content, and UTF-8 Chinese also decodes (wrongly) as GB18030 without error; the reverse
+    mistake is practically impossible. Returns (text, encoding used, warnings).
+    """
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc, errors="replace"), enc, []
+    if b"\x00" in data[:4096]:
+        # UTF-16 without a BOM: ASCII characters leave a NUL in every other byte.
+        even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
+        enc = "utf-16-le" if odd > even else "utf-16-be"
+        return data.decode(enc, errors="replace"), enc, ["UTF-16 without BOM assumed"]
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        pass
+    tried = []
+    for enc in (normalize_encoding(declared), "gb18030"):
+        if enc and enc not in tried and enc != "utf-8":
+            tried.append(enc)
+            try:
+                return data.decode(enc), enc, []
+            except (UnicodeDecodeError, LookupError):
+                continue
+    from charset_normalizer import from_bytes  # only for the rare file that is neither UTF-8 nor GB
+
+    best = from_bytes(data[:200_000]).best()
+    if best is not None and best.encoding:
+        return (
+            data.decode(best.encoding, errors="replace"),
+            best.encoding,
+            [f"encoding guessed: {best.encoding}"],
+        )
+    return data.decode("gb18030", errors="replace"), "gb18030", ["undecodable bytes replaced"]
+
+
+def split_lines(text: str) -> list[str]:
+    """Split on CR, LF and CRLF only (str.splitlines would also split on form feeds and U+2028)."""
+    return _SPLIT_LINES.split(text)
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+# ------------------------------------------------------------------------------------------------
+# Line classification
+# ------------------------------------------------------------------------------------------------
+_ANCHORS = tuple(norm_label(a) for a in (*TEMPLATE.t2.anchors, *TEMPLATE.t3.anchors, *TEMPLATE.t4.anchors))
+_TABLE_SECTIONS = frozenset({"active", "applications", "review_litigation"})
+
+
+def is_prose(s: str) -> bool:
+    """True for a line of running text, which no table cell is."""
+    return len(s) > PROSE_MIN or ("。" in s and len(s) > 20)
+
+
+def section_code(s: str) -> str | None:
+    """The template section a heading-like line opens, or None.
+
+    Table-3 row labels such as 四、结转下年度继续办理 look like section headings and are excluded.
+    """
+    if len(s) > PROSE_MIN:
+        return None
+    normed = norm_label(s)
+    sec = TEMPLATE.match_section(normed)
+    if (
+        sec is None
+        or TEMPLATE.t3.match_row(normed) is not None
+        or TEMPLATE.t4.match_column(normed) is not None
+    ):
+        return None
+    return sec.code
+
+
+def is_anchor(s: str) -> bool:
+    """True for a short line that can only be a table cell (第二十条…, 信息内容, 申请人情况, 行政复议…)."""
+    if len(s) > 40 or is_prose(s):
+        return False
+    normed = norm_label(s)
+    return any(a in normed for a in _ANCHORS)
+
+
+def is_pipe_cell(s: str) -> bool:
+    """`text |` or a lone `|`: quirk C, one cell per line."""
+    return s == "|" or (s.endswith("|") and s.count("|") == 1)
+
+
+def is_pipe_row(s: str) -> bool:
+    """`a | b | c` or `| a | b |`: quirk B, one row per line."""
+    return "|" in s and not is_pipe_cell(s)
+
+
+def split_pipe_row(s: str) -> list[str]:
+    """Cells of a pipe row; the outer pipes are dropped, empty cells (merge artefacts) kept."""
+    s = s.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip(" \t") for c in s.split("|")]
+
+
+def make_table(rows: Iterable[Sequence[str]], structured: bool = False) -> Table:
+    """A Table of plain rows of texts (no spans)."""
+    grid = [[GridCell(text=t, row=r, col=c) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+    return Table(rows=grid, structured=structured)
+
+
+# ------------------------------------------------------------------------------------------------
+# Segmentation
+# ------------------------------------------------------------------------------------------------
+Item = str | Block
+
+
+def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
+    """Turn raw lines (and already built blocks, passed through) into Paragraphs and flattened Tables.
+
+    `blank_is_cell`: in HTML every `<p>` is a cell, so an empty or NBSP-only `<p>` inside a flattened
+    table is a blank value; in plain text blank lines only separate cells (quirk A).
+    """
+    out: list[Block] = []
+    pending = False  # after the heading of section 二/三/四: the next short lines may be a table
+    i, n = 0, len(items)
+    while i < n:
+        item = items[i]
+        if not isinstance(item, str):
+            out.append(item)
+            pending = False
+            i += 1
+            continue
+        s = item.strip()
+        if not s:
+            i += 1
+            continue
+        if is_pipe_row(s) and not is_prose(s):
+            i = _pipe_rows(items, i, out)
+            pending = False
+            continue
+        sec = section_code(s)
+        if sec is not None:
+            out.append(Paragraph(clean_space(item)))
+            pending = sec in _TABLE_SECTIONS
+            i += 1
+            continue
+        if not is_prose(s) and (pending or is_anchor(s) or is_pipe_cell(s)):
+            j, cells, anchored, piped = _cell_run(items, i, blank_is_cell)
+            numeric = sum(1 for c in cells if c.strip() and is_value_text(c))
+            if len(cells) >= 4 and (anchored or piped >= 3 or numeric >= 2):
+                out.append(make_table([c] for c in cells))
+                pending = False
+                i = j
+                continue
+        # an intro line ("本年度情况如下。") keeps the section open: its table may follow
+        out.append(Paragraph(clean_space(item)))
+        i += 1
+    return out
+
+
+def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
+    """Collect consecutive pipe rows (blank lines between them allowed) into one table."""
+    rows: list[list[str]] = []
+    while i < len(items):
+        item = items[i]
+        if not isinstance(item, str):
+            break
+        s = item.strip()
+        if s and not (is_pipe_row(s) and not is_prose(s)):
+            break
+        if s:
+            rows.append(split_pipe_row(s))
+        i += 1
+    out.append(make_table(rows))
+    return i
+
+
+def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, list[str], bool, int]:
+    """Collect one-cell-per-line cells from index i up to a section heading, prose or a block.
+
+    Returns (next index, cells, whether an anchor was seen, number of pipe-terminated lines).
+    A lone `|` after a text line is a separator (quirk C, second form); after another pipe line it
+    is an empty cell.
+    """
+    cells: list[str] = []
+    anchored, piped = False, 0
+    prev_plain = False  # previous non-blank line was text without a pipe
+    while i < len(items):
+        item = items[i]
+        if not isinstance(item, str):
+            break
+        s = item.strip()
+        if not s:
+            if blank_is_cell:
+                cells.append(item.strip(" \t\r\n"))
+            i += 1
+            continue
+        if is_prose(s) or section_code(s) is not None or (is_pipe_row(s) and not is_pipe_cell(s)):
+            break
+        anchored = anchored or is_anchor(s)
+        if is_pipe_cell(s):
+            piped += 1
+            if s == "|":
+                if not prev_plain:
+                    cells.append("")
+            else:
+                cells.append(s[:-1].strip(" \t"))
+            prev_plain = False
+        else:
+            cells.append(item.strip(" \t\r\n"))
+            prev_plain = True
+        i += 1
+    if blank_is_cell:
+        # blank <p> spacers after the last cell belong to the page layout, not the table
+        while cells and not cells[-1].strip():
+            cells.pop()
+    return i, cells, anchored, piped
