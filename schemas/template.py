@@ -7,6 +7,7 @@ carries a label table of its own.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -36,6 +37,12 @@ class Label:
     signed: bool = False
     amount: bool = False
     unit: str | None = None
+
+    @cached_property
+    def group_of(self) -> str | None:
+        """The table-3 group a sub-item belongs to, read from its label: （三）1.… -> "三"."""
+        m = re.match(r"^（([一二三四五六七八九十]+)）\d", self.label)
+        return m.group(1) if m else None
 
     def matches(self, normed: str) -> bool:
         """True when an already normalised label is this one."""
@@ -70,6 +77,18 @@ def _labels(items: list[dict[str, Any]]) -> tuple[Label, ...]:
             )
         )
     return tuple(out)
+
+
+def _candidates(normed: str) -> tuple[str, ...]:
+    """The label with all parenthesised text stripped, then with only long notes stripped.
+
+    Short parentheses can carry the identity ("行政诉讼（未经复议直接起诉）"); long ones are
+    instructions (Hubei 2020: "其他主动公开文件（含…规范性文件…）") that must not be matched.
+    """
+    stripped = strip_parens(normed)
+    short_kept = re.sub(r"\([^()]{13,}\)", "", normed)
+    out = tuple(dict.fromkeys(t for t in (stripped, short_kept) if t))
+    return out or (normed,)
 
 
 @dataclass(frozen=True)
@@ -118,18 +137,24 @@ class Table:
         return tuple(r for r in self.rows if r.variant in ("both", variant))
 
     def match_row(self, normed: str, group: str | None = None) -> Label | None:
-        """The row whose rules match an already normalised label; `group` gives （六）-style context."""
-        for r in self.rows:
-            if r.group and r.group != group and not normed.startswith(f"({r.group})"):
-                continue
-            if r.matches(normed):
-                return r
+        """The row an already normalised label names; `group` is the （三）-style context it sits in.
+
+        Parenthesised notes are tried stripped first (Hubei 2020 labels carry long instructions in
+        parentheses that may themselves mention other rows), then as printed.
+        """
+        for text in _candidates(normed):
+            for r in self.rows:
+                if r.group and r.group != group and not normed.startswith(f"({r.group})"):
+                    continue
+                if r.matches(text):
+                    return r
         return None
 
     def match_column(self, normed: str) -> Label | None:
-        for c in self.columns:
-            if c.matches(normed):
-                return c
+        for text in _candidates(normed):
+            for c in self.columns:
+                if c.matches(text):
+                    return c
         return None
 
     def match_group(self, normed: str) -> Label | None:
@@ -203,7 +228,9 @@ def load_template() -> Template:
     """Read and check the bundled template file."""
     text = resources.files("schemas").joinpath("templates/template.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    t2 = Table("t2", tuple(data["t2"]["anchors"]), _labels(data["t2"]["rows"]), _labels(data["t2"]["columns"]))
+    t2 = Table(
+        "t2", tuple(data["t2"]["anchors"]), _labels(data["t2"]["rows"]), _labels(data["t2"]["columns"])
+    )
     t3 = Table(
         "t3",
         tuple(data["t3"]["anchors"]),

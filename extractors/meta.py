@@ -1,0 +1,151 @@
+"""Report metadata: issuer, report year and publication date.
+
+The year comes from the title or the 统计期限 sentence, never from a URL or the publication date
+(quirks.md B4: republished copies sit under other years' folders). The issuer comes from the title,
+then the metadata block (发布机构), then the signature line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extractors.document import Document, Heading, Paragraph
+from schemas.text import clean_space, cn_number, to_simplified
+
+_REPORT_WORDS = re.compile(r"(政府)?信息公开(工作)?(年度)?(工作)?报告|年度报告|年报")
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年(?:度)?")
+# 统计期限自2019年1月1日起至2019年12月31日止 (年/月 are sometimes dropped: 201911日起至20191231日止)
+_PERIOD = re.compile(r"至\s*(20\d{2})\s*年?\s*12\s*月?\s*31\s*日")
+_DATE = re.compile(r"(20\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
+_CN_DATE = re.compile(
+    r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+_ISSUER_END = re.compile(
+    r"(人民政府|政府|办事处|街道|管委会|管理委员会|委员会|镇|乡|局|办公室|委|院|中心|厅|署)$"
+)
+_SITE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]*(政府|网站|门户|网)[^_|\-–—]*$")
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    issuer: str | None = None
+    year: int | None = None
+    published: str | None = None
+
+
+def _texts(doc: Document) -> list[str]:
+    return [clean_space(b.text) for b in doc.blocks if isinstance(b, (Heading, Paragraph)) and b.text.strip()]
+
+
+def find_title(doc: Document) -> str | None:
+    """The report's own title: an early line naming the report, else the page/file title."""
+    for text in _texts(doc)[:12]:
+        if len(text) <= 80 and _REPORT_WORDS.search(text) and _YEAR_IN_TITLE.search(text):
+            return text
+    title = doc.metadata.get("title")
+    if title and _REPORT_WORDS.search(title):
+        return _SITE_SUFFIX.sub("", clean_space(title))
+    return None
+
+
+def find_year(title: str | None, doc: Document) -> int | None:
+    if title:
+        m = _YEAR_IN_TITLE.search(title)
+        if m:
+            return int(m.group(1))
+    for text in _texts(doc)[:60]:
+        m = _PERIOD.search(unicodedata.normalize("NFKC", text))
+        if m:
+            return int(m.group(1))
+    return None
+
+
+def issuer_from_title(title: str) -> str | None:
+    """{issuer}{year}年…报告, {year}年{issuer}政府信息公开…, {issuer}政府{year}年…"""
+    t = unicodedata.normalize("NFKC", to_simplified(title)).replace(" ", "")
+    m = re.match(r"^(.{2,40}?)(?:关于)?(20\d{2})年", t)
+    if m and not re.fullmatch(r"[\d年度]+", m.group(1)):
+        return _trim_issuer(m.group(1))
+    m = re.match(r"^(20\d{2})年度?(.{2,40}?)(?:政府)?信息公开", t)
+    if m:
+        issuer = m.group(2)
+        # "2023年河包镇政府信息公开…": the 政府 belongs to 政府信息公开, not to the issuer.
+        return _trim_issuer(issuer)
+    return None
+
+
+def _trim_issuer(s: str) -> str | None:
+    s = s.strip("《》“”\"' ,，:：")
+    s = re.sub(r"(关于)$", "", s)
+    return s or None
+
+
+def find_issuer(title: str | None, doc: Document) -> str | None:
+    if title:
+        issuer = issuer_from_title(title)
+        if issuer:
+            return issuer
+    for key in ("发布机构", "发文机关", "来源", "信息来源"):
+        v = doc.metadata.get(key)
+        if v and _ISSUER_END.search(clean_space(v)):
+            return clean_space(v)
+    return _signature_issuer(doc)
+
+
+def _signature_issuer(doc: Document) -> str | None:
+    tail = _texts(doc)[-8:]
+    for i, text in enumerate(tail):
+        if _DATE.fullmatch(text) or _CN_DATE.fullmatch(text):
+            for cand in reversed(tail[:i]):
+                if len(cand) <= 30 and _ISSUER_END.search(cand):
+                    return cand
+    return None
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    if 1 <= m <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{m:02d}-{d:02d}"
+    return None
+
+
+def parse_date(text: str) -> str | None:
+    """An ISO date from 2020年1月15日, 2020-01-15, 2020.1.15 or 二〇二〇年一月十五日."""
+    s = unicodedata.normalize("NFKC", text)
+    m = _DATE.search(s)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = _CN_DATE.search(text)
+    if m:
+        y, mo, d = (cn_number(g) for g in m.groups())
+        if y and mo and d:
+            return _iso(y, mo, d)
+    return None
+
+
+def find_published(doc: Document) -> str | None:
+    """The signature-line date at the end of the body, else the metadata block's date."""
+    for text in reversed(_texts(doc)[-8:]):
+        if len(text) <= 40 and (_DATE.search(text) or _CN_DATE.search(text)):
+            stripped = _DATE.sub("", unicodedata.normalize("NFKC", text))
+            stripped = _CN_DATE.sub("", stripped)
+            if len(stripped) <= 24:  # a date line, possibly with the issuer before it
+                d = parse_date(text)
+                if d:
+                    return d
+    for key in ("成文日期", "发布日期", "发布时间", "日期"):
+        v = doc.metadata.get(key)
+        if v:
+            d = parse_date(v)
+            if d:
+                return d
+    return None
+
+
+def read_metadata(doc: Document) -> Metadata:
+    title = find_title(doc)
+    return Metadata(
+        title=title, issuer=find_issuer(title, doc), year=find_year(title, doc), published=find_published(doc)
+    )

@@ -1,0 +1,165 @@
+"""The template parser: a `Document` (any format) in, a `Report` with canonical cells out.
+
+Sections are found by heading text, never by numbering. Table rows are assigned to table 2, 3 or 4
+by anchors (第二十条/信息内容, 申请人情况/本年新收, 行政复议+行政诉讼) and by the section they sit in,
+so a table broken across pages, or several tables run together, still reads as one.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.document import Document, GridCell, Heading, Paragraph, Table
+from extractors.meta import read_metadata
+from extractors.segments import segment_rows
+from extractors.tables import TableResult, TableSpace, parse_t2, parse_t3, parse_t4
+from schemas import TEMPLATE, Finding, Report
+from schemas.text import norm_label
+
+_SECTION_TABLE = {"active": "t2", "applications": "t3", "review_litigation": "t4"}
+_NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.]")
+_DECLARED_NONE = re.compile(r"[(（]\s*无\s*[)）]\s*$")
+_SPACES = {t: TableSpace(TEMPLATE.table(t)) for t in ("t2", "t3", "t4")}
+
+RowRef = tuple[list[GridCell], int, bool]
+
+
+def section_of(text: str) -> str | None:
+    """The section code a heading-like line names, or None for body text."""
+    normed = norm_label(text)
+    if not normed or len(normed) > 45 or normed.startswith("("):
+        return None  # "（一）主动公开情况" is a sub-heading of 一、总体情况 in the 2021 format
+    if not _NUMBERED.match(normed) and len(normed) > 20:
+        return None
+    sec = TEMPLATE.match_section(normed)
+    if sec is None:
+        return None
+    # A sentence that mentions a section's words is not its heading.
+    if "。" in text or ("，" in text and not _NUMBERED.match(normed)):
+        return None
+    return sec.code
+
+
+def _row_anchor(normed_row: str) -> str | None:
+    if ("行政复议" in normed_row and ("行政诉讼" in normed_row or "维持" in normed_row)) or (
+        "维持" in normed_row and "纠正" in normed_row
+    ):
+        return "t4"
+    if any(a in normed_row for a in TEMPLATE.t3.anchors) or ("自然人" in normed_row and "商业" in normed_row):
+        return "t3"
+    if any(a in normed_row for a in TEMPLATE.t2.anchors):
+        return "t2"
+    return None
+
+
+def _label_kind(normed_row: str) -> str | None:
+    """Which table a row with no anchor belongs to, judged from its labels (used before any anchor)."""
+    for t in ("t3", "t2"):
+        if TEMPLATE.table(t).match_row(normed_row) is not None:
+            return t
+    return None
+
+
+def collect_rows(doc: Document, report: Report) -> dict[str, list[RowRef]]:
+    """Walk the document: record sections and narrative, and sort table rows into t2/t3/t4."""
+    rows: dict[str, list[RowRef]] = {"t2": [], "t3": [], "t4": []}
+    kind: str | None = None
+    section: str | None = None
+    narrative: dict[str, list[str]] = {}
+    for block in doc.blocks:
+        if isinstance(block, (Heading, Paragraph)):
+            code = section_of(block.text)
+            if code is not None:
+                section = code
+                kind = _SECTION_TABLE.get(code)
+                if code not in report.sections:
+                    report.sections.append(code)
+                if _DECLARED_NONE.search(block.text):
+                    report.findings.append(
+                        Finding(
+                            "section_declared_none",
+                            "info",
+                            f"section {block.text.strip()!r} is declared 无 (none)",
+                        )
+                    )
+                continue
+            narrative.setdefault(section or "preamble", []).append(block.text)
+            continue
+        assert isinstance(block, Table)
+        for cells in block.rows:
+            text = norm_label("".join(c.text for c in cells if not c.is_continuation))
+            anchor = _row_anchor(text)
+            if anchor is not None:
+                kind = anchor
+            elif kind is None:
+                kind = _label_kind(text)
+            if kind is not None:
+                rows[kind].append((cells, block.index, block.structured))
+    report.narrative = {k: "\n".join(v) for k, v in narrative.items()}
+    return rows
+
+
+def _status(report: Report, results: dict[str, TableResult]) -> None:
+    missing = [t for t, r in results.items() if not r.cells]
+    expected = TEMPLATE.expected_cells(report.variants.get("t2"), report.variants.get("t3"))
+    got = {c.key for c in report.cells}
+    lost = [k for k in expected if k not in got and (k[0] not in missing)]
+    for t in missing:
+        report.findings.append(
+            Finding(
+                "table_missing",
+                "error",
+                f"table {t[1]} ({_TABLE_NAMES[t]}) not found or not readable",
+                source_inconsistent=False,
+            )
+        )
+    if lost:
+        rows = sorted({f"{t}.{r}" for t, r, _ in lost})
+        report.findings.append(
+            Finding(
+                "cells_missing",
+                "warning",
+                f"{len(lost)} template cells not found, rows: {', '.join(rows)}",
+                source_inconsistent=False,
+            )
+        )
+    if len(missing) == 3:
+        if not report.sections:
+            report.status = "failed"
+            report.error = "no report found: neither section headings nor statistical tables"
+        else:
+            report.status = "partial"
+            report.error = "no statistical tables found (they may be images or missing)"
+    elif missing or lost:
+        report.status = "partial"
+
+
+_TABLE_NAMES = {"t2": "主动公开", "t3": "依申请公开", "t4": "行政复议、行政诉讼"}
+
+
+def parse_document(doc: Document) -> Report:
+    """Parse a document into a Report: metadata, sections, cells of tables 2–4 and findings."""
+    report = Report(source=doc.path, sha256="", format=doc.format, pages=doc.pages)
+    meta = read_metadata(doc)
+    report.title, report.issuer, report.year, report.published = (
+        meta.title,
+        meta.issuer,
+        meta.year,
+        meta.published,
+    )
+    rows = collect_rows(doc, report)
+    segs = {t: segment_rows(r, _SPACES[t]) for t, r in rows.items()}
+    results = {
+        "t2": parse_t2(segs["t2"], doc.path, report.year),
+        "t3": parse_t3(segs["t3"], doc.path, report.year),
+        "t4": parse_t4(segs["t4"], doc.path),
+    }
+    report.variants = {"t2": results["t2"].variant, "t3": results["t3"].variant}
+    for r in results.values():
+        report.cells.extend(r.cells)
+        report.findings.extend(r.findings)
+        report.extra_cells.extend(r.extra)
+    for w in doc.warnings:
+        report.findings.append(Finding("reader_warning", "warning", w, source_inconsistent=False))
+    _status(report, results)
+    return report

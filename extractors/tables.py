@@ -1,0 +1,344 @@
+"""Lay the segments of tables 2, 3 and 4 onto the template and emit canonical cells.
+
+Values are mapped by label first and by position inside a block second: the header's column labels
+decide the order when they are all there; the template's order is used when the count matches it.
+Anything that cannot be placed with certainty is left out and reported as a finding, because a
+wrong number is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.segments import Kind, RowCell, Segment, Segmentation
+from schemas import TEMPLATE, Cell, Finding, Provenance
+from schemas.template import Label, Table
+from schemas.text import strip_parens
+
+_CAPTION = re.compile(r"第二十条(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?")
+
+
+class TableSpace:
+    """Answers "what is this label?" for one table from the template."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+
+    def classify(self, normed: str, group: str | None) -> Kind:
+        if not normed:
+            return Kind()
+        if self.table.id == "t2":
+            m = _CAPTION.search(normed)
+            if m:
+                return Kind(caption=m.group(1) or m.group(2) or "")
+        row = self.table.match_row(normed, group)
+        grp = self.table.match_group(normed)
+        col = self.table.match_column(normed)
+        return Kind(
+            row=row.code if row else None,
+            group=grp.code if grp else None,
+            column=col.code if col else None,
+            overridable=row is not None and grp is not None,
+        )
+
+    def group_of_row(self, row_code: str) -> str | None:
+        return self.table.row_by_code[row_code].group_of
+
+
+@dataclass
+class TableResult:
+    cells: list[Cell] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    extra: list[dict[str, object]] = field(default_factory=list)
+    variant: str | None = None
+    rows_found: set[str] = field(default_factory=set)
+
+
+def _cell(
+    table: str, row: Label, col: Label, variant: str | None, rc: RowCell, file: str, block: str | None = None
+) -> Cell:
+    pv = rc.parsed
+    assert pv is not None
+    g = rc.cell
+    return Cell(
+        table=table,
+        row_code=row.code,
+        col_code=col.code,
+        row_label=row.label_for(variant),
+        col_label=col.label_for(variant),
+        value=pv.value,
+        raw=pv.raw,
+        block=block,
+        unit=pv.unit or (col.unit if pv.value is not None else None),
+        note=pv.note,
+        provenance=Provenance(
+            file=file, page=g.page, table=rc.table, row=g.row, col=g.col, bbox=g.bbox, confidence=g.confidence
+        ),
+    )
+
+
+def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
+    """Drop trailing blank cells beyond n (merged value cells flattened into empty positions)."""
+    out = list(values)
+    while len(out) > n and out[-1].parsed is not None and out[-1].parsed.is_blank:
+        out.pop()
+    return out
+
+
+def place_values(
+    values: list[RowCell], expected: tuple[str, ...], header: list[tuple[str | None, int]], structured: bool
+) -> list[tuple[str, RowCell]] | None:
+    """Pair value cells with column codes, or None when that cannot be done with certainty."""
+    n = len(expected)
+    named = [(c, col) for c, col in header if c is not None]
+    header_codes = [c for c, _ in named]
+    # 1. The header names every expected column once: its order wins (scrambled headers exist).
+    header_ok = sorted(header_codes) == sorted(expected) and len(set(header_codes)) == n
+    vals = _trim_blank_tail(values, n)
+    if len(vals) == n:
+        order = header_codes if header_ok else list(expected)
+        return list(zip(order, vals, strict=True))
+    # 2. A true grid whose header positions account for every value (blank header cells allowed).
+    if structured and header_ok and header:
+        by_col = {col: code for code, col in header}
+        placed = [(by_col.get(v.cell.col), v) for v in values]
+        if all(code is not None or (v.parsed is not None and v.parsed.is_blank) for code, v in placed):
+            got = [(code, v) for code, v in placed if code is not None]
+            if len({c for c, _ in got}) == len(got):
+                return got
+    return None
+
+
+def _finding(rule: str, severity: str, message: str, **kw: object) -> Finding:
+    return Finding(rule=rule, severity=severity, message=message, source_inconsistent=False, **kw)  # type: ignore[arg-type]
+
+
+def _check_values(res: TableResult, table: str, row: Label, col: Label, rc: RowCell) -> None:
+    pv = rc.parsed
+    assert pv is not None
+    where = f"{table}.{row.code}.{col.code}"
+    if pv.suspect:
+        res.findings.append(
+            _finding(
+                "suspect_value",
+                "warning",
+                f"{where}: printed {pv.raw!r} ({pv.suspect}); left blank",
+                cells={where: pv.raw},
+            )
+        )
+    if rc.cell.confidence is not None and rc.cell.confidence < 0.8:
+        res.findings.append(
+            _finding(
+                "low_confidence",
+                "warning",
+                f"{where}: OCR confidence {rc.cell.confidence:.2f} for {pv.raw!r}",
+                cells={where: pv.value},
+            )
+        )
+
+
+def _emit(
+    res: TableResult,
+    table: str,
+    seg: Segment,
+    cols: tuple[str, ...],
+    tpl: Table,
+    variant: str | None,
+    file: str,
+    block: str | None = None,
+) -> None:
+    row = tpl.row_by_code[seg.row]
+    placed = place_values(seg.values, cols, seg.header, seg.structured)
+    if placed is None:
+        raw = [v.text for v in seg.values]
+        res.findings.append(
+            _finding(
+                "row_ambiguous",
+                "warning",
+                f"{table} row {row.label_for(variant)}: {len(seg.values)} value cells for {len(cols)} columns "
+                f"({raw}); not placed",
+                cells={f"{table}.{seg.row}": raw},
+            )
+        )
+        return
+    res.rows_found.add(seg.row)
+    for code, rc in placed:
+        col = tpl.column_by_code[code]
+        res.cells.append(_cell(table, row, col, variant, rc, file, block))
+        _check_values(res, table, row, col, rc)
+
+
+def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
+    """Keep the first segment of each row; a repeated row label is reported, not merged."""
+    seen: set[str] = set()
+    out = []
+    for s in segs:
+        if s.row in seen:
+            if s.values:
+                res.findings.append(
+                    _finding(
+                        "duplicate_row",
+                        "warning",
+                        f"{table}: row {s.row} printed again ({s.label!r}); second ignored",
+                    )
+                )
+            continue
+        seen.add(s.row)
+        out.append(s)
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# Table 2
+# ------------------------------------------------------------------------------------------------
+def detect_t2_variant(seg: Segmentation, year: int | None) -> tuple[str | None, str]:
+    rules = TEMPLATE.variant_rules
+    codes = {c for h in seg.headers for c, _ in h if c}
+    codes |= {c for s in seg.segments for c, _ in s.header if c}
+    if codes & set(rules["t2_2021_columns"]):
+        return "2021", "column labels"
+    if codes & set(rules["t2_2019_columns"]):
+        return "2019", "column labels"
+    rows = {s.row for s in seg.segments}
+    if rows & set(rules["t2_2019_rows"]):
+        return "2019", "row labels"
+    for s in seg.segments:  # a block's width tells the variants apart (五/六: 3 columns vs 1)
+        b = TEMPLATE.block_of_row(s.row)
+        widths = {v: len(b.columns[v]) for v in ("2019", "2021")}
+        if widths["2019"] != widths["2021"]:
+            n = len(_trim_blank_tail(s.values, min(widths.values())))
+            for v, w in widths.items():
+                if n == w:
+                    return v, "block width"
+    if year is not None:
+        return ("2019" if year <= 2020 else "2021"), "report year"
+    return None, "nothing to tell"
+
+
+def parse_t2(seg: Segmentation, file: str, year: int | None) -> TableResult:
+    res = TableResult()
+    tpl = TEMPLATE.t2
+    variant, why = detect_t2_variant(seg, year)
+    res.variant = variant
+    if why in ("report year", "block width") and seg.segments:
+        res.findings.append(
+            _finding("variant_guessed", "info", f"table 2 variant {variant} taken from the {why}")
+        )
+    if variant is None:
+        return res
+    for s in _dedupe(res, seg.segments, "t2"):
+        block = TEMPLATE.block_of_row(s.row)
+        if s.block and s.block != block.item:
+            res.findings.append(
+                _finding(
+                    "block_mismatch",
+                    "info",
+                    f"row {s.row} printed under 第二十条第（{s.block}）项; placed in （{block.item}）",
+                )
+            )
+        cols = block.columns[variant]
+        if s.row not in block.rows[variant] or not cols:
+            res.findings.append(
+                _finding(
+                    "row_not_in_variant",
+                    "warning",
+                    f"table 2 row {s.label!r} is not part of the {variant} format; kept aside",
+                )
+            )
+            res.extra.append({"table": "t2", "row_label": s.label, "raw": [v.text for v in s.values]})
+            continue
+        _emit(res, "t2", s, cols, tpl, variant, file, block.label)
+    _extra_rows(res, seg, "t2")
+    return res
+
+
+def _extra_rows(res: TableResult, seg: Segmentation, table: str) -> None:
+    for label, values in seg.unknown_labels:
+        if strip_parens(label).strip() and any(v.parsed and v.parsed.value is not None for v in values):
+            res.extra.append({"table": table, "row_label": label, "raw": [v.text for v in values]})
+            res.findings.append(
+                _finding(
+                    "extra_row", "info", f"{table}: row {label!r} is not in the template; kept in extra_cells"
+                )
+            )
+
+
+# ------------------------------------------------------------------------------------------------
+# Table 3
+# ------------------------------------------------------------------------------------------------
+def parse_t3(seg: Segmentation, file: str, year: int | None) -> TableResult:
+    res = TableResult()
+    tpl = TEMPLATE.t3
+    rows = {s.row for s in seg.segments}
+    rules = TEMPLATE.variant_rules
+    if rows & set(rules["t3_2021_rows"]):
+        variant: str | None = "2021"
+    elif rows & set(rules["t3_2019_rows"]):
+        variant = "2019"
+    elif rows:
+        variant = "2019" if (year or 2021) <= 2020 else "2021"
+        res.findings.append(
+            _finding("variant_guessed", "info", f"table 3 variant {variant} taken from the year")
+        )
+    else:
+        variant = None
+    res.variant = variant
+    cols = tuple(c.code for c in tpl.columns)
+    for s in _dedupe(res, seg.segments, "t3"):
+        if tpl.row_by_code[s.row].variant not in ("both", variant):
+            res.findings.append(
+                _finding(
+                    "row_not_in_variant",
+                    "warning",
+                    f"table 3 row {s.label!r} does not belong to the {variant} format",
+                )
+            )
+            continue
+        _emit(res, "t3", s, cols, tpl, variant, file)
+    _extra_rows(res, seg, "t3")
+    return res
+
+
+# ------------------------------------------------------------------------------------------------
+# Table 4
+# ------------------------------------------------------------------------------------------------
+def parse_t4(seg: Segmentation, file: str) -> TableResult:
+    res = TableResult()
+    tpl = TEMPLATE.t4
+    cols = tuple(c.code for c in tpl.columns)
+    n = len(tpl.rows) * len(cols)
+    labelled = [s for s in _dedupe(res, seg.segments, "t4") if s.values]
+    loose_rows = list(seg.loose_values)
+    # A header label left open directly above the 15 values took them: they are the loose row.
+    loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n)) == n]
+    labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n)) != n]
+    if labelled:  # one printed row per block (a transposed layout)
+        for s in labelled:
+            _emit(res, "t4", s, cols, tpl, None, file)
+        return res
+    # The official layout: one row of 15 values under a three-level header.
+    loose = [v for row in loose_rows for v in row]
+    values = _trim_blank_tail(loose, n)
+    if len(values) > n:  # blank corner cells of header rows come first; keep the last full row
+        values = next((r for r in loose_rows if len(_trim_blank_tail(r, n)) == n), values)
+        values = _trim_blank_tail(values, n)
+    if len(values) != n:
+        if loose:
+            res.findings.append(
+                _finding(
+                    "row_ambiguous",
+                    "warning",
+                    f"table 4: {len(loose)} value cells for {n} columns; not placed",
+                    cells={"t4": [v.text for v in loose]},
+                )
+            )
+        return res
+    for i, row in enumerate(tpl.rows):
+        res.rows_found.add(row.code)
+        for j, code in enumerate(cols):
+            rc = values[i * len(cols) + j]
+            col = tpl.column_by_code[code]
+            res.cells.append(_cell("t4", row, col, None, rc, file))
+            _check_values(res, "t4", row, col, rc)
+    return res
