@@ -1,0 +1,20 @@
+"""Shared test fixtures: where ../shared is, and how to compare a Report with an expected file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+SAMPLES = REPO / "samples"
+
+needs_shared = pytest.mark.skipif(
+    not (SHARED / "corpus").exists(), reason="../shared/corpus is not beside the repo"
+)
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    return SHARED / "corpus"
