@@ -42,8 +42,17 @@ def _texts(doc: Document) -> list[str]:
 
 def find_title(doc: Document) -> str | None:
     """The report's own title: an early line naming the report, else the page/file title."""
-    for text in _texts(doc)[:12]:
+    texts = _texts(doc)[:12]
+    for i, text in enumerate(texts):
         if len(text) <= 80 and _REPORT_WORDS.search(text) and _YEAR_IN_TITLE.search(text):
+            # A title set on two lines: "淮安市人民政府" / "2024 年政府信息公开工作年度报告".
+            if (
+                i > 0
+                and re.match(r"^\s*20\d{2}\s*年", text)
+                and len(texts[i - 1]) <= 30
+                and _ISSUER_END.search(texts[i - 1])
+            ):
+                return texts[i - 1] + text
             return text
     title = doc.metadata.get("title")
     if title and _REPORT_WORDS.search(title):
@@ -70,10 +79,9 @@ def issuer_from_title(title: str) -> str | None:
     if m and not re.fullmatch(r"[\d年度]+", m.group(1)):
         return _trim_issuer(m.group(1))
     m = re.match(r"^(20\d{2})年度?(.{2,40}?)(?:政府)?信息公开", t)
-    if m:
-        issuer = m.group(2)
+    if m and m.group(2) not in ("政府", "本机关", "本单位"):
         # "2023年河包镇政府信息公开…": the 政府 belongs to 政府信息公开, not to the issuer.
-        return _trim_issuer(issuer)
+        return _trim_issuer(m.group(2))
     return None
 
 
