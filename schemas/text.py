@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from opencc import OpenCC  # type: ignore[import-untyped]
+from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
 # Whitespace of every kind that Word, HTML and PDF put inside labels (NBSP, ideographic space, ZWSP).
