@@ -63,7 +63,9 @@ def _label_kind(normed_row: str) -> str | None:
 def collect_rows(doc: Document, report: Report) -> dict[str, list[RowRef]]:
     """Walk the document: record sections and narrative, and sort table rows into t2/t3/t4."""
     rows: dict[str, list[RowRef]] = {"t2": [], "t3": [], "t4": []}
+    guessed: dict[str, list[RowRef]] = {"t2": [], "t3": [], "t4": []}  # rows placed by label alone
     kind: str | None = None
+    kind_guessed = False
     section: str | None = None
     narrative: dict[str, list[str]] = {}
     for block in doc.blocks:
@@ -72,6 +74,7 @@ def collect_rows(doc: Document, report: Report) -> dict[str, list[RowRef]]:
             if code is not None:
                 section = code
                 kind = _SECTION_TABLE.get(code)
+                kind_guessed = False
                 if code not in report.sections:
                     report.sections.append(code)
                 if _DECLARED_NONE.search(block.text):
@@ -90,11 +93,16 @@ def collect_rows(doc: Document, report: Report) -> dict[str, list[RowRef]]:
             text = norm_label("".join(c.text for c in cells if not c.is_continuation))
             anchor = _row_anchor(text)
             if anchor is not None:
-                kind = anchor
-            elif kind is None:
-                kind = _label_kind(text)
+                kind, kind_guessed = anchor, False
+            elif kind is None and section in (None, "active", "applications", "review_litigation"):
+                kind, kind_guessed = _label_kind(text), True
             if kind is not None:
-                rows[kind].append((cells, block.index, block.structured))
+                (guessed if kind_guessed else rows)[kind].append((cells, block.index, block.structured))
+    for t, extra in guessed.items():
+        # Rows placed by their labels alone count only when no anchored table of that kind exists
+        # (an overview table listing 行政许可 must not shadow the real table 2).
+        if extra and not rows[t]:
+            rows[t] = extra
     report.narrative = {k: "\n".join(v) for k, v in narrative.items()}
     return rows
 

@@ -250,3 +250,21 @@ def test_metadata_from_title_period_and_signature() -> None:
     )
     report = parse_document(doc)
     assert (report.issuer, report.year, report.published) == ("云岭区河口镇", 2020, "2021-01-20")
+
+
+def test_overview_table_does_not_shadow_table_2() -> None:
+    """A table in 一、总体情况 that mentions 行政许可 is not table 2."""
+    overview = [[("事项", 1, 1), ("数量", 1, 1)], [("行政许可", 1, 1), ("999", 1, 1)]]
+    t2 = [
+        [("第二十条第（五）项", 1, 4)],
+        [("信息内容", 1, 1), ("本年处理决定数量", 1, 3)],
+        [("行政许可", 1, 1), ("550", 1, 3)],
+    ]
+    doc = doc_of(
+        Paragraph("一、总体情况"),
+        Table(grid_from_spans(overview)),
+        Paragraph("二、主动公开政府信息情况"),
+        Table(grid_from_spans(t2)),
+    )
+    report = parse_document(doc)
+    assert report.cell("t2", "licensing", "decisions").value == 550  # type: ignore[union-attr]
