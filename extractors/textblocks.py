@@ -15,7 +15,7 @@ import codecs
 import re
 from collections.abc import Iterable, Sequence
 
-from extractors.document import Block, GridCell, Paragraph, Table
+from extractors.document import Block, GridCell, Heading, Paragraph, Table
 from schemas import TEMPLATE
 from schemas.text import clean_space, is_value_text, norm_label
 
@@ -82,12 +82,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, li
         return data.decode("utf-8"), "utf-8", []
     except UnicodeDecodeError:
         pass
-    tried = []
-    for enc in (normalize_encoding(declared), "gb18030"):
-        if enc and enc not in tried and enc != "utf-8":
-            tried.append(enc)
+    tried: list[str] = []
+    for cand in (normalize_encoding(declared), "gb18030"):
+        if cand and cand not in tried and cand != "utf-8":
+            tried.append(cand)
             try:
-                return data.decode(enc), enc, []
+                return data.decode(cand), cand, []
             except (UnicodeDecodeError, LookupError):
                 continue
     from charset_normalizer import from_bytes  # only for the rare file that is neither UTF-8 nor GB
@@ -194,7 +194,8 @@ def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
         item = items[i]
         if not isinstance(item, str):
             out.append(item)
-            pending = False
+            # an HTML <h2>三、收到和处理…</h2> opens a table section like a plain heading line does
+            pending = isinstance(item, Heading) and section_code(item.text) in _TABLE_SECTIONS
             i += 1
             continue
         s = item.strip()

@@ -1,0 +1,351 @@
+"""HTML reports (CMS article pages, Word-saved HTML): decode, find the article, read its tables.
+
+Steps: decode (BOM, strict UTF-8, declared charset with the GB family read as GB18030, guess);
+parse with lxml.html; take `<title>`, the breadcrumb and the 索引号/发布机构/成文日期 block as
+metadata and remove them; pick the element that holds the report; walk it into paragraphs and
+tables. Only innermost data tables become `Table`s (page-layout tables are walked as content), and
+paragraph runs that are tables flattened one cell per `<p>` or one row per `a | b` line are rebuilt
+by `textblocks.segment`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from extractors.document import Document, Heading, Table, grid_from_spans
+from extractors.textblocks import Item, cjk_count, decode_bytes, is_anchor, section_code, segment
+from schemas.errors import UnreadableFile
+from schemas.text import clean_space
+
+MAX_HTML_BYTES = 50 * 1024 * 1024  # a report page is < 1 MB; Word-saved HTML a few MB
+_DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
+         "input", "textarea", "svg", "canvas", "map", "head")  # fmt: skip
+_BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+                    "section", "article", "header", "footer", "nav", "aside", "blockquote", "pre", "center",
+                    "form", "fieldset", "address", "figure", "figcaption", "hr", "main", "tr", "td", "th",
+                    "tbody", "thead", "tfoot", "caption", "body", "html"})  # fmt: skip
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_TABLEISH = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
+_WS = re.compile(r"[ \t\r\n\f]+")  # HTML collapses ASCII whitespace only; NBSP and U+3000 are text
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
+
+# Metadata fields of CMS 信息公开 pages. Synonyms map to the Document.metadata key; the other labels
+# only delimit values and help recognise the metadata block.
+_META_KEYS = {"索引号": "索引号", "发布机构": "发布机构", "发文机关": "发布机构", "发布单位": "发布机构",
+              "发文单位": "发布机构", "成文日期": "成文日期", "发文日期": "成文日期", "发布日期": "发布日期",
+              "公开日期": "发布日期", "发布时间": "发布日期", "生成日期": "生成日期"}  # fmt: skip
+_META_OTHER = ("发文字号", "文号", "主题分类", "组配分类", "体裁分类", "服务对象", "公开方式", "公开范围",
+               "公开时限", "有效性", "信息来源", "来源", "浏览次数", "访问次数", "点击数", "作者", "字号",
+               "主题词", "关键词", "信息分类", "所属主题", "生效日期", "废止日期", "时效", "名称", "标题")  # fmt: skip
+_LABEL_ALT = "|".join(sorted((*_META_KEYS, *_META_OTHER), key=len, reverse=True))
+_META_RE = re.compile(
+    rf"(?P<label>{_LABEL_ALT})[ \t\u00a0\u3000]*[:：]?[ \t\u00a0\u3000\n]*"
+    rf"(?P<value>.*?)(?=[ \t\u00a0\u3000\n]*(?:{_LABEL_ALT})[ \t\u00a0\u3000]*[:：\n]|\n|$)"
+)
+_LABEL_RE = re.compile(rf"(?:{_LABEL_ALT})[ \t\u00a0\u3000]*(?:[:：]|$)", re.M)
+_CRUMB_LABEL = re.compile(r"(当前位置|您的位置|您现在的位置|所在位置|当前的位置)[:：]?")
+_CRUMB_CLASS = re.compile(r"crumb|position|location|dqwz|weizhi|breadnav|path", re.I)
+
+
+def read_html(path: str) -> Document:
+    """Read an HTML report page into blocks and page metadata.
+
+    Args:
+        path: the .html/.htm/.shtml file.
+
+    Raises:
+        UnreadableFile: empty, too large, or no HTML content.
+    """
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_HTML_BYTES + 1)
+    except OSError as exc:
+        raise UnreadableFile(path, f"cannot read file: {exc}") from exc
+    if len(data) > MAX_HTML_BYTES:
+        raise UnreadableFile(path, f"HTML file over {MAX_HTML_BYTES // 2**20} MB: not a report page")
+    return read_html_bytes(data, path)
+
+
+def read_html_bytes(data: bytes, path: str) -> Document:
+    """Read HTML given as bytes (e.g. straight from a fetch); `path` names it in errors."""
+    if not data.strip():
+        raise UnreadableFile(path, "empty file")
+    head = data[:4096]
+    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
+    text, _enc, warnings = decode_bytes(data, m.group(1).decode("ascii") if m else None)
+    parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+    try:
+        root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise UnreadableFile(path, f"no HTML content: {exc}") from exc
+    doc = Document(path=path, format="html", warnings=warnings)
+    title = root.find(".//title")
+    if title is not None and clean_space(title.text_content()):
+        doc.metadata["title"] = clean_space(title.text_content())
+    for el in list(root.iter(*_DROP)):
+        el.drop_tree()
+    body = root.find("body")
+    if body is None:
+        body = root
+    crumb = _breadcrumb(body)
+    if crumb:
+        doc.metadata["breadcrumb"] = crumb
+    for key, value in _metadata_blocks(body).items():
+        doc.metadata.setdefault(key, value)
+    container = _article(body)
+    items: list[Item] = []
+    heading = _article_title(body, container)
+    if heading:
+        items.append(Heading(heading, 1))
+    _walk(container, [], items)
+    doc.blocks = segment(items, blank_is_cell=True)
+    for k, t in enumerate(doc.tables):
+        t.index = k
+    return doc
+
+
+# ------------------------------------------------------------------------------------------------
+# Page furniture: breadcrumb and metadata block
+# ------------------------------------------------------------------------------------------------
+def _breadcrumb(body: lxml.html.HtmlElement) -> str:
+    """The 首页 > … > 年报 trail, removed from the tree so it stays out of the body."""
+    found: lxml.html.HtmlElement | None = None
+    for el in body.iter():
+        if not isinstance(el.tag, str):
+            continue
+        own = (el.text or "") + "".join(c.tail or "" for c in el)
+        if _CRUMB_LABEL.search(own) or _CRUMB_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            found = el
+            break
+    if found is None:
+        return ""
+    # climb from the label to the element that also holds the links of the trail
+    while len(found.text_content()) < 12 and found.getparent() is not None and found.getparent() is not body:
+        parent = found.getparent()
+        assert parent is not None
+        found = parent
+    text = clean_space(found.text_content())
+    if len(text) > 300 or cjk_count(text) > 150:
+        return ""
+    found.drop_tree()
+    return _CRUMB_LABEL.sub("", text, count=1).strip()
+
+
+def _metadata_blocks(body: lxml.html.HtmlElement) -> dict[str, str]:
+    """Read and remove the 索引号/发布机构/成文日期 blocks (a table, a div, label:value spans)."""
+    out: dict[str, str] = {}
+    blocks: list[lxml.html.HtmlElement] = []
+    for el in body.iter("table", "div", "ul", "dl", "p", "section", "header"):
+        text = el.text_content()
+        if len(text) > 1000:
+            continue
+        labels = set(_LABEL_RE.findall(_lines(el)))
+        if len(labels) < 2 or not any(k in text for k in _META_KEYS):
+            continue
+        if any(is_anchor(clean_space(t)) or section_code(clean_space(t)) for t in el.itertext() if t.strip()):
+            continue  # a report table or heading: never metadata
+        if any(b in el.iterancestors() for b in blocks):
+            continue
+        blocks.append(el)
+    for el in blocks:
+        for m in _META_RE.finditer(_lines(el)):
+            key = _META_KEYS.get(m.group("label"))
+            value = clean_space(m.group("value"))
+            if key and value and key not in out:
+                out[key] = value
+        el.drop_tree()
+    return out
+
+
+def _lines(el: lxml.html.HtmlElement) -> str:
+    """The element's text nodes, cleaned, one per line (labels and values as separate lines)."""
+    return "\n".join(t for t in (clean_space(x) for x in el.itertext()) if t)
+
+
+# ------------------------------------------------------------------------------------------------
+# Article container
+# ------------------------------------------------------------------------------------------------
+def _article(body: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """The element holding the report: descend while one child holds most of the non-link CJK text
+    and all the data tables. Navigation, link lists and footers are mostly link text or short."""
+    counts: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
+    _measure(body, counts)
+    node = body
+    while True:
+        total, tables = counts.get(node, (0, 0))
+        kids = [c for c in node if isinstance(c.tag, str)]
+        if not kids or total == 0:
+            return node
+        best = max(kids, key=lambda c: counts.get(c, (0, 0))[0])
+        btotal, btables = counts.get(best, (0, 0))
+        if btotal < 0.7 * total or btables != tables:
+            return node
+        if best.tag in _TABLEISH and _is_data_table(best if best.tag == "table" else _table_of(best)):
+            return node  # never descend into a data table: the report around it would be lost
+        node = best
+
+
+def _table_of(el: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    for anc in el.iterancestors("table"):
+        return anc
+    return el
+
+
+def _measure(
+    el: lxml.html.HtmlElement, counts: dict[lxml.html.HtmlElement, tuple[int, int]]
+) -> tuple[int, int]:
+    """(non-link CJK characters, data tables) of every element, bottom-up in one pass."""
+    n = 0 if el.tag == "a" else cjk_count(el.text or "")
+    tables = 1 if el.tag == "table" and _is_data_table(el) else 0
+    for child in el:
+        if not isinstance(child.tag, str):
+            continue
+        cn, ct = _measure(child, counts)
+        n += 0 if el.tag == "a" else cn + cjk_count(child.tail or "")
+        tables += ct
+    counts[el] = (n, tables)
+    return n, tables
+
+
+def _is_layout_table(t: lxml.html.HtmlElement) -> bool:
+    """A table used for page layout: tables inside it, a single cell, or one column of long text."""
+    if t.find(".//table") is not None:
+        return True
+    rows = [[c for c in tr if c.tag in ("td", "th")] for tr in t.iter("tr")]
+    n_cells = sum(len(r) for r in rows)
+    if n_cells <= 1:
+        return True
+    return max(len(r) for r in rows) == 1 and any(cjk_count(c.text_content()) > 100 for r in rows for c in r)
+
+
+def _is_data_table(t: lxml.html.HtmlElement) -> bool:
+    return t.tag == "table" and not _is_layout_table(t) and sum(1 for _ in t.iter("tr")) >= 2
+
+
+def _article_title(body: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> str:
+    """The report's title when it sits outside the chosen container (an <h1> above the article div)."""
+    if container is body:
+        return ""
+    inside = set(container.iter())
+    for el in body.iter("h1", "h2", "h3", "div", "p", "td", "span"):
+        if el in inside:
+            return ""  # reached the article without meeting a title
+        cls = f"{el.get('class', '')} {el.get('id', '')}".lower()
+        if el.tag in ("h1", "h2", "h3") or "title" in cls or "bt" in cls.split():
+            text = clean_space(el.text_content())
+            if "报告" in text and len(text) <= 100:
+                return text
+    return ""
+
+
+# ------------------------------------------------------------------------------------------------
+# Body walk
+# ------------------------------------------------------------------------------------------------
+def _walk(el: lxml.html.HtmlElement, buf: list[str], items: list[Item]) -> None:
+    """Append paragraphs (raw text) and tables of `el`'s content in document order."""
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag == "br":
+        _flush(buf, items)
+    elif tag == "table":
+        _flush(buf, items)
+        if _is_layout_table(el):
+            for tr in el.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr"):
+                for cell in tr:
+                    if cell.tag in ("td", "th"):
+                        _walk_children(cell, buf, items)
+                        _flush(buf, items)
+        else:
+            table = _table(el)
+            if table is not None:
+                items.append(table)
+    elif tag in _HEADINGS:
+        _flush(buf, items)
+        text = clean_space(el.text_content())
+        if text:
+            items.append(Heading(text, _HEADINGS[tag]))
+    elif tag in _BLOCK:
+        _flush(buf, items)
+        _walk_children(el, buf, items)
+        _flush(buf, items)
+    else:
+        _walk_children(el, buf, items)
+
+
+def _walk_children(el: lxml.html.HtmlElement, buf: list[str], items: list[Item]) -> None:
+    if el.text:
+        buf.append(el.text)
+    for child in el:
+        _walk(child, buf, items)
+        if child.tail:
+            buf.append(child.tail)
+
+
+def _flush(buf: list[str], items: list[Item]) -> None:
+    """End the current paragraph. A paragraph of only NBSP/U+3000 is kept (a blank flattened cell);
+    one of only source-code whitespace is not a paragraph at all."""
+    if not buf:
+        return
+    text = _WS.sub(" ", "".join(buf)).strip(" ")
+    buf.clear()
+    if text:
+        items.append(text)
+
+
+def _table(t: lxml.html.HtmlElement) -> Table | None:
+    """A data table with rowspan/colspan expanded (spans clamped to the table, as browsers do)."""
+    trs = list(t.iter("tr"))
+    rows: list[list[tuple[str, int, int]]] = []
+    for r, tr in enumerate(trs):
+        cells = []
+        for td in tr:
+            if td.tag not in ("td", "th"):
+                continue
+            rowspan = _span(td.get("rowspan"), len(trs) - r)
+            colspan = _span(td.get("colspan"), 1000)
+            cells.append((_cell_text(td), rowspan, colspan))
+        rows.append(cells)
+    if not any(rows):
+        return None
+    return Table(rows=grid_from_spans(rows), structured=True)
+
+
+def _span(value: str | None, limit: int) -> int:
+    digits = re.match(r"\s*(\d+)", value or "")
+    if not digits:
+        return 1
+    n = int(digits.group(1))
+    return limit if n == 0 else max(1, min(n, limit))  # rowspan=0: to the end of the table
+
+
+def _cell_text(td: lxml.html.HtmlElement) -> str:
+    """Cell text with `<p>`/`<div>`/`<br>` as "\\n" (so 商业</p><p>企业 reads 商业\\n企业); a blank
+    cell keeps its NBSP or U+3000."""
+    parts: list[str] = []
+    _cell_parts(td, parts)
+    lines = [_WS.sub(" ", ln).strip(" ") for ln in "".join(parts).split("\x00")]
+    kept = [ln for ln in lines if ln.strip()]
+    if kept:
+        return "\n".join(kept)
+    return "".join(lines)
+
+
+def _cell_parts(el: lxml.html.HtmlElement, parts: list[str]) -> None:
+    """Text of a cell's content; "\\x00" marks a line break (source newlines are only whitespace)."""
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br":
+            parts.append("\x00")
+        elif tag in _BLOCK or tag in _HEADINGS:
+            parts.append("\x00")
+            _cell_parts(child, parts)
+            parts.append("\x00")
+        else:
+            _cell_parts(child, parts)
+        if child.tail:
+            parts.append(child.tail)
