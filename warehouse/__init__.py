@@ -1,0 +1,5 @@
+"""The DuckDB warehouse: load checked reports, publish snapshots, export Parquet and spreadsheets."""
+
+from warehouse.store import LoadResult, Warehouse
+
+__all__ = ["LoadResult", "Warehouse"]
