@@ -18,7 +18,7 @@ import pandas as pd
 
 from schemas.records import Finding, Report
 from schemas.template import TEMPLATE
-from schemas.validate import Previous, RULES, cell_values, count_by_severity, validate
+from schemas.validate import RULES, Previous, cell_values, count_by_severity, validate
 from warehouse import load as ld
 
 SCHEMA_VERSION = "1"
