@@ -1,0 +1,25 @@
+"""The backfill flow: load past years for chosen districts."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from flows.pipeline import run_pipeline
+from flows.runners import task_runner
+from flows.settings import Settings
+from flows.summary import RunSummary
+
+
+@flow(name="backfill", task_runner=task_runner(Settings.build()), log_prints=True)
+def backfill(years: list[int], districts: list[str] | None = None, source: str | None = None,
+             data_dir: str | None = None) -> RunSummary:
+    """Fetch the districts' sources and load the reports of the given years (others are left out).
+
+    Args:
+        years: report years to load, e.g. [2019, 2020].
+        districts: district names or codes from sources.yaml; all when empty.
+        source: a sources.yaml or folder (default: the `source` setting).
+        data_dir: the data folder (default: `data_dir`).
+    """
+    settings = Settings.build({"source": source, "data_dir": data_dir})
+    return run_pipeline(settings, settings.source.split(), "backfill", districts=districts, years=years)

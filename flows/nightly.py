@@ -1,0 +1,22 @@
+"""The nightly flow: fetch every configured source, parse what is new, load, publish."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from flows.pipeline import run_pipeline
+from flows.runners import task_runner
+from flows.settings import Settings
+from flows.summary import RunSummary
+
+
+@flow(name="nightly", task_runner=task_runner(Settings.build()), log_prints=True)
+def nightly(source: str | None = None, data_dir: str | None = None) -> RunSummary:
+    """Discover sources → fetch/ingest → skip files already loaded → extract in batches → load → publish.
+
+    Args:
+        source: a sources.yaml, a folder, or URLs separated by spaces (default: the `source` setting).
+        data_dir: where the warehouse, snapshot, exports and raw store live (default: `data_dir`).
+    """
+    settings = Settings.build({"source": source, "data_dir": data_dir})
+    return run_pipeline(settings, settings.source.split(), "nightly")

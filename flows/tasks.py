@@ -1,0 +1,78 @@
+"""The tasks: each a call or two into the library. Only the network fetch retries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
+
+from extractors import PARSER_VERSION, extract_file
+from extractors.sniff import sniff_format
+from flows.summary import RunSummary
+from schemas import Report
+from sources import Fetched, Gathered, Source, SourcesConfig, gather, load_sources
+from sources.http import HttpOptions
+
+# Results stay in memory: the warehouse, not Prefect's cache, decides what is already done.
+_TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
+
+
+@task(**_TASK)
+def discover(spec: str | list[str], allowed_hosts: tuple[str, ...], districts: list[str]) -> SourcesConfig:
+    """Read sources.yaml (or bare folders/URLs), keeping only the districts asked for."""
+    return load_sources(spec, allowed_hosts).only_districts(districts)
+
+
+@task(**_TASK)
+def ingest(source: Source, raw_dir: Path) -> Gathered:
+    """Ingest a local folder or file."""
+    return gather(source, raw_dir)
+
+
+@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), **_TASK)
+def download(source: Source, raw_dir: Path, options: HttpOptions) -> Gathered:
+    """Fetch a URL or crawl a list page (per-request retries inside; task retries for the rest)."""
+    return gather(source, raw_dir, options)
+
+
+@task(**_TASK)
+def select_new(wh: Any, files: list[Fetched], regions: dict[str, dict[str, Any]], force: bool = False) -> list[Fetched]:
+    """Record every file as a source (with its region); keep those not loaded with this parser version."""
+    for f in files:
+        wh.record_source(f.location, f.sha256, f.size, sniff_format(f.path), region=regions.get(f.region or ""))
+    return [f for f in files if force or not wh.is_loaded(f.sha256, PARSER_VERSION)]
+
+
+@task(**_TASK)
+def extract_batch(files: list[tuple[str, str]]) -> list[Report]:
+    """Extract a batch of (path, location) files; a bad file gives a failed Report, never an exception."""
+    reports = [extract_file(path) for path, _ in files]
+    for report, (_, location) in zip(reports, files, strict=True):
+        report.source = location  # the URL or original path, not the raw-store copy
+    return reports
+
+
+@task(**_TASK)
+def load(wh: Any, reports: list[Report]) -> Any:
+    """Load reports into the working warehouse (the single writer, in the flow's process)."""
+    return wh.load(reports)
+
+
+@task(**_TASK)
+def publish(wh: Any, snapshot: Path, exports: Path) -> dict[str, str]:
+    """Publish the read-only snapshot, the comparison spreadsheet and the Parquet exports."""
+    snap = wh.publish_snapshot(snapshot)
+    xlsx = wh.write_comparison(exports / "comparison.xlsx")
+    parquet = wh.export_parquet(exports / "parquet")
+    return {"snapshot": str(snap), "comparison": str(xlsx), "parquet": f"{len(parquet)} files in {exports / 'parquet'}"}
+
+
+@task(**_TASK)
+def write_artifact(summary: RunSummary) -> None:
+    """Attach the run summary to the flow run as a markdown artifact."""
+    create_markdown_artifact(key=f"{summary.flow}-summary", markdown=summary.to_markdown(),
+                             description=f"nianbao {summary.flow} run summary")
