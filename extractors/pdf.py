@@ -1,0 +1,322 @@
+"""PDF -> Document: ruled and rule-less tables, text flow, and OCR for pages without usable text.
+
+Each page is read on its own. A page with a text layer gives its ruled tables (pdfplumber, see
+`extractors.pdftables`), then rule-less tables rebuilt from word positions, then paragraphs from
+the remaining lines in reading order. A page without characters, or whose text is mostly a large
+picture (a table pasted in as an image), goes to OCR (`extractors.ocr`, loaded only when needed).
+Tables that cross pages are emitted as one `Table` per page fragment, in order; the parser joins
+them by their labels. Page numbers (`- 4 -`, `— 1 —`) and running headers/footers are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pdfplumber
+
+from extractors.document import Block, Document, Heading, Paragraph, Table
+from extractors.pdftables import (
+    BBox,
+    Word,
+    find_rowless_regions,
+    grid_warnings,
+    group_lines,
+    rowless_grid,
+    ruled_tables,
+    segments,
+)
+from schemas.errors import UnreadableFile
+
+MAX_PAGES = 60  # a 年报 runs 3-20 pages; longer files are read this far and the rest is skipped
+MAX_OCR_PAGES = 12  # at ~5 s a page, OCR of a long scan is capped to keep a batch moving
+MIN_TEXT_CHARS = 10  # fewer characters than this: the page is a scan
+IMAGE_PAGE_SHARE = 0.25  # an image covering a quarter of the page ...
+IMAGE_PAGE_MAX_CHARS = 400  # ... on a page with little text: its table is a picture
+OCR_DPI = 170
+
+# `- 4 -`, `— 1 —`, `第 3 页`, `3 / 12`, `第3页 共12页`: page numbers, wherever they are printed.
+_PAGE_NO = re.compile(
+    r"^[\s\-—–－_~·•]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:[/／]\s*(?:共\s*)?\d{1,4}\s*页?|共\s*\d{1,4}\s*页)?[\s\-—–－_~·•]*$"
+)
+_DASHED_NO = re.compile(r"^\s*[\-—–－]+\s*\d{1,4}\s*[\-—–－]+\s*$")
+MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and footers live
+
+
+@dataclass
+class TextLine:
+    """A text line outside tables, with the geometry paragraph grouping needs."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page: int
+
+
+@dataclass
+class _PageItems:
+    """What one page yields before cross-page clean-up: lines and finished tables, by top."""
+
+    page: int
+    height: float
+    lines: list[TextLine] = field(default_factory=list)
+    tables: list[tuple[float, Table]] = field(default_factory=list)
+    blocks: list[tuple[float, Block]] = field(default_factory=list)  # from OCR, already grouped
+
+
+def _open(path: str) -> Any:
+    """Open with pdfplumber; the empty user password is tried by pdfminer itself."""
+    try:
+        pdf = pdfplumber.open(path)
+        _ = pdf.pages  # forces the page tree to be parsed: truncated files fail here
+        return pdf
+    except Exception as exc:  # pdfminer raises many unrelated classes for broken files
+        raise UnreadableFile(path, _open_error(exc)) from exc
+
+
+def _open_error(exc: BaseException) -> str:
+    """A clear reason for a PDF that cannot be opened, naming encryption when that is the cause."""
+    chain = [exc, *([exc.__cause__] if exc.__cause__ else []), *getattr(exc, "args", ())]
+    names = " ".join(type(e).__name__ + " " + str(e) for e in chain if e is not None)
+    if re.search(r"Password|Encrypt|crypt", names, re.I):
+        return "encrypted PDF, password required"
+    return f"corrupt or truncated PDF ({type(exc).__name__}: {str(exc)[:120] or 'no detail'})"
+
+
+def _words(page: Any, exclude: list[BBox]) -> list[Word]:
+    """Words of the page outside the given boxes, as `Word`s with their font size kept aside."""
+    out: list[Word] = []
+    for w in page.extract_words(x_tolerance=1.5, y_tolerance=3, extra_attrs=["size"]):
+        xc, yc = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        if any(b[0] <= xc <= b[2] and b[1] <= yc <= b[3] for b in exclude):
+            continue
+        word = Word(w["text"], w["x0"], w["top"], w["x1"], w["bottom"])
+        word.confidence = None
+        setattr(word, "size", float(w.get("size", w["bottom"] - w["top"])))  # noqa: B010
+        out.append(word)
+    return out
+
+
+def _line_of(words: list[Word], page: int) -> TextLine:
+    segs = segments(words, gap=0.2 * max(words[0].height, 1))
+    text = " ".join(s.text for s in segs)
+    size = statistics.median(getattr(w, "size", w.height) for w in words)
+    return TextLine(
+        text, words[0].x0, words[-1].x1, min(w.top for w in words), max(w.bottom for w in words), size, page
+    )
+
+
+def _text_page(page: Any, page_no: int, doc: Document) -> _PageItems:
+    """Tables and text lines of a page that has a text layer."""
+    items = _PageItems(page_no, float(page.height))
+    boxes: list[BBox] = []
+    for bbox, grid in ruled_tables(page, page_no):
+        boxes.append(bbox)
+        table = Table(rows=grid, page=page_no, structured=True)
+        doc.warnings.extend(grid_warnings(grid, f"table on p.{page_no}"))
+        items.tables.append((bbox[1], table))
+    words = _words(page, boxes)
+    lines = group_lines(words)
+    if not lines:
+        return items
+    size = statistics.median(getattr(w, "size", w.height) for w in words)
+    gap = 1.2 * size
+    taken: set[int] = set()
+    for start, end in find_rowless_regions(lines, gap):
+        grid, warns = rowless_grid(lines[start:end], gap, page_no)
+        doc.warnings.extend(warns)
+        items.tables.append(
+            (min(w.top for w in lines[start]), Table(rows=grid, page=page_no, structured=False))
+        )
+        taken.update(range(start, end))
+    items.lines = [_line_of(line, page_no) for i, line in enumerate(lines) if i not in taken]
+    return items
+
+
+def _image_share(page: Any) -> tuple[float, BBox | None]:
+    """Share of the page covered by its largest image, and that image's box (clipped to the page)."""
+    best: tuple[float, BBox | None] = (0.0, None)
+    area = float(page.width * page.height) or 1.0
+    for im in page.images:
+        x0, top = max(0.0, float(im["x0"])), max(0.0, float(im["top"]))
+        x1, bottom = min(float(page.width), float(im["x1"])), min(float(page.height), float(im["bottom"]))
+        share = max(0.0, x1 - x0) * max(0.0, bottom - top) / area
+        if share > best[0]:
+            best = (share, (x0, top, x1, bottom))
+    return best
+
+
+def is_page_number(text: str) -> bool:
+    """True for a line that is only a page number (`- 4 -`, `— 1 —`, `第 3 页`, `3/12`)."""
+    return bool(_PAGE_NO.match(text) or _DASHED_NO.match(text))
+
+
+def _drop_page_furniture(pages: list[_PageItems]) -> None:
+    """Remove page numbers and running headers/footers (text repeated in the margin bands)."""
+
+    def in_band(line: TextLine, height: float) -> bool:
+        return line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
+
+    keys: Counter[str] = Counter()
+    for p in pages:
+        seen = {re.sub(r"\d+", "#", ln.text.replace(" ", "")) for ln in p.lines if in_band(ln, p.height)}
+        keys.update(seen)
+    n = len(pages)
+    repeated = {k for k, v in keys.items() if n >= 2 and v >= max(2, n // 2)}
+    for p in pages:
+        p.lines = [
+            ln
+            for ln in p.lines
+            if not _DASHED_NO.match(ln.text)
+            and not (
+                in_band(ln, p.height)
+                and (is_page_number(ln.text) or re.sub(r"\d+", "#", ln.text.replace(" ", "")) in repeated)
+            )
+        ]
+
+
+def paragraphs(lines: list[TextLine], body_size: float) -> list[tuple[float, Block]]:
+    """Group the lines of one page into paragraphs.
+
+    A new paragraph starts at an indented line (Chinese paragraphs open with two spaces' indent),
+    after a line that stops short of the right margin, or after a vertical gap.
+    """
+    if not lines:
+        return []
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    ordered = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    steps = [b.top - a.top for a, b in zip(ordered, ordered[1:], strict=False) if b.top - a.top > 1]
+    # Line pitch, not font size, tells a paragraph break: OCR boxes are taller than the font.
+    pitch = statistics.median(steps) if steps else body_size * 1.5
+    out: list[tuple[float, Block]] = []
+    cur: list[TextLine] = []
+
+    def flush() -> None:
+        if not cur:
+            return
+        from extractors.pdftables import join_lines
+
+        text = join_lines(ln.text for ln in cur)
+        big = cur[0].size > body_size * 1.2 and len(cur) <= 3
+        block: Block = Heading(text, 1, cur[0].page) if big else Paragraph(text, cur[0].page)
+        out.append((cur[0].top, block))
+        cur.clear()
+
+    for ln in ordered:
+        if cur:
+            prev = cur[-1]
+            indented = ln.x0 > left + 1.2 * ln.size
+            short = prev.x1 < right - 2 * prev.size
+            gap = ln.top - prev.top > 1.6 * pitch
+            size_change = abs(ln.size - prev.size) > 0.3 * min(ln.size, prev.size)
+            if indented or short or gap or size_change:
+                flush()
+        cur.append(ln)
+    flush()
+    return out
+
+
+def read_pdf(path: str) -> Document:
+    """Read a PDF into the document model.
+
+    Args:
+        path: a PDF file. Encrypted files open if their user password is empty.
+
+    Raises:
+        UnreadableFile: encrypted with a password, corrupt or truncated.
+    """
+    pdf = _open(path)
+    doc = Document(path=path, format="pdf")
+    try:
+        n_pages = len(pdf.pages)
+        doc.pages = n_pages
+        if n_pages == 0:
+            raise UnreadableFile(path, "PDF has no pages")
+        if n_pages > MAX_PAGES:
+            doc.warnings.append(
+                f"{n_pages} pages: only the first {MAX_PAGES} were read (a report is far shorter)"
+            )
+        pages: list[_PageItems] = []
+        ocr_budget = MAX_OCR_PAGES
+        for i, page in enumerate(pdf.pages[:MAX_PAGES]):
+            page_no = i + 1
+            try:
+                n_chars = len(page.chars)
+                share, img_box = _image_share(page)
+                if n_chars < MIN_TEXT_CHARS or (share >= IMAGE_PAGE_SHARE and n_chars < IMAGE_PAGE_MAX_CHARS):
+                    if ocr_budget <= 0:
+                        doc.warnings.append(
+                            f"p.{page_no}: needs OCR but the OCR page limit ({MAX_OCR_PAGES}) is used up"
+                        )
+                        pages.append(_PageItems(page_no, float(page.height)))
+                        continue
+                    ocr_budget -= 1
+                    pages.append(_ocr_page(path, page, page_no, n_chars, img_box, doc))
+                else:
+                    pages.append(_text_page(page, page_no, doc))
+            except UnreadableFile:
+                raise
+            except Exception as exc:  # one damaged page must not lose the others
+                doc.warnings.append(f"p.{page_no}: unreadable page skipped ({type(exc).__name__}: {exc})")
+            finally:
+                page.close()  # frees the page's parsed objects: keeps long files in bounded memory
+    finally:
+        pdf.close()
+    _drop_page_furniture(pages)
+    all_sizes = [ln.size for p in pages for ln in p.lines]
+    body = statistics.median(all_sizes) if all_sizes else 12.0
+    index = 0
+    for p in pages:
+        items: list[tuple[float, Block]] = [*p.tables, *p.blocks, *paragraphs(p.lines, body)]
+        items.sort(key=lambda it: it[0])
+        for _, block in items:
+            if isinstance(block, Table):
+                block.index = index
+                index += 1
+            doc.blocks.append(block)
+    # The title is the large print opening page 1 (`淮安市人民政府` / `2024 年…年度报告`); the PDF
+    # info title is often generic or mis-encoded, so it is not used.
+    heads = []
+    for b in doc.blocks:
+        if not isinstance(b, Heading) or b.page != 1:
+            break
+        heads.append(b.text)
+    if heads:
+        doc.metadata["title"] = "".join(heads)
+    if not any(b.text.strip() for b in doc.text_blocks()) and not doc.tables:
+        raise UnreadableFile(path, "PDF has no text layer and OCR found no text")
+    return doc
+
+
+def _ocr_page(
+    path: str, page: Any, page_no: int, n_chars: int, img_box: BBox | None, doc: Document
+) -> _PageItems:
+    """OCR a scanned page, or only the picture on a text page whose table is an image."""
+    from extractors.ocr import ocr_image, render_pdf_page  # loads onnxruntime: only when needed
+
+    items = _PageItems(page_no, float(page.height))
+    scale = OCR_DPI / 72.0
+    image = render_pdf_page(path, page_no - 1, scale)
+    crop: BBox = (0.0, 0.0, float(page.width), float(page.height))
+    if n_chars >= MIN_TEXT_CHARS and img_box is not None:
+        # Text page with a pictured table: keep the text layer, OCR only the picture.
+        crop = img_box
+        text_part = _text_page(page, page_no, doc)
+        items.lines = [
+            ln for ln in text_part.lines if not (img_box[1] <= (ln.top + ln.bottom) / 2 <= img_box[3])
+        ]
+        items.tables = [t for t in text_part.tables if not (img_box[1] <= t[0] <= img_box[3])]
+        image = image.crop((crop[0] * scale, crop[1] * scale, crop[2] * scale, crop[3] * scale))
+    blocks, warns = ocr_image(image, page_no, scale=scale, offset=(crop[0], crop[1]))
+    items.blocks.extend(blocks)
+    doc.warnings.extend(warns)
+    doc.metadata.setdefault("ocr_pages", "")
+    doc.metadata["ocr_pages"] = ",".join(filter(None, [doc.metadata["ocr_pages"], str(page_no)]))
+    return items
