@@ -292,12 +292,15 @@ def _row_cells(tr: etree._Element) -> list[etree._Element]:
 
 
 def _cell_text(tc: etree._Element) -> str:
-    """Paragraphs of a cell joined by "\\n" (a label split over paragraphs reads 商业\\n企业).
+    """Non-empty paragraphs of a cell joined by "\\n" (a label split over paragraphs reads 商业\\n企业).
 
-    The text is otherwise raw: an all-U+3000 or NBSP cell keeps its spaces, which mark a blank.
+    A blank cell keeps its raw U+3000 or NBSP text, which marks it as printed blank.
     """
     paras = [_para_text(p) for p in tc.iter(f"{W}p")]
-    return "\n".join(paras).strip("\r\n\t ")
+    kept = [t.strip() for t in paras if t.strip()]
+    if kept:  # empty paragraphs and edge spaces around a value or label carry nothing
+        return "\n".join(kept)
+    return "".join(paras).strip("\r\n\t ")
 
 
 def _int_val(el: etree._Element | None, default: int) -> int:

@@ -327,8 +327,8 @@ def _cell_text(td: lxml.html.HtmlElement) -> str:
     parts: list[str] = []
     _cell_parts(td, parts)
     lines = [_WS.sub(" ", ln).strip(" ") for ln in "".join(parts).split("\x00")]
-    kept = [ln for ln in lines if ln.strip()]
-    if kept:
+    kept = [ln.strip() for ln in lines if ln.strip()]
+    if kept:  # Word pastes trailing <o:p>&nbsp;</o:p> after values: trim it off text cells
         return "\n".join(kept)
     return "".join(lines)
 

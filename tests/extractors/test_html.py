@@ -1,0 +1,198 @@
+"""The HTML reader on pages written by the tests: encodings, CMS furniture, Word-pasted and flattened tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from extractors.document import Document, Heading, Paragraph, Table
+from extractors.html import read_html, read_html_bytes
+
+# 塘㙍镇: U+364D is outside GB2312 and GBK (GB18030 only); 镕 is in GBK but not in GB2312. Both occur
+# on real pages that declare gb2312.
+RARE_TOWN = "塘\u364d镇"
+GBK_ONLY = "镕"
+
+
+def page(body: str, charset: str = "utf-8", title: str = "测试镇2023年政府信息公开工作年度报告") -> str:
+    return (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        f"<title>{title}</title></head><body>{body}</body></html>"
+    )
+
+
+def texts(doc: Document) -> list[str]:
+    return [b.text for b in doc.blocks if isinstance(b, (Heading, Paragraph))]
+
+
+CMS_BODY = """
+<div class="header"><a href="/">首页</a> <a href="/gk">政务公开</a> <a href="/hd">互动交流</a></div>
+<div class="nav"><ul><li><a>机构概况</a></li><li><a>政策文件</a></li><li><a>通知公告栏目</a></li></ul></div>
+<div class="location">当前位置：<a>首页</a> &gt; <a>政府信息公开</a> &gt; <a>年度报告</a></div>
+<div class="main">
+ <div class="side"><ul><li><a>政府信息公开指南</a></li><li><a>政府信息公开制度</a></li><li><a>依申请公开</a></li></ul></div>
+ <div class="article">
+  <table class="xxgk-meta">
+   <tr><td>索引号：</td><td>113300000000000000/2024-00001</td><td>发布机构：</td><td>测试镇人民政府</td></tr>
+   <tr><td>成文日期：</td><td>2024-01-18</td><td>发布日期：</td><td>2024-01-22</td></tr>
+  </table>
+  <h1>测试镇2023年政府信息公开工作年度报告</h1>
+  <div id="zoom" class="TRS_Editor">
+   <p class="MsoNormal"><span style="font-family:仿宋">一、总体情况</span><o:p></o:p></p>
+   <p><span>本镇全年认真推进公开工作，</span><span>各项任务按期完成，群众满意度稳步提高。</span></p>
+   <p>二、主动公开政府信息情况</p>
+   <table border="1" class="MsoNormalTable">
+    <tr><td colspan="4"><p><span>第二十条第（一）项</span></p></td></tr>
+    <tr><td><p>信息内容</p></td><td><p><span>本年</span></p><p><span>制发件数</span></p></td>
+        <td>本年废止<br>件数</td><td>现行有效件数</td></tr>
+    <tr><td><font face="宋体">规章</font></td><td>0</td><td>&nbsp;</td><td><span>0</span><o:p>&nbsp;</o:p></td></tr>
+    <tr><td>行政规范性文件</td><td>2</td><td>&#12288;</td><td>7</td></tr>
+   </table>
+   <p>三、收到和处理政府信息公开申请情况</p>
+   <table border="1">
+    <tr><td rowspan="2" colspan="2">（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）</td>
+        <td colspan="2">申请人情况</td></tr>
+    <tr><td>自然人</td><td>商业<span>企业</span></td></tr>
+    <tr><td rowspan="2">三、本年度办理结果</td><td>（一）予以公开</td><td>3</td><td>1</td></tr>
+    <tr><td>（二）部分公开</td><td>0</td><td>0</td></tr>
+   </table>
+   <p>五、存在的主要问题及改进情况</p>
+   <p>公开形式仍需丰富。</p>
+  </div>
+ </div>
+</div>
+<div class="footer"><p>主办单位：测试县人民政府办公室</p><p><a>网站地图</a> <a>联系我们</a></p></div>
+"""
+
+
+def test_cms_page_metadata_and_article(tmp_path: Path) -> None:
+    p = tmp_path / "cms.html"
+    p.write_text(page(CMS_BODY), encoding="utf-8")
+    doc = read_html(str(p))
+    assert doc.metadata == {
+        "title": "测试镇2023年政府信息公开工作年度报告",
+        "breadcrumb": "首页 > 政府信息公开 > 年度报告",
+        "索引号": "113300000000000000/2024-00001",
+        "发布机构": "测试镇人民政府",
+        "成文日期": "2024-01-18",
+        "发布日期": "2024-01-22",
+    }
+    assert texts(doc) == [
+        "测试镇2023年政府信息公开工作年度报告",
+        "一、总体情况",
+        "本镇全年认真推进公开工作，各项任务按期完成，群众满意度稳步提高。",
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "五、存在的主要问题及改进情况",
+        "公开形式仍需丰富。",
+    ]
+    assert len(doc.tables) == 2  # the metadata table is not a report table
+    everything = " ".join(c.text for t in doc.tables for row in t.rows for c in row) + " ".join(texts(doc))
+    for furniture in ("机构概况", "政府信息公开指南", "网站地图", "主办单位", "索引号", "当前位置"):
+        assert furniture not in everything
+
+
+def test_word_pasted_table_cells(tmp_path: Path) -> None:
+    p = tmp_path / "cms.html"
+    p.write_text(page(CMS_BODY), encoding="utf-8")
+    t2, t3 = read_html(str(p)).tables
+    assert t2.texts() == [
+        ["第二十条第（一）项"] * 4,
+        ["信息内容", "本年\n制发件数", "本年废止\n件数", "现行有效件数"],
+        ["规章", "0", "\xa0", "0"],
+        ["行政规范性文件", "2", "\u3000", "7"],
+    ]
+    note = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    assert t3.texts() == [
+        [note, note, "申请人情况", "申请人情况"],
+        [note, note, "自然人", "商业企业"],
+        ["三、本年度办理结果", "（一）予以公开", "3", "1"],
+        ["三、本年度办理结果", "（二）部分公开", "0", "0"],
+    ]
+    assert [c.origin for c in t3.rows[1][:2]] == [(0, 0), (0, 0)]
+    assert t3.rows[3][0].origin == (2, 0) and t3.rows[2][0].rowspan == 2
+
+
+def test_gbk_page_with_gbk_only_char(tmp_path: Path) -> None:
+    html = page(f"<p>{GBK_ONLY}城镇人民政府</p><p>一、总体情况</p>", charset="gbk")
+    p = tmp_path / "gbk.html"
+    p.write_bytes(html.encode("gbk"))
+    assert texts(read_html(str(p))) == [f"{GBK_ONLY}城镇人民政府", "一、总体情况"]
+
+
+def test_gb2312_declared_page_decodes_as_gb18030(tmp_path: Path) -> None:
+    html = page(f"<p>{RARE_TOWN}{GBK_ONLY}2023年政府信息公开工作年度报告</p>", charset="gb2312")
+    p = tmp_path / "gb2312.html"
+    p.write_bytes(html.encode("gb18030"))
+    doc = read_html(str(p))
+    assert texts(doc) == [f"{RARE_TOWN}{GBK_ONLY}2023年政府信息公开工作年度报告"]
+    assert not doc.warnings
+
+
+def test_utf8_page_with_wrong_meta(tmp_path: Path) -> None:
+    p = tmp_path / "wrong.html"
+    p.write_bytes(page("<p>申请人情况与商业企业</p>", charset="gb2312").encode("utf-8"))
+    doc = read_html(str(p))
+    assert texts(doc) == ["申请人情况与商业企业"]
+    assert doc.metadata["title"] == "测试镇2023年政府信息公开工作年度报告"
+
+
+def test_utf8_bom_without_meta() -> None:
+    data = "\ufeff<html><body><p>行政复议情况</p></body></html>".encode()
+    assert texts(read_html_bytes(data, "bom.html")) == ["行政复议情况"]
+
+
+def test_flattened_table_one_cell_per_p() -> None:
+    """Quirk A: no <table>, each cell its own <p>; a &nbsp; <p> is a blank value."""
+    cells = ["行政复议", "结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "1", "\xa0", "0", "0", "1"]
+    body = "<p>四、政府信息公开行政复议、行政诉讼情况</p>" + "".join(f"<p>{c}</p>" for c in cells)
+    body += "<p>五、存在的主要问题及改进情况</p><p>公开形式仍需丰富，解读材料还不够通俗。</p>"
+    doc = read_html_bytes(page(body).encode(), "flat.html")
+    (table,) = doc.tables
+    assert not table.structured
+    assert table.texts() == [[c] for c in cells]
+    assert texts(doc) == [
+        "四、政府信息公开行政复议、行政诉讼情况",
+        "五、存在的主要问题及改进情况",
+        "公开形式仍需丰富，解读材料还不够通俗。",
+    ]
+
+
+def test_pipe_rows() -> None:
+    """Quirk B: one row per line, cells split on |; merge artefacts stay as empty cells."""
+    body = (
+        "<p>二、主动公开政府信息情况</p>"
+        "<p>| 第二十条第（一）项 | | |</p><p>| 信息内容 | 本年制发件数 | 本年废止件数 |</p>"
+        "<p>| 规章 | 0 | 0 |</p><p>正文继续说明本镇的公开工作情况。</p>"
+    )
+    doc = read_html_bytes(page(body).encode(), "pipes.html")
+    (table,) = doc.tables
+    assert table.texts() == [
+        ["第二十条第（一）项", "", ""],
+        ["信息内容", "本年制发件数", "本年废止件数"],
+        ["规章", "0", "0"],
+    ]
+    assert texts(doc)[-1] == "正文继续说明本镇的公开工作情况。"
+
+
+def test_nested_layout_table_gives_only_inner_tables() -> None:
+    body = (
+        "<table><tr><td><a>首页</a></td><td><a>导航</a></td></tr><tr><td colspan='2'>"
+        "<p>一、总体情况</p><p>本镇全年认真推进公开工作，各项任务按期完成。</p>"
+        "<table><tr><td>自然人</td><td>总计</td></tr><tr><td>4</td><td>4</td></tr></table>"
+        "</td></tr></table>"
+    )
+    doc = read_html_bytes(page(body).encode(), "layout.html")
+    assert [t.texts() for t in doc.tables] == [[["自然人", "总计"], ["4", "4"]]]
+    assert "一、总体情况" in texts(doc)
+
+
+def test_empty_page_is_unreadable() -> None:
+    from schemas.errors import UnreadableFile
+
+    try:
+        read_html_bytes(b"   ", "blank.html")
+    except UnreadableFile as exc:
+        assert exc.reason == "empty file"
+    else:
+        raise AssertionError("blank page accepted")
+    assert isinstance(read_html_bytes(b"<p>x</p>", "x.html").blocks[0], Paragraph | Table)
