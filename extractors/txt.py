@@ -45,7 +45,9 @@ def read_txt(path: str) -> Document:
 
 def _decode(data: bytes, path: str) -> tuple[str, list[str]]:
     text, _enc, warnings = decode_bytes(data)
-    if text.count("\x00") > 16:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f") + sample.count("\ufffd")
+    if controls > max(16, len(sample) // 50):  # control characters or undecodable bytes: not text
         raise UnreadableFile(path, "binary data, not text")
     return text, warnings
 
