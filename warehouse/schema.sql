@@ -7,7 +7,9 @@ CREATE TABLE IF NOT EXISTS meta (
     key   VARCHAR PRIMARY KEY,
     value VARCHAR
 );
-COMMENT ON TABLE meta IS 'Warehouse metadata: schema_version, template digest.';
+COMMENT ON TABLE meta IS 'Warehouse metadata: schema_version and the rule codes known to the loader.';
+COMMENT ON COLUMN meta.key IS 'Name of the setting (schema_version, rules).';
+COMMENT ON COLUMN meta.value IS 'Its value.';
 
 CREATE TABLE IF NOT EXISTS regions (
     region_id INTEGER PRIMARY KEY,

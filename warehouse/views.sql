@@ -35,7 +35,8 @@ CREATE OR REPLACE VIEW applications AS
 SELECT
     r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year, r.variant_t3 AS variant,
     c.row_code, any_value(c.row_label) AS row_label, any_value(t.row_order) AS row_order,
-    max(c.value) FILTER (WHERE c.col_code = 'natural')         AS natural,
+    -- "natural" is an SQL keyword (NATURAL JOIN), so the 自然人 column is natural_person here.
+    max(c.value) FILTER (WHERE c.col_code = 'natural')         AS natural_person,
     max(c.value) FILTER (WHERE c.col_code = 'business')        AS business,
     max(c.value) FILTER (WHERE c.col_code = 'research')        AS research,
     max(c.value) FILTER (WHERE c.col_code = 'public_interest') AS public_interest,
@@ -46,7 +47,7 @@ FROM current_reports r
 JOIN cells c ON c.report_id = r.report_id AND c.table_id = 't3'
 LEFT JOIN template_rows t ON t.table_id = 't3' AND t.row_code = c.row_code
 GROUP BY r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year, r.variant_t3, c.row_code;
-COMMENT ON VIEW applications IS 'Table 3 (依申请公开) wide: one row per current report and table row, columns natural … total.';
+COMMENT ON VIEW applications IS 'Table 3 (依申请公开) wide: one row per current report and table row, columns natural_person (code natural) … total.';
 
 CREATE OR REPLACE VIEW review_litigation AS
 SELECT
@@ -108,3 +109,21 @@ FROM current_reports r
 LEFT JOIN head h ON h.report_id = r.report_id
 LEFT JOIN checks k ON k.report_id = r.report_id;
 COMMENT ON VIEW report_overview IS 'One row per current report: issuer, region, year, headline figures (NULL where the cell is blank) and finding counts by severity.';
+COMMENT ON COLUMN report_overview.applications_new IS 'Table 3 一、本年新收 总计.';
+COMMENT ON COLUMN report_overview.applications_carried_in IS 'Table 3 二、上年结转 总计.';
+COMMENT ON COLUMN report_overview.applications_handled IS 'Table 3 （七）总计 总计 (applications handled this year).';
+COMMENT ON COLUMN report_overview.applications_carry_over IS 'Table 3 四、结转下年度继续办理 总计.';
+COMMENT ON COLUMN report_overview.review_total IS 'Table 4 行政复议 总计.';
+COMMENT ON COLUMN report_overview.suit_direct_total IS 'Table 4 行政诉讼 未经复议直接起诉 总计.';
+COMMENT ON COLUMN report_overview.suit_after_review_total IS 'Table 4 行政诉讼 复议后起诉 总计.';
+COMMENT ON COLUMN report_overview.suits_total IS 'suit_direct_total + suit_after_review_total; NULL if either is blank.';
+COMMENT ON COLUMN report_overview.n_cells IS 'Cells extracted (blank ones included).';
+COMMENT ON COLUMN report_overview.n_values IS 'Cells with a number (not blank).';
+COMMENT ON COLUMN report_overview.errors IS 'Findings of severity error.';
+COMMENT ON COLUMN report_overview.warnings IS 'Findings of severity warning.';
+COMMENT ON COLUMN report_overview.infos IS 'Findings of severity info.';
+COMMENT ON COLUMN active_disclosure.variant IS 'Table-2 variant of the report (2019 or 2021).';
+COMMENT ON COLUMN active_disclosure.row_order IS 'Position of the row in the printed form (template_rows.row_order).';
+COMMENT ON COLUMN applications.variant IS 'Table-3 variant of the report (2019 or 2021).';
+COMMENT ON COLUMN applications.row_order IS 'Position of the row in the printed form (template_rows.row_order).';
+COMMENT ON COLUMN current_reports.region_code IS 'regions.code (统计用区划代码) of the issuer.';
