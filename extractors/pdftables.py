@@ -138,11 +138,9 @@ def text_in_box(chars: Sequence[dict[str, Any]], box: BBox) -> tuple[str, BBox |
     inside = [
         c
         for c in chars
-        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
-        and top <= (c["top"] + c["bottom"]) / 2 <= bottom
-        and c["text"].strip()
+        if x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
     ]
-    if not inside:
+    if not any(c["text"].strip() for c in inside):
         return "", None
     inside.sort(key=lambda c: (c["top"], c["x0"]))
     lines: list[list[dict[str, Any]]] = []
@@ -157,16 +155,22 @@ def text_in_box(chars: Sequence[dict[str, Any]], box: BBox) -> tuple[str, BBox |
         line.sort(key=lambda c: c["x0"])
         s = ""
         prev = None
+        spaced = False  # a printed space character: kept between digits and Latin text
         for c in line:
+            if not c["text"].strip():
+                spaced = prev is not None
+                continue
             size = max(c.get("size", c["bottom"] - c["top"]), 1.0)
             # Letter-spaced Chinese (justified narrow cells) gets no space: labels are compared
             # without whitespace anyway. A gap next to a digit is kept: it may split a number.
             wide_pair = prev is not None and is_wide(prev["text"][-1]) and is_wide(c["text"][0])
-            if prev is not None and not wide_pair and c["x0"] - prev["x1"] > size * 0.33:
+            if prev is not None and not wide_pair and (spaced or c["x0"] - prev["x1"] > size * 0.2):
                 s += " "
             s += c["text"]
             prev = c
+            spaced = False
         texts.append(s)
+    inside = [c for c in inside if c["text"].strip()]
     bb = (
         min(c["x0"] for c in inside),
         min(c["top"] for c in inside),

@@ -1,0 +1,113 @@
+"""Legacy office files (.doc, .wps, .xls) through LibreOffice headless, then the modern readers.
+
+Each conversion gets its own LibreOffice user profile (`-env:UserInstallation`), so parallel
+workers never share a profile lock, and runs in its own process group under a hard timeout: a hung
+`soffice` (a dialog waiting for input, a damaged file looping) is killed with all its children.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from extractors.document import Document
+from schemas.errors import ConversionFailed
+
+CONVERT_TIMEOUT_S = 120.0  # a 年报 converts in 2-10 s; two minutes means the converter is stuck
+
+
+def soffice_command() -> list[str]:
+    """The LibreOffice executable to run, as a command prefix."""
+    return [shutil.which("soffice") or shutil.which("libreoffice") or "soffice"]
+
+
+def convert_with_libreoffice(
+    path: str,
+    target: str,
+    outdir: str,
+    *,
+    timeout: float = CONVERT_TIMEOUT_S,
+    command: Sequence[str] | None = None,
+) -> Path:
+    """Convert one file with LibreOffice headless and return the converted file.
+
+    Args:
+        path: the source file.
+        target: LibreOffice's `--convert-to` argument, e.g. "docx", "xlsx", "pdf".
+        outdir: directory for the result.
+        timeout: seconds before the converter's whole process group is killed.
+        command: the converter command prefix (tests pass a fake one); default `soffice`.
+
+    Raises:
+        ConversionFailed: the converter is missing, timed out, failed, or wrote nothing.
+    """
+    src = Path(path).resolve()
+    ext = target.split(":", 1)[0]
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-profile-") as profile:
+        argv = [
+            *(command or soffice_command()),
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+            "--convert-to", target, "--outdir", outdir, str(src),
+        ]  # fmt: skip
+        try:
+            proc = subprocess.Popen(
+                argv,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # own process group: the timeout kills soffice.bin too
+            )
+        except FileNotFoundError as exc:
+            raise ConversionFailed(
+                path, f"LibreOffice not found ({argv[0]}); install it to read .{src.suffix[1:]} files"
+            ) from exc
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            _kill_group(proc)
+            raise ConversionFailed(
+                path, f"LibreOffice conversion to {ext} timed out after {timeout:g} s (killed)"
+            ) from exc
+        if proc.returncode != 0:
+            detail = err.decode("utf-8", "replace").strip()[-200:]
+            raise ConversionFailed(
+                path, f"LibreOffice conversion to {ext} failed (exit {proc.returncode}): {detail}"
+            )
+    out = Path(outdir) / f"{src.stem}.{ext}"
+    if not out.exists() or out.stat().st_size == 0:
+        detail = err.decode("utf-8", "replace").strip()[-200:]
+        raise ConversionFailed(
+            path, f"LibreOffice wrote no {ext} file (damaged or not a {src.suffix} file?) {detail}".strip()
+        )
+    return out
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the converter's process group and reap it."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    proc.communicate()
+
+
+def read_via_libreoffice(path: str) -> Document:
+    """Read a .doc or .wps file: LibreOffice converts it to .docx, the docx reader reads that.
+
+    Raises:
+        ConversionFailed: the conversion failed or timed out.
+    """
+    from extractors.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
+
+    with tempfile.TemporaryDirectory(prefix="nianbao-lo-out-") as outdir:
+        docx = convert_with_libreoffice(path, "docx:MS Word 2007 XML", outdir)
+        doc: Document = read_docx(str(docx))
+    doc.path = path
+    doc.format = Path(path).suffix.lower().lstrip(".") or "doc"
+    return doc
