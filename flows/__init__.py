@@ -1,7 +1,18 @@
-"""Prefect 3 flows: thin orchestration over sources, extractors and the warehouse."""
+"""Prefect 3 flows: thin orchestration over sources, extractors and the warehouse.
 
-from flows.backfill import backfill
-from flows.nightly import nightly
-from flows.reprocess import reprocess
+The flows are imported on first use, so that `flows.settings` can be read (and PREFECT_HOME set)
+before Prefect itself is imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = ["backfill", "nightly", "reprocess"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        return getattr(importlib.import_module(f"flows.{name}"), name)
+    raise AttributeError(f"module 'flows' has no attribute {name!r}")

@@ -11,7 +11,7 @@ from flows.summary import RunSummary
 
 
 @flow(name="backfill", task_runner=task_runner(Settings.build()), log_prints=True)
-def backfill(years: list[int], districts: list[str] | None = None, source: str | None = None,
+def backfill(years: list[int], districts: list[str] | None = None, source: str | list[str] | None = None,
              data_dir: str | None = None) -> RunSummary:
     """Fetch the districts' sources and load the reports of the given years (others are left out).
 
@@ -21,5 +21,5 @@ def backfill(years: list[int], districts: list[str] | None = None, source: str |
         source: a sources.yaml or folder (default: the `source` setting).
         data_dir: the data folder (default: `data_dir`).
     """
-    settings = Settings.build({"source": source, "data_dir": data_dir})
-    return run_pipeline(settings, settings.source.split(), "backfill", districts=districts, years=years)
+    settings = Settings.build({"data_dir": data_dir})
+    return run_pipeline(settings, settings.spec(source), "backfill", districts=districts, years=years)

@@ -20,7 +20,7 @@ def locate(raw_dir: str, report_ids: list[str]) -> list[str]:
 
 
 @flow(name="reprocess", task_runner=task_runner(Settings.build()), log_prints=True)
-def reprocess(paths: list[str] | None = None, report_ids: list[str] | None = None, source: str | None = None,
+def reprocess(paths: list[str] | None = None, report_ids: list[str] | None = None, source: str | list[str] | None = None,
               data_dir: str | None = None) -> RunSummary:
     """Re-extract and reload reports.
 
@@ -34,8 +34,8 @@ def reprocess(paths: list[str] | None = None, report_ids: list[str] | None = Non
         source: the sources when no paths or ids are given (default: the `source` setting).
         data_dir: the data folder (default: `data_dir`).
     """
-    settings = Settings.build({"source": source, "data_dir": data_dir})
+    settings = Settings.build({"data_dir": data_dir})
     chosen = list(paths or []) + (locate(str(settings.raw), report_ids) if report_ids else [])
     if chosen:
         return run_pipeline(settings, chosen, "reprocess", force=True)
-    return run_pipeline(settings, settings.source.split(), "reprocess")
+    return run_pipeline(settings, settings.spec(source), "reprocess")

@@ -117,6 +117,22 @@ class Settings:
         base = {k: None for k in derived if "data_dir" in changes and k not in changes}
         return replace(self, **{**base, **changes})
 
+    def spec(self, source: str | list[str] | None = None) -> list[str]:
+        """The sources to read: `source` when given (a list, or a string split on spaces), else the setting."""
+        if isinstance(source, list) and source:
+            return [str(s) for s in source]
+        return (source if isinstance(source, str) and source else self.source).split()
+
+    def to_environ(self) -> dict[str, str]:
+        """NIANBAO_* variables for every setting that differs from its default (for child processes)."""
+        default = Settings(data_dir=self.data_dir)
+        out = {f"{ENV_PREFIX}DATA_DIR": str(self.data_dir)}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value != getattr(default, f.name):
+                out[ENV_PREFIX + f.name.upper()] = ",".join(value) if isinstance(value, tuple) else str(value)
+        return out
+
     def as_rows(self) -> list[tuple[str, str]]:
         """(name, value) pairs for display."""
         return [(f.name, str(getattr(self, f.name))) for f in fields(self)]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+
+from flows.settings import Settings
 
 app = typer.Typer(
     help="Turn 政府信息公开工作年度报告 (government information disclosure annual reports) into checked tables.",
@@ -72,6 +75,179 @@ def schema(
     else:
         for b in TEMPLATE.blocks:
             typer.echo(f"{b.label}: 2019 {b.columns['2019']} / 2021 {b.columns['2021']}")
+
+
+# -- running the pipeline ----------------------------------------------------------------------------
+SourceOpt = Annotated[
+    list[str] | None,
+    typer.Option("--source", "-s", help="A folder, a sources.yaml, files or URLs (repeatable). Default: samples/."),
+]
+DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Warehouse, snapshot, exports, raw store. Default: ./data.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", help="Extraction threads (or Dask workers). Default: 2.")]
+DaskOpt = Annotated[bool, typer.Option("--dask", help="Spread extraction over a Dask LocalCluster (prefect-dask).")]
+DaskAddressOpt = Annotated[str | None, typer.Option("--dask-address", help="Use an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
+
+
+def _settings(data_dir: Path | None, **overrides: object) -> Settings:
+    """Settings from NIANBAO_* and the options; exported again as NIANBAO_* for the flow to read."""
+    import os
+
+    try:
+        settings = Settings.build({"data_dir": data_dir, **overrides})
+    except (KeyError, ValueError) as exc:
+        raise typer.BadParameter(str(exc.args[0] if exc.args else exc)) from exc
+    os.environ.update(settings.to_environ())
+    return settings
+
+
+def _default_source(source: list[str] | None, settings: Settings) -> list[str]:
+    """The sources to read: the option, else the setting; `samples` falls back to the bundled copy."""
+    chosen = source or settings.spec()
+    if chosen == ["samples"] and not Path("samples").exists():
+        bundled = Path(__file__).resolve().parent.parent / "samples"
+        return [str(bundled)]
+    return chosen
+
+
+def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> None:
+    """Run one of our flows in this process against an embedded (or configured) Prefect API."""
+    import time
+
+    from nianbao.embedded import embedded_api, prepare_environment
+
+    clock = time.perf_counter()
+    prepare_environment(settings.prefect_home or settings.data_dir / "prefect")
+    timings: dict[str, float] = {}
+    with embedded_api(timings):
+        import flows
+        from flows.runners import task_runner
+
+        flow = getattr(flows, name).with_options(task_runner=task_runner(settings, dask=dask))
+        started = time.perf_counter()
+        summary = _with_progress(lambda: flow(**params))
+        timings["flow"] = time.perf_counter() - started
+    for line in summary.lines():
+        typer.echo(line)
+    for location, reason in summary.failed[:20]:
+        typer.echo(f"  failed  {location}: {reason}")
+    if len(summary.failed) > 20:
+        typer.echo(f"  … and {len(summary.failed) - 20} more (see the run's artifact)")
+    for key, path in summary.outputs.items():
+        typer.echo(f"{key:10s} {path}")
+    startup = timings.get("prefect_startup")
+    typer.echo(
+        f"time: {time.perf_counter() - clock:.1f} s total"
+        + (f", Prefect API startup {startup:.1f} s" if startup is not None else " (external Prefect API)")
+        + f", flow {timings['flow']:.1f} s"
+    )
+
+
+def _with_progress(call: Callable[[], Any]) -> Any:
+    """Call `call()` under a rich progress bar fed by the flow's progress notices."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from flows.summary import listening
+
+    bars: dict[str, Any] = {}
+    with Progress(TextColumn("{task.description:8s}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  transient=False) as progress:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in bars:
+                bars[stage] = progress.add_task(stage, total=total)
+            progress.update(bars[stage], completed=done, total=total)
+
+        with listening(update):
+            return call()
+
+
+@app.command()
+def run(
+    source: SourceOpt = None,
+    data_dir: DataDirOpt = None,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    dask_address: DaskAddressOpt = None,
+) -> None:
+    """Run the nightly job once: fetch, parse what is new, load, publish the snapshot and exports.
+
+    Prefect runs embedded (its database under DATA_DIR/prefect); a second run parses nothing new.
+    Set PREFECT_API_URL to record the run on a real Prefect server instead.
+
+    Example: nianbao run --source samples --data-dir data
+    """
+    settings = _settings(data_dir, workers=workers, dask_address=dask_address)
+    _run_flow("nightly", settings, dask, source=_default_source(source, settings), data_dir=str(settings.data_dir))
+
+
+@app.command()
+def backfill(
+    year: Annotated[list[int], typer.Option("--year", "-y", help="Report year to load (repeatable).")],
+    district: Annotated[list[str] | None, typer.Option("--district", "-d", help="District name or code from sources.yaml (repeatable).")] = None,
+    source: SourceOpt = None,
+    data_dir: DataDirOpt = None,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    dask_address: DaskAddressOpt = None,
+) -> None:
+    """Load past years for chosen districts (reports of other years are left out).
+
+    Example: nianbao backfill --year 2019 --year 2020 --district 清水区 --source samples/sources.yaml
+    """
+    settings = _settings(data_dir, workers=workers, dask_address=dask_address)
+    _run_flow("backfill", settings, dask, years=year, districts=district or [],
+              source=_default_source(source, settings), data_dir=str(settings.data_dir))
+
+
+@app.command()
+def reprocess(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to re-extract.")] = None,
+    report_id: Annotated[list[str] | None, typer.Option("--id", help="sha256 (or an 8+ digit prefix) of a stored file (repeatable).")] = None,
+    source: SourceOpt = None,
+    data_dir: DataDirOpt = None,
+    workers: WorkersOpt = None,
+    dask: DaskOpt = False,
+    dask_address: DaskAddressOpt = None,
+) -> None:
+    """Re-extract after a parser change (no arguments: whatever is not current), or chosen files/ids.
+
+    Example: nianbao reprocess --id 3f2a9c41d0
+    """
+    settings = _settings(data_dir, workers=workers, dask_address=dask_address)
+    _run_flow("reprocess", settings, dask, paths=[str(p) for p in paths or []], report_ids=report_id or [],
+              source=_default_source(source, settings), data_dir=str(settings.data_dir))
+
+
+@app.command()
+def serve(
+    source: SourceOpt = None,
+    data_dir: DataDirOpt = None,
+    cron: Annotated[str | None, typer.Option("--cron", help='Cron schedule. Default: "0 2 * * *".')] = None,
+    timezone: Annotated[str | None, typer.Option("--timezone", help="Default: Asia/Shanghai.")] = None,
+    workers: WorkersOpt = None,
+    dask_address: DaskAddressOpt = None,
+) -> None:
+    """Serve the nightly deployment on a schedule (needs a real server: PREFECT_API_URL).
+
+    Runs stay in this process's child processes until stopped with Ctrl-C.
+
+    Example: PREFECT_API_URL=http://127.0.0.1:4200/api nianbao serve --cron "0 2 * * *"
+    """
+    import os
+
+    from nianbao.embedded import QUIET
+
+    settings = _settings(data_dir, cron=cron, timezone=timezone, workers=workers, dask_address=dask_address)
+    os.environ.update(QUIET)
+    if not os.environ.get("PREFECT_API_URL"):
+        typer.echo("warning: PREFECT_API_URL is not set; schedules fire only on a real `prefect server start`", err=True)
+    from prefect.schedules import Cron
+
+    from flows.nightly import nightly
+
+    params = {"source": _default_source(source, settings), "data_dir": str(settings.data_dir.resolve())}
+    typer.echo(f"serving nightly: cron {settings.cron!r} ({settings.timezone}), data in {params['data_dir']}")
+    nightly.serve(name="nightly", schedules=[Cron(settings.cron, timezone=settings.timezone)], parameters=params)
 
 
 if __name__ == "__main__":
