@@ -161,9 +161,9 @@ def text_in_box(chars: Sequence[dict[str, Any]], box: BBox) -> tuple[str, BBox |
                 spaced = prev is not None
                 continue
             size = max(c.get("size", c["bottom"] - c["top"]), 1.0)
-            # Letter-spaced Chinese (justified narrow cells) gets no space: labels are compared
-            # without whitespace anyway. A gap next to a digit is kept: it may split a number.
-            wide_pair = prev is not None and is_wide(prev["text"][-1]) and is_wide(c["text"][0])
+            # Letter-spaced Chinese (justified cells, CJK-Latin autospacing) gets no space: labels are
+            # compared without whitespace. A gap between digits is kept: it may split a number.
+            wide_pair = prev is not None and (is_wide(prev["text"][-1]) or is_wide(c["text"][0]))
             if prev is not None and not wide_pair and (spaced or c["x0"] - prev["x1"] > size * 0.2):
                 s += " "
             s += c["text"]

@@ -43,8 +43,8 @@ def _sheet_table(ws: Any, index: int) -> Table | None:
             ws.title, f"sheet {ws.title!r} has {max_row}x{max_col} cells: not a report table"
         )
     texts: dict[tuple[int, int], str] = {}
-    for row in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
-        for c in row:
+    for cells in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
+        for c in cells:
             if c.value is not None and str(c.value).strip():
                 texts[(c.row - 1, c.column - 1)] = cell_text(c.value, c.number_format or "General")
     if not texts:
