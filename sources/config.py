@@ -8,6 +8,7 @@ Format (paths are relative to the yaml file; every list is optional)::
       code: "330199"                       # 统计用区划代码; also `province:` and `city:`
       folders: [reports/district]          # local folders, searched recursively
       files: [reports/extra/2021.docx]     # single local files
+      globs: ["reports/*/qingshui_*"]      # local files by pattern (** for any depth)
       urls: [https://www.qingshui.gov.cn/art/2022/1/20/art_1_2.html]   # report pages or attachments
       list_pages: [https://www.qingshui.gov.cn/col/col123/index.html]  # portal columns to crawl
       townships:
@@ -29,9 +30,11 @@ import yaml
 
 from schemas.errors import NianbaoError, UnknownSetting
 
-SourceKind = Literal["folder", "file", "url", "list_page"]
-_PLACES = ("folders", "files", "urls", "list_pages")
-_KIND: dict[str, SourceKind] = {"folders": "folder", "files": "file", "urls": "url", "list_pages": "list_page"}
+SourceKind = Literal["folder", "file", "glob", "url", "list_page"]
+_PLACES = ("folders", "files", "globs", "urls", "list_pages")
+_KIND: dict[str, SourceKind] = {
+    "folders": "folder", "files": "file", "globs": "glob", "urls": "url", "list_pages": "list_page"
+}
 _TOP_KEYS = ("allowed_hosts", "district", "districts")
 _DISTRICT_KEYS = ("name", "code", "province", "city", "townships", *_PLACES)
 _TOWNSHIP_KEYS = ("name", "code", *_PLACES)
@@ -187,7 +190,7 @@ def _places(obj: dict[str, Any], region: str, district: str, base: Path) -> list
     for key in _PLACES:
         for loc in obj.get(key) or []:
             loc = str(loc)
-            if _KIND[key] in ("folder", "file") and not Path(loc).is_absolute():
+            if _KIND[key] in ("folder", "file", "glob") and not Path(loc).is_absolute():
                 loc = str(base / loc)
             out.append(Source(_KIND[key], loc, region, district))
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,6 +28,20 @@ def iter_folder(folder: str | Path, region: str | None = None, store: RawStore |
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
             continue
+        if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES:
+            yield ingest_file(path, region, store)
+
+
+def iter_glob(pattern: str, region: str | None = None, store: RawStore | None = None) -> Iterator[Fetched]:
+    """Yield every report-like file matching a glob pattern (`**` matches any depth), sorted.
+
+    Args:
+        pattern: an absolute pattern, e.g. /data/reports/*/songxi_*.
+        region: the region code the files belong to.
+        store: when given, each file is also kept in the raw store.
+    """
+    for name in sorted(glob.glob(pattern, recursive=True)):
+        path = Path(name)
         if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES:
             yield ingest_file(path, region, store)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sources.config import Source
 from sources.fetched import FetchFailure, Gathered
-from sources.folder import ingest_file, iter_folder
+from sources.folder import ingest_file, iter_folder, iter_glob
 from sources.http import Fetcher, FetchFailed, HttpOptions
 from sources.store import RawStore
 
@@ -28,6 +28,8 @@ def gather(source: Source, raw_dir: str | Path, options: HttpOptions | None = No
             out.fetched.extend(iter_folder(source.location, source.region, store))
         elif source.kind == "file":
             out.fetched.append(ingest_file(source.location, source.region, store))
+        elif source.kind == "glob":
+            out.fetched.extend(iter_glob(source.location, source.region, store))
         else:
             with Fetcher(store, options) as fetcher:
                 if source.kind == "url":

@@ -1,0 +1,75 @@
+"""sources.yaml: parsing into sources and regions, relative paths, unknown keys rejected by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from schemas.errors import UnknownSetting
+from sources import Source, load_sources
+from sources.config import Region, SourcesError
+
+YAML = """\
+allowed_hosts: [127.0.0.1]
+district:
+  name: 清水区
+  code: "330199"
+  province: 浙江省
+  city: 青山市
+  folders: [reports/district]
+  list_pages: [http://www.qingshui.gov.cn/col/col1/index.html]
+  townships:
+    - name: 清水镇
+      code: "330199001"
+      folders: [reports/qingshui]
+      urls: [http://www.qingshui.gov.cn/art/2022/1/20/art_1_2.html]
+    - name: 白石乡
+      files: [/abs/baishi_2021.docx]
+"""
+
+
+def test_parse_sources_yaml(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(YAML, encoding="utf-8")
+    cfg = load_sources(tmp_path)  # a folder with a sources.yaml uses it
+    assert cfg.allowed_hosts == ("127.0.0.1",)
+    assert cfg.sources == (
+        Source("folder", str(tmp_path / "reports/district"), "330199", "清水区"),
+        Source("list_page", "http://www.qingshui.gov.cn/col/col1/index.html", "330199", "清水区"),
+        Source("folder", str(tmp_path / "reports/qingshui"), "330199001", "清水区"),
+        Source("url", "http://www.qingshui.gov.cn/art/2022/1/20/art_1_2.html", "330199001", "清水区"),
+        Source("file", "/abs/baishi_2021.docx", "白石乡", "清水区"),
+    )
+    assert cfg.regions[1] == Region("330199001", "清水镇", "township", "330199", "330199001", "浙江省", "青山市", "清水区")
+    assert cfg.region_rows()["330199001"] == {
+        "province": "浙江省", "city": "青山市", "district": "清水区", "township": "清水镇", "code": "330199001"
+    }
+    assert cfg.region_rows()["白石乡"]["code"] is None
+    assert cfg.region_rows()["330199"]["township"] is None
+
+
+def test_unknown_key_is_named_with_valid_keys(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(YAML.replace("      folders: [reports/qingshui]", "      folder: [x]"), "utf-8")
+    with pytest.raises(UnknownSetting) as err:
+        load_sources(tmp_path / "sources.yaml")
+    assert err.value.key == "folder"
+    assert "valid settings: code, files, folders, globs, list_pages, name, urls" in str(err.value)
+
+
+def test_unknown_top_level_key(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text("distrct: {name: x}\n", "utf-8")
+    with pytest.raises(UnknownSetting, match="'distrct'.*allowed_hosts, district, districts"):
+        load_sources(tmp_path / "s.yaml")
+
+
+def test_only_districts(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(YAML, encoding="utf-8")
+    cfg = load_sources(tmp_path)
+    assert cfg.only_districts(["330199"]).sources == cfg.sources
+    with pytest.raises(SourcesError, match="no district named 北山区; known: 清水区"):
+        cfg.only_districts(["北山区"])
+
+
+def test_bare_locations(tmp_path: Path) -> None:
+    cfg = load_sources([str(tmp_path), "http://a.gov.cn/x/nb.pdf", "http://a.gov.cn/col/index.html"])
+    assert [s.kind for s in cfg.sources] == ["folder", "url", "list_page"]

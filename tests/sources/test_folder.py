@@ -1,0 +1,58 @@
+"""Local folders: report-like files found recursively, hashed, kept once in the raw store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sources import Source, gather
+from sources.folder import iter_folder
+from sources.store import RawStore, sha256_of
+
+
+def test_folder_ingest(tmp_path: Path) -> None:
+    src = tmp_path / "reports"
+    (src / "2021").mkdir(parents=True)
+    (src / ".cache").mkdir()
+    (src / "2021" / "qingshui.docx").write_bytes(b"PK\x03\x04 not really")
+    (src / "2021" / "baishi.PDF").write_bytes(b"%PDF-1.4 x")
+    (src / "2021" / "baishi.expected.json").write_text("{}")
+    (src / ".cache" / "x.pdf").write_bytes(b"%PDF")
+    (src / "notes.md").write_text("ignore me")
+    store = RawStore(tmp_path / "raw")
+    got = list(iter_folder(src, region="330199001", store=store))
+    assert [(Path(f.path).name, f.size, f.region) for f in got] == [
+        ("baishi.PDF", 10, "330199001"),
+        ("qingshui.docx", 15, "330199001"),
+    ]
+    assert got[0].location == str(src / "2021" / "baishi.PDF")
+    assert got[0].sha256 == sha256_of(src / "2021" / "baishi.PDF")
+    kept = store.path_for(got[0].sha256, ".pdf")
+    assert kept.read_bytes() == b"%PDF-1.4 x"
+    assert store.find(got[0].sha256[:10]) == kept
+    again = list(iter_folder(src, store=store))  # idempotent: same digests, no second copy
+    assert [f.sha256 for f in again] == [f.sha256 for f in got]
+    assert len(list((tmp_path / "raw").rglob("*.*"))) == 2
+
+
+def test_missing_folder_is_a_failure_not_an_error(tmp_path: Path) -> None:
+    got = gather(Source("folder", str(tmp_path / "nope"), "r1"), tmp_path / "raw")
+    assert got.fetched == []
+    assert [(f.location, f.reason, f.region) for f in got.failures] == [(str(tmp_path / "nope"), "folder not found", "r1")]
+    got = gather(Source("file", str(tmp_path / "nope.pdf")), tmp_path / "raw")
+    assert got.failures[0].reason.startswith("cannot read: ")
+
+
+def test_glob_source(tmp_path: Path) -> None:
+    for year in (2020, 2022):
+        (tmp_path / "reports" / str(year)).mkdir(parents=True)
+        (tmp_path / "reports" / str(year) / f"songxi_{year}.txt").write_text(f"松溪镇{year}")
+        (tmp_path / "reports" / str(year) / f"songxi_{year}.txt.truth.json").write_text("{}")
+        (tmp_path / "reports" / str(year) / f"bailu_{year}.txt").write_text("白鹭镇")
+    (tmp_path / "sources.yaml").write_text(
+        "district:\n  name: 云岭区\n  townships:\n    - name: 松溪镇\n      globs: ['reports/*/songxi_*']\n", "utf-8")
+    from sources import load_sources
+
+    (source,) = load_sources(tmp_path).sources
+    got = gather(source, tmp_path / "raw")
+    assert [Path(f.path).name for f in got.fetched] == ["songxi_2020.txt", "songxi_2022.txt"]
+    assert {f.region for f in got.fetched} == {"松溪镇"}
