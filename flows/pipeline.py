@@ -65,7 +65,7 @@ def fetch_all(config: SourcesConfig, settings: Settings) -> Gathered:
                           retries=settings.http_retries, backoff=settings.http_backoff,
                           max_bytes=settings.max_download_mb * 1024 * 1024)
     futures = [
-        ingest.submit(s, settings.raw) if s.kind in ("folder", "file") else download.submit(s, settings.raw, options)
+        ingest.submit(s, settings.raw) if s.is_local else download.submit(s, settings.raw, options)
         for s in config.sources
     ]
     out = Gathered()
@@ -79,7 +79,8 @@ def extract_and_load(wh: object, todo: list[Fetched], config: SourcesConfig, set
                      summary: RunSummary, years: list[int]) -> None:
     """Extract batches in parallel (threads or Dask) and load each as it finishes, in this process."""
     clock = time.perf_counter()
-    futures = [extract_batch.submit(_quoted([(f.path, f.location) for f in batch])) for batch in batches(todo, settings.batch_size)]
+    # plain (path, location) pairs: cheap to ship to Dask workers (quote() is not unwrapped there)
+    futures = [extract_batch.submit([(f.path, f.location) for f in batch]) for batch in batches(todo, settings.batch_size)]
     done = 0
     notify("extract", 0, len(todo))
     for fut in as_completed(futures):

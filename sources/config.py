@@ -58,6 +58,11 @@ class Source:
     region: str | None = None
     district: str | None = None  # the district name, for `backfill --district`
 
+    @property
+    def is_local(self) -> bool:
+        """True for folders, files and globs (no network, so no retries)."""
+        return self.kind in ("folder", "file", "glob")
+
 
 @dataclass(frozen=True)
 class Region:
