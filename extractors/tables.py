@@ -78,11 +78,24 @@ def _cell(
     )
 
 
+def _blank(rc: RowCell) -> bool:
+    return rc.parsed is not None and rc.parsed.is_blank
+
+
 def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
-    """Drop trailing blank cells beyond n (merged value cells flattened into empty positions)."""
+    """Drop blank cells beyond n at the ends: merged cells flattened into empty positions.
+
+    Leading blanks go first: in flattened text they are the rest of a label's colspan
+    ("| （七）总计 |  | 17 |"); trailing ones are a merged value's colspan ("| 行政许可 | 550 |  |  |").
+    """
     out = list(values)
-    while len(out) > n and out[-1].parsed is not None and out[-1].parsed.is_blank:
-        out.pop()
+    while len(out) > n:
+        if _blank(out[0]):
+            out.pop(0)
+        elif _blank(out[-1]):
+            out.pop()
+        else:
+            break
     return out
 
 
@@ -308,7 +321,13 @@ def parse_t4(seg: Segmentation, file: str) -> TableResult:
     tpl = TEMPLATE.t4
     cols = tuple(c.code for c in tpl.columns)
     n = len(tpl.rows) * len(cols)
-    labelled = [s for s in _dedupe(res, seg.segments, "t4") if s.values]
+    # Header labels (行政复议 / 复议后起诉) followed by the empty cells of their colspan are not rows.
+    labelled = [
+        s
+        for s in seg.segments
+        if s.values and not (all(_blank(v) for v in s.values) and len(s.values) != len(cols))
+    ]
+    labelled = _dedupe(res, labelled, "t4")
     loose_rows = list(seg.loose_values)
     # A header label left open directly above the 15 values took them: they are the loose row.
     loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n)) == n]

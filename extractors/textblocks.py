@@ -159,6 +159,12 @@ def is_pipe_row(s: str) -> bool:
     return "|" in s and not is_pipe_cell(s)
 
 
+def is_table_pipe_row(s: str) -> bool:
+    """A pipe row whose cells are all cell-like: judged per cell, since a whole row of table 3
+    (long labels, ten cells) is longer than any single cell and must not read as prose."""
+    return is_pipe_row(s) and s.count("|") >= 2 and not any(is_prose(c) for c in split_pipe_row(s))
+
+
 def split_pipe_row(s: str) -> list[str]:
     """Cells of a pipe row; the outer pipes are dropped, empty cells (merge artefacts) kept."""
     s = s.strip()
@@ -202,7 +208,7 @@ def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
         if not s:
             i += 1
             continue
-        if is_pipe_row(s) and not is_prose(s):
+        if is_table_pipe_row(s):
             i = _pipe_rows(items, i, out)
             pending = False
             continue
@@ -234,7 +240,7 @@ def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
         if not isinstance(item, str):
             break
         s = item.strip()
-        if s and not (is_pipe_row(s) and not is_prose(s)):
+        if s and not (is_table_pipe_row(s)):
             break
         if s:
             rows.append(split_pipe_row(s))
@@ -263,7 +269,7 @@ def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, 
                 cells.append(item.strip(" \t\r\n"))
             i += 1
             continue
-        if is_prose(s) or section_code(s) is not None or (is_pipe_row(s) and not is_pipe_cell(s)):
+        if (is_prose(s) and not is_table_pipe_row(s)) or section_code(s) is not None or is_table_pipe_row(s):
             break
         anchored = anchored or is_anchor(s)
         if is_pipe_cell(s):
