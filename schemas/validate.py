@@ -102,40 +102,62 @@ def _present_codes(tpl: Template, table: str, variant: str | None) -> tuple[set[
     return rows, {c.code for c in t.columns}
 
 
-def check_identity(
-    ident: Identity, values: Mapping[Key, Number | None], variant: str | None, tpl: Template = TEMPLATE
-) -> list[Finding]:
-    """Check one identity at every position along its axis; findings for failures and blanks."""
+def _identity_positions(
+    ident: Identity, variant: str | None, tpl: Template = TEMPLATE
+) -> tuple[tuple[str, tuple[Key, ...], tuple[Key, ...]], ...]:
+    """(position, lhs keys, rhs keys) of an identity in a variant; computed once, not per report."""
+    ck = (id(tpl), ident.code, variant)
+    if ck not in _POSITIONS:
+        _POSITIONS[ck] = _positions(ident, variant, tpl)
+    return _POSITIONS[ck]
+
+
+_POSITIONS: dict[tuple[int, str, str | None], tuple[tuple[str, tuple[Key, ...], tuple[Key, ...]], ...]] = {}
+_CELLSETS: dict[tuple[int, str, str | None, str | None], frozenset[Key]] = {}
+
+
+def _positions(
+    ident: Identity, variant: str | None, tpl: Template
+) -> tuple[tuple[str, tuple[Key, ...], tuple[Key, ...]], ...]:
     table = tpl.table(ident.table)
     rows, cols = _present_codes(tpl, ident.table, variant)
     lhs_all, rhs_all = table.expand(ident.lhs), table.expand(ident.rhs)
+    out = []
     # Along columns: lhs/rhs name rows and we iterate the columns; along rows, the reverse.
     if ident.along == "columns":
         lhs = [c for c in lhs_all if c in rows]
         rhs = [c for c in rhs_all if c in rows]
-        positions = [c.code for c in table.columns if c.code in cols]
-
-        def key(code: str, pos: str) -> Key:
-            return (ident.table, code, pos)
+        for pos in (c.code for c in table.columns if c.code in cols):
+            out.append(
+                (pos, tuple((ident.table, c, pos) for c in lhs), tuple((ident.table, c, pos) for c in rhs))
+            )
     else:
         lhs = [c for c in lhs_all if c in cols]
         rhs = [c for c in rhs_all if c in cols]
-        positions = [r.code for r in table.rows if r.code in rows]
+        for pos in (r.code for r in table.rows if r.code in rows):
+            out.append(
+                (pos, tuple((ident.table, pos, c) for c in lhs), tuple((ident.table, pos, c) for c in rhs))
+            )
+    return tuple(out)
 
-        def key(code: str, pos: str) -> Key:
-            return (ident.table, pos, code)
 
+def check_identity(
+    ident: Identity, values: Mapping[Key, Number | None], variant: str | None, tpl: Template = TEMPLATE
+) -> list[Finding]:
+    """Check one identity at every position along its axis; findings for failures and blanks."""
     findings: list[Finding] = []
     undetermined: dict[str, Number | None] = {}
-    for pos in positions:
-        lk = [key(c, pos) for c in lhs]
-        rk = [key(c, pos) for c in rhs]
-        if not any(k in values for k in lk + rk):
-            continue  # the table is absent from the report: completeness says so
+    for pos, lk, rk in _identity_positions(ident, variant, tpl):
         lv = [values.get(k) for k in lk]
         rv = [values.get(k) for k in rk]
+        if None not in lv and None not in rv:
+            left, right = sum(lv), sum(rv)  # type: ignore[arg-type]
+            if _eq(left, right):
+                continue
+        elif not any(k in values for k in lk + rk):
+            continue  # the table is absent from the report: completeness says so
         involved = {cell_path(k): values.get(k) for k in lk + rk}
-        if any(v is None for v in lv + rv):
+        if None in lv or None in rv:
             if len(lk) == 1 and lv[0] is None and rv and all(v is not None for v in rv):
                 total = sum(v for v in rv if v is not None)
                 findings.append(
@@ -151,21 +173,19 @@ def check_identity(
             else:
                 undetermined.update({p: v for p, v in involved.items() if v is None})
             continue
-        left = sum(v for v in lv if v is not None)
-        right = sum(v for v in rv if v is not None)
-        if not _eq(left, right):
-            # Convention: expected = what the parts compute to, actual = the printed total side.
-            findings.append(
-                _finding(
-                    ident.code,
-                    f"identity {ident.number} ({ident.rule}) fails at {pos}: "
-                    f"{' + '.join(cell_path(k) for k in rk)} = {_fmt(right)}, "
-                    f"but {' + '.join(cell_path(k) for k in lk)} = {_fmt(left)} as printed",
-                    cells=involved,
-                    expected=right,
-                    actual=left,
-                )
+        # A numeric failure (equal sums were skipped above). Convention: expected = what the
+        # parts compute to, actual = the printed total side.
+        findings.append(
+            _finding(
+                ident.code,
+                f"identity {ident.number} ({ident.rule}) fails at {pos}: "
+                f"{' + '.join(cell_path(k) for k in rk)} = {_fmt(right)}, "
+                f"but {' + '.join(cell_path(k) for k in lk)} = {_fmt(left)} as printed",
+                cells=involved,
+                expected=right,
+                actual=left,
             )
+        )
     # A wholly blank table is reported once as `no_data`, not position by position.
     table_blank = all(v is None for k, v in values.items() if k[0] == ident.table)
     if undetermined and not table_blank:
@@ -378,18 +398,30 @@ def check_types(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
     ]
 
 
-def _allowed(tpl: Template, report: Report) -> set[Key]:
+def _allowed(tpl: Template, report: Report) -> frozenset[Key]:
+    v2, v3 = report.variants.get("t2"), report.variants.get("t3")
+    ck = (id(tpl), "allowed", v2, v3)
+    if ck not in _CELLSETS:
+        _CELLSETS[ck] = _allowed_for(tpl, v2, v3)
+    return _CELLSETS[ck]
+
+
+def _allowed_for(tpl: Template, v2: str | None, v3: str | None) -> frozenset[Key]:
     """Cells a report may carry: its variants' cells, or either variant's where one is unknown."""
     out: set[Key] = set()
-    v2, v3 = report.variants.get("t2"), report.variants.get("t3")
     for a in [v2] if v2 else ["2019", "2021"]:
         for b in [v3] if v3 else ["2019", "2021"]:
             out.update(tpl.expected_cells(a, b))
-    return out
+    return frozenset(out)
 
 
-def _expected(tpl: Template, report: Report) -> set[Key]:
-    return set(tpl.expected_cells(report.variants.get("t2"), report.variants.get("t3")))
+def _expected(tpl: Template, report: Report) -> frozenset[Key]:
+    """Cells a complete report of its variants has (cached per template and variants)."""
+    v2, v3 = report.variants.get("t2"), report.variants.get("t3")
+    ck = (id(tpl), "expected", v2, v3)
+    if ck not in _CELLSETS:
+        _CELLSETS[ck] = frozenset(tpl.expected_cells(v2, v3))
+    return _CELLSETS[ck]
 
 
 def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
