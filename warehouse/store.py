@@ -174,9 +174,13 @@ class Warehouse:
             raise
 
     def is_loaded(self, sha256: str, parser_version: str) -> bool:
-        """True when a current version was extracted from this file by this parser version."""
+        """True when this file was already extracted by this parser version.
+
+        Superseded versions count too: two files for one issuer and year (a report and its
+        statistics attachment) would otherwise supersede each other and be re-parsed every night.
+        """
         rows = self.query(
-            "SELECT count(*) FROM reports WHERE sha256 = ? AND parser_version = ? AND superseded_by IS NULL",
+            "SELECT count(*) FROM reports WHERE sha256 = ? AND parser_version = ?",
             [sha256, parser_version],
         )
         return bool(rows[0][0])

@@ -111,7 +111,18 @@ def test_parser_upgrade_supersedes(tmp_path: Path) -> None:
             ("1.0.0", 1, 2),
             ("1.1.0", 2, None),
         ]
-        assert wh.is_loaded(new.sha256, "1.1.0") and not wh.is_loaded(new.sha256, "1.0.0")
+        assert wh.is_loaded(new.sha256, "1.1.0")
+        assert not wh.is_loaded(new.sha256, "2.0.0")  # a newer parser still re-reads it
+
+
+def test_superseded_file_is_not_parsed_again(tmp_path: Path) -> None:
+    """A report and its statistics attachment share issuer and year: each is read once, not every night."""
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        report = make_report()
+        attachment = make_report(sha256="a" * 64)
+        wh.load([report, attachment])
+        assert wh.is_loaded(report.sha256, report.parser_version)
+        assert wh.is_loaded(attachment.sha256, attachment.parser_version)
 
 
 def test_failed_report_recorded_then_replaced(tmp_path: Path) -> None:
