@@ -11,8 +11,12 @@ from flows.summary import RunSummary
 
 
 @flow(name="backfill", task_runner=task_runner(Settings.build()), log_prints=True)
-def backfill(years: list[int], districts: list[str] | None = None, source: str | list[str] | None = None,
-             data_dir: str | None = None) -> RunSummary:
+def backfill(
+    years: list[int],
+    districts: list[str] | None = None,
+    source: str | list[str] | None = None,
+    data_dir: str | None = None,
+) -> RunSummary:
     """Fetch the districts' sources and load the reports of the given years (others are left out).
 
     Args:

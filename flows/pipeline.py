@@ -21,8 +21,14 @@ T = TypeVar("T")
 _quoted = cast(Callable[[T], T], quote)
 
 
-def run_pipeline(settings: Settings, spec: str | list[str], flow_name: str, districts: list[str] | None = None,
-                 years: list[int] | None = None, force: bool = False) -> RunSummary:
+def run_pipeline(
+    settings: Settings,
+    spec: str | list[str],
+    flow_name: str,
+    districts: list[str] | None = None,
+    years: list[int] | None = None,
+    force: bool = False,
+) -> RunSummary:
     """Run every stage in order inside the calling flow; returns the summary (also an artifact).
 
     Args:
@@ -61,9 +67,13 @@ def run_pipeline(settings: Settings, spec: str | list[str], flow_name: str, dist
 
 def fetch_all(config: SourcesConfig, settings: Settings) -> Gathered:
     """Ingest folders and files, download URLs and crawl list pages, all sources at once."""
-    options = HttpOptions(allowed_hosts=config.allowed_hosts + settings.allowed_hosts, timeout=settings.http_timeout,
-                          retries=settings.http_retries, backoff=settings.http_backoff,
-                          max_bytes=settings.max_download_mb * 1024 * 1024)
+    options = HttpOptions(
+        allowed_hosts=config.allowed_hosts + settings.allowed_hosts,
+        timeout=settings.http_timeout,
+        retries=settings.http_retries,
+        backoff=settings.http_backoff,
+        max_bytes=settings.max_download_mb * 1024 * 1024,
+    )
     futures = [
         ingest.submit(s, settings.raw) if s.is_local else download.submit(s, settings.raw, options)
         for s in config.sources
@@ -75,12 +85,21 @@ def fetch_all(config: SourcesConfig, settings: Settings) -> Gathered:
     return out
 
 
-def extract_and_load(wh: object, todo: list[Fetched], config: SourcesConfig, settings: Settings,
-                     summary: RunSummary, years: list[int]) -> None:
+def extract_and_load(
+    wh: object,
+    todo: list[Fetched],
+    config: SourcesConfig,
+    settings: Settings,
+    summary: RunSummary,
+    years: list[int],
+) -> None:
     """Extract batches in parallel (threads or Dask) and load each as it finishes, in this process."""
     clock = time.perf_counter()
     # plain (path, location) pairs: cheap to ship to Dask workers (quote() is not unwrapped there)
-    futures = [extract_batch.submit([(f.path, f.location) for f in batch]) for batch in batches(todo, settings.batch_size)]
+    futures = [
+        extract_batch.submit([(f.path, f.location) for f in batch])
+        for batch in batches(todo, settings.batch_size)
+    ]
     done = 0
     notify("extract", 0, len(todo))
     for fut in as_completed(futures):

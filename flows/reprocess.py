@@ -20,8 +20,12 @@ def locate(raw_dir: str, report_ids: list[str]) -> list[str]:
 
 
 @flow(name="reprocess", task_runner=task_runner(Settings.build()), log_prints=True)
-def reprocess(paths: list[str] | None = None, report_ids: list[str] | None = None, source: str | list[str] | None = None,
-              data_dir: str | None = None) -> RunSummary:
+def reprocess(
+    paths: list[str] | None = None,
+    report_ids: list[str] | None = None,
+    source: str | list[str] | None = None,
+    data_dir: str | None = None,
+) -> RunSummary:
     """Re-extract and reload reports.
 
     With no paths or ids, every configured source is re-read and whatever is not loaded with the

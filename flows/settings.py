@@ -57,7 +57,9 @@ class Settings:
         for key, value in defaults.items():
             object.__setattr__(self, key, Path(value))
         if self.workers < 1 or self.batch_size < 1:
-            raise ValueError(f"workers and batch_size must be at least 1 (got {self.workers}, {self.batch_size})")
+            raise ValueError(
+                f"workers and batch_size must be at least 1 (got {self.workers}, {self.batch_size})"
+            )
 
     @property
     def db(self) -> Path:
@@ -89,7 +91,9 @@ class Settings:
         return [f.name for f in fields(cls)]
 
     @classmethod
-    def build(cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    def build(
+        cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+    ) -> Settings:
         """Defaults, then NIANBAO_* variables, then `overrides` (None values are ignored).
 
         Args:
@@ -100,7 +104,7 @@ class Settings:
         values: dict[str, Any] = {}
         for name, raw in env.items():
             if name.startswith(ENV_PREFIX):
-                key = _check(name[len(ENV_PREFIX):].lower())
+                key = _check(name[len(ENV_PREFIX) :].lower())
                 values[key] = _coerce(key, raw)
         for key, value in (overrides or {}).items():
             if value is not None:

@@ -100,9 +100,13 @@ class RunSummary:
     def to_markdown(self) -> str:
         """The run summary as the markdown of a Prefect artifact."""
         rows = [
-            ("sources", self.sources), ("files seen", self.files_seen), ("new or changed (parsed)", self.to_parse),
-            ("unchanged (skipped)", self.skipped), ("reports loaded", self.loaded),
-            ("new versions of known reports", self.new_versions), ("unchanged reports", self.unchanged),
+            ("sources", self.sources),
+            ("files seen", self.files_seen),
+            ("new or changed (parsed)", self.to_parse),
+            ("unchanged (skipped)", self.skipped),
+            ("reports loaded", self.loaded),
+            ("new versions of known reports", self.new_versions),
+            ("unchanged reports", self.unchanged),
             ("failed", len(self.failed)),
         ]
         out = [f"# {self.flow} run", "", "| | count |", "|---|---:|"]

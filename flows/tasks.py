@@ -40,10 +40,14 @@ def download(source: Source, raw_dir: Path, options: HttpOptions) -> Gathered:
 
 
 @task(**_TASK)
-def select_new(wh: Any, files: list[Fetched], regions: dict[str, dict[str, Any]], force: bool = False) -> list[Fetched]:
+def select_new(
+    wh: Any, files: list[Fetched], regions: dict[str, dict[str, Any]], force: bool = False
+) -> list[Fetched]:
     """Record every file as a source (with its region); keep those not loaded with this parser version."""
     for f in files:
-        wh.record_source(f.location, f.sha256, f.size, sniff_format(f.path), region=regions.get(f.region or ""))
+        wh.record_source(
+            f.location, f.sha256, f.size, sniff_format(f.path), region=regions.get(f.region or "")
+        )
     return [f for f in files if force or not wh.is_loaded(f.sha256, PARSER_VERSION)]
 
 
@@ -68,11 +72,18 @@ def publish(wh: Any, snapshot: Path, exports: Path) -> dict[str, str]:
     snap = wh.publish_snapshot(snapshot)
     xlsx = wh.write_comparison(exports / "comparison.xlsx")
     parquet = wh.export_parquet(exports / "parquet")
-    return {"snapshot": str(snap), "comparison": str(xlsx), "parquet": f"{len(parquet)} files in {exports / 'parquet'}"}
+    return {
+        "snapshot": str(snap),
+        "comparison": str(xlsx),
+        "parquet": f"{len(parquet)} files in {exports / 'parquet'}",
+    }
 
 
 @task(**_TASK)
 def write_artifact(summary: RunSummary) -> None:
     """Attach the run summary to the flow run as a markdown artifact."""
-    create_markdown_artifact(key=f"{summary.flow}-summary", markdown=summary.to_markdown(),
-                             description=f"nianbao {summary.flow} run summary")
+    create_markdown_artifact(
+        key=f"{summary.flow}-summary",
+        markdown=summary.to_markdown(),
+        description=f"nianbao {summary.flow} run summary",
+    )

@@ -22,8 +22,12 @@ app = typer.Typer(
 
 @app.command()
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Report files: .docx .html .txt .pdf .doc .wps .xls(x) images")],
-    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per file per line (the contract).")] = False,
+    files: Annotated[
+        list[Path], typer.Argument(help="Report files: .docx .html .txt .pdf .doc .wps .xls(x) images")
+    ],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="One JSON object per file per line (the contract).")
+    ] = False,
 ) -> None:
     """Extract the statistical tables of report files.
 
@@ -80,12 +84,23 @@ def schema(
 # -- running the pipeline ----------------------------------------------------------------------------
 SourceOpt = Annotated[
     list[str] | None,
-    typer.Option("--source", "-s", help="A folder, a sources.yaml, files or URLs (repeatable). Default: samples/."),
+    typer.Option(
+        "--source", "-s", help="A folder, a sources.yaml, files or URLs (repeatable). Default: samples/."
+    ),
 ]
-DataDirOpt = Annotated[Path | None, typer.Option("--data-dir", help="Warehouse, snapshot, exports, raw store. Default: ./data.")]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", help="Extraction threads (or Dask workers). Default: 2.")]
-DaskOpt = Annotated[bool, typer.Option("--dask", help="Spread extraction over a Dask LocalCluster (prefect-dask).")]
-DaskAddressOpt = Annotated[str | None, typer.Option("--dask-address", help="Use an existing Dask scheduler, e.g. tcp://10.0.0.5:8786.")]
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="Warehouse, snapshot, exports, raw store. Default: ./data.")
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", "-w", help="Extraction threads (or Dask workers). Default: 2.")
+]
+DaskOpt = Annotated[
+    bool, typer.Option("--dask", help="Spread extraction over a Dask LocalCluster (prefect-dask).")
+]
+DaskAddressOpt = Annotated[
+    str | None,
+    typer.Option("--dask-address", help="Use an existing Dask scheduler, e.g. tcp://10.0.0.5:8786."),
+]
 
 
 def _settings(data_dir: Path | None, **overrides: object) -> Settings:
@@ -149,8 +164,13 @@ def _with_progress(call: Callable[[], Any]) -> Any:
     from flows.summary import listening
 
     bars: dict[str, Any] = {}
-    with Progress(TextColumn("{task.description:8s}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  transient=False) as progress:
+    with Progress(
+        TextColumn("{task.description:8s}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    ) as progress:
 
         def update(stage: str, done: int, total: int) -> None:
             if stage not in bars:
@@ -177,13 +197,18 @@ def run(
     Example: nianbao run --source samples --data-dir data
     """
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
-    _run_flow("nightly", settings, dask, source=_default_source(source, settings), data_dir=str(settings.data_dir))
+    _run_flow(
+        "nightly", settings, dask, source=_default_source(source, settings), data_dir=str(settings.data_dir)
+    )
 
 
 @app.command()
 def backfill(
     year: Annotated[list[int], typer.Option("--year", "-y", help="Report year to load (repeatable).")],
-    district: Annotated[list[str] | None, typer.Option("--district", "-d", help="District name or code from sources.yaml (repeatable).")] = None,
+    district: Annotated[
+        list[str] | None,
+        typer.Option("--district", "-d", help="District name or code from sources.yaml (repeatable)."),
+    ] = None,
     source: SourceOpt = None,
     data_dir: DataDirOpt = None,
     workers: WorkersOpt = None,
@@ -195,14 +220,24 @@ def backfill(
     Example: nianbao backfill --year 2019 --year 2020 --district 清水区 --source samples/sources.yaml
     """
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
-    _run_flow("backfill", settings, dask, years=year, districts=district or [],
-              source=_default_source(source, settings), data_dir=str(settings.data_dir))
+    _run_flow(
+        "backfill",
+        settings,
+        dask,
+        years=year,
+        districts=district or [],
+        source=_default_source(source, settings),
+        data_dir=str(settings.data_dir),
+    )
 
 
 @app.command()
 def reprocess(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to re-extract.")] = None,
-    report_id: Annotated[list[str] | None, typer.Option("--id", help="sha256 (or an 8+ digit prefix) of a stored file (repeatable).")] = None,
+    report_id: Annotated[
+        list[str] | None,
+        typer.Option("--id", help="sha256 (or an 8+ digit prefix) of a stored file (repeatable)."),
+    ] = None,
     source: SourceOpt = None,
     data_dir: DataDirOpt = None,
     workers: WorkersOpt = None,
@@ -214,8 +249,15 @@ def reprocess(
     Example: nianbao reprocess --id 3f2a9c41d0
     """
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
-    _run_flow("reprocess", settings, dask, paths=[str(p) for p in paths or []], report_ids=report_id or [],
-              source=_default_source(source, settings), data_dir=str(settings.data_dir))
+    _run_flow(
+        "reprocess",
+        settings,
+        dask,
+        paths=[str(p) for p in paths or []],
+        report_ids=report_id or [],
+        source=_default_source(source, settings),
+        data_dir=str(settings.data_dir),
+    )
 
 
 @app.command()
@@ -240,14 +282,19 @@ def serve(
     settings = _settings(data_dir, cron=cron, timezone=timezone, workers=workers, dask_address=dask_address)
     os.environ.update(QUIET)
     if not os.environ.get("PREFECT_API_URL"):
-        typer.echo("warning: PREFECT_API_URL is not set; schedules fire only on a real `prefect server start`", err=True)
+        typer.echo(
+            "warning: PREFECT_API_URL is not set; schedules fire only on a real `prefect server start`",
+            err=True,
+        )
     from prefect.schedules import Cron
 
     from flows.nightly import nightly
 
     params = {"source": _default_source(source, settings), "data_dir": str(settings.data_dir.resolve())}
     typer.echo(f"serving nightly: cron {settings.cron!r} ({settings.timezone}), data in {params['data_dir']}")
-    nightly.serve(name="nightly", schedules=[Cron(settings.cron, timezone=settings.timezone)], parameters=params)
+    nightly.serve(
+        name="nightly", schedules=[Cron(settings.cron, timezone=settings.timezone)], parameters=params
+    )
 
 
 if __name__ == "__main__":

@@ -48,8 +48,9 @@ def embedded_api(timings: dict[str, float] | None = None) -> Iterator[str | None
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
     server = uvicorn.Server(
-        uvicorn.Config(create_app(ephemeral=True, final=True), host="127.0.0.1", port=0, log_level="error",
-                       lifespan="on")
+        uvicorn.Config(
+            create_app(ephemeral=True, final=True), host="127.0.0.1", port=0, log_level="error", lifespan="on"
+        )
     )
     thread = threading.Thread(target=server.run, name="prefect-api", daemon=True)
     thread.start()
@@ -79,5 +80,7 @@ def _wait_started(server: Any, thread: threading.Thread, timeout: float = 60.0) 
     deadline = time.monotonic() + timeout
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the embedded Prefect API did not start; set PREFECT_API_URL to use a real server")
+            raise RuntimeError(
+                "the embedded Prefect API did not start; set PREFECT_API_URL to use a real server"
+            )
         time.sleep(0.02)

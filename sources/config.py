@@ -33,7 +33,11 @@ from schemas.errors import NianbaoError, UnknownSetting
 SourceKind = Literal["folder", "file", "glob", "url", "list_page"]
 _PLACES = ("folders", "files", "globs", "urls", "list_pages")
 _KIND: dict[str, SourceKind] = {
-    "folders": "folder", "files": "file", "globs": "glob", "urls": "url", "list_pages": "list_page"
+    "folders": "folder",
+    "files": "file",
+    "globs": "glob",
+    "urls": "url",
+    "list_pages": "list_page",
 }
 _TOP_KEYS = ("allowed_hosts", "district", "districts")
 _DISTRICT_KEYS = ("name", "code", "province", "city", "townships", *_PLACES)
@@ -79,8 +83,13 @@ class Region:
 
     def as_dict(self) -> dict[str, Any]:
         """The row handed to `Warehouse.load(regions=...)`: the columns of the `regions` table."""
-        return {"province": self.province, "city": self.city, "district": self.district,
-                "township": self.name if self.level == "township" else None, "code": self.code}
+        return {
+            "province": self.province,
+            "city": self.city,
+            "district": self.district,
+            "township": self.name if self.level == "township" else None,
+            "code": self.code,
+        }
 
 
 @dataclass(frozen=True)
@@ -101,11 +110,15 @@ class SourcesConfig:
         if not districts:
             return self
         wanted = set(districts)
-        keys = {r.key for r in self.regions if r.level == "district" and (r.key in wanted or r.name in wanted)}
+        keys = {
+            r.key for r in self.regions if r.level == "district" and (r.key in wanted or r.name in wanted)
+        }
         names = {r.name for r in self.regions if r.key in keys}
         known = sorted({r.name for r in self.regions if r.level == "district"})
         if not keys:
-            raise SourcesError(self.origin, f"no district named {', '.join(districts)}; known: {', '.join(known)}")
+            raise SourcesError(
+                self.origin, f"no district named {', '.join(districts)}; known: {', '.join(known)}"
+            )
         return SourcesConfig(
             sources=tuple(s for s in self.sources if s.district in names),
             regions=tuple(r for r in self.regions if r.key in keys or r.parent in keys),
@@ -180,14 +193,27 @@ def _check_keys(obj: Any, valid: tuple[str, ...]) -> None:
             raise UnknownSetting(str(key), list(valid))
 
 
-def _region(obj: dict[str, Any], level: Literal["district", "township"], parent: str | None, file: Path,
-            district: dict[str, Any]) -> Region:
+def _region(
+    obj: dict[str, Any],
+    level: Literal["district", "township"],
+    parent: str | None,
+    file: Path,
+    district: dict[str, Any],
+) -> Region:
     name = obj.get("name")
     if not name:
         raise SourcesError(str(file), f"a {level} without a name: {obj}")
     code = str(obj["code"]) if obj.get("code") else None
-    return Region(key=code or str(name), name=str(name), level=level, parent=parent, code=code,
-                  province=district.get("province"), city=district.get("city"), district=str(district["name"]))
+    return Region(
+        key=code or str(name),
+        name=str(name),
+        level=level,
+        parent=parent,
+        code=code,
+        province=district.get("province"),
+        city=district.get("city"),
+        district=str(district["name"]),
+    )
 
 
 def _places(obj: dict[str, Any], region: str, district: str, base: Path) -> list[Source]:

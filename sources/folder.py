@@ -15,7 +15,9 @@ REPORT_SUFFIXES = frozenset(
 )
 
 
-def iter_folder(folder: str | Path, region: str | None = None, store: RawStore | None = None) -> Iterator[Fetched]:
+def iter_folder(
+    folder: str | Path, region: str | None = None, store: RawStore | None = None
+) -> Iterator[Fetched]:
     """Yield every report-like file under `folder`, recursively, in sorted path order.
 
     Args:

@@ -60,7 +60,9 @@ def canonical_url(url: str) -> str:
     port = parts.port
     netloc = host if port is None or (scheme, port) in (("http", 80), ("https", 443)) else f"{host}:{port}"
     path = re.sub(r"_wap(\.s?html?)$", r"\1", parts.path or "/")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _MOBILE_PARAMS])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _MOBILE_PARAMS]
+    )
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
@@ -158,7 +160,9 @@ class Fetcher:
         self.store = store
         self.options = options or HttpOptions()
         self._client = httpx.Client(
-            timeout=self.options.timeout, follow_redirects=False, headers={"User-Agent": self.options.user_agent}
+            timeout=self.options.timeout,
+            follow_redirects=False,
+            headers={"User-Agent": self.options.user_agent},
         )
 
     def close(self) -> None:
@@ -175,8 +179,15 @@ class Fetcher:
         """Fetch one URL into the raw store; raises `FetchFailed`."""
         url = canonical_url(url)
         path, digest, size, final = self._get(url)
-        return Fetched(location=final, path=str(path), sha256=digest, size=size, title=title,
-                       published=published_from_url(final), region=region)
+        return Fetched(
+            location=final,
+            path=str(path),
+            sha256=digest,
+            size=size,
+            title=title,
+            published=published_from_url(final),
+            region=region,
+        )
 
     def fetch_text(self, url: str) -> tuple[str, str]:
         """Fetch an HTML page; returns (final URL, text). Raises `FetchFailed`."""
@@ -210,8 +221,9 @@ class Fetcher:
             yield final, html
             url = next((u for u, t in page_links(html, final) if t in NEXT_PAGE_TEXT), None)
 
-    def _take(self, url: str, title: str | None, region: str | None, out: Gathered, seen: set[str],
-              follow: bool) -> None:
+    def _take(
+        self, url: str, title: str | None, region: str | None, out: Gathered, seen: set[str], follow: bool
+    ) -> None:
         url = canonical_url(url)
         if url in seen:
             return
@@ -251,7 +263,11 @@ class Fetcher:
                 return self._get_once(url)
             except (_Retry, *_TRANSIENT) as exc:
                 if attempt == self.options.retries:
-                    reason = exc.reason if isinstance(exc, _Retry) else f"unreachable ({type(exc).__name__}: {exc})"
+                    reason = (
+                        exc.reason
+                        if isinstance(exc, _Retry)
+                        else f"unreachable ({type(exc).__name__}: {exc})"
+                    )
                     raise FetchFailed(url, f"{reason} after {attempt + 1} attempts") from exc
                 time.sleep(delay)
                 delay *= 2

@@ -17,9 +17,15 @@ NIANBAO = str(Path(sys.executable).parent / "nianbao")
 
 def _run(args: list[str], cwd: Path) -> tuple[list[str], float]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NIANBAO_"))}
-    done = subprocess.run([NIANBAO, "run", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [NIANBAO, "run", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    lines = [ln.rstrip() for ln in done.stdout.splitlines() if ln.strip() and not ln.startswith(("fetch ", "extract "))]
+    lines = [
+        ln.rstrip()
+        for ln in done.stdout.splitlines()
+        if ln.strip() and not ln.startswith(("fetch ", "extract "))
+    ]
     m = re.fullmatch(r"time: ([\d.]+) s total, Prefect API startup [\d.]+ s, flow [\d.]+ s", lines[-1])
     assert m, lines[-1]
     return lines[:-1], float(m.group(1))
@@ -41,7 +47,9 @@ def test_run_twice(tmp_path: Path) -> None:
         "comparison data/exports/comparison.xlsx",
         first[8],
     ]
-    assert first[3].startswith("findings: ") and re.fullmatch(r"parquet    \d+ files in data/exports/parquet", first[8])
+    assert first[3].startswith("findings: ") and re.fullmatch(
+        r"parquet    \d+ files in data/exports/parquet", first[8]
+    )
     assert (tmp_path / "data/prefect").is_dir()  # Prefect's database lives in the data folder
     second, second_s = _run(["--source", str(yaml_path), "--data-dir", "data"], tmp_path)
     assert second == [

@@ -54,7 +54,9 @@ def test_bad_file_and_dead_source_are_reported_and_the_rest_loads(first_run: tup
     reasons = dict(s.failed)
     assert reasons[str(root / "src/reports/bad.docx")] == "not a .docx: the file is not a zip package"
     (dead,) = [loc for loc in reasons if loc.startswith("http://")]
-    assert reasons[dead].startswith("unreachable (ConnectError") and reasons[dead].endswith("after 2 attempts")
+    assert reasons[dead].startswith("unreachable (ConnectError") and reasons[dead].endswith(
+        "after 2 attempts"
+    )
     assert warehouse_reports(root / "data/nianbao.duckdb") == [
         ("bad.docx", "failed", None, None, None),
         ("bailu_2020.html", "ok", "青溪市云岭区白鹭镇人民政府", 2020, "白鹭镇"),
@@ -90,7 +92,9 @@ def test_summary_artifact(first_run: tuple) -> None:
 
     async def latest() -> str:
         async with get_client() as client:
-            found = await client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-summary"])))
+            found = await client.read_artifacts(
+                artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["nightly-summary"]))
+            )
             return str(found[0].data)
 
     text = asyncio.run(latest())

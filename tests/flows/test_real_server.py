@@ -55,8 +55,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         "PREFECT_API_URL": f"http://127.0.0.1:{port}/api",
     }
     log = open(home / "server.log", "wb")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait(f"http://127.0.0.1:{port}/api/health", proc, 120)
         yield env
@@ -71,8 +75,12 @@ def test_served_deployment_runs_on_a_real_server(server: dict[str, str], tmp_pat
     data = tmp_path / "data"
     env = {**server, "NIANBAO_HTTP_RETRIES": "0"}
     log = open(tmp_path / "serve.log", "wb")  # noqa: SIM115
-    serve = subprocess.Popen([str(BIN / "nianbao"), "serve", "--source", str(yaml_path), "--data-dir", str(data)],
-                             env=env, stdout=log, stderr=subprocess.STDOUT)
+    serve = subprocess.Popen(
+        [str(BIN / "nianbao"), "serve", "--source", str(yaml_path), "--data-dir", str(data)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         from prefect.client.orchestration import get_client
         from prefect.deployments import run_deployment
@@ -83,7 +91,10 @@ def test_served_deployment_runs_on_a_real_server(server: dict[str, str], tmp_pat
             (schedule,) = deployment.schedules
             assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
             run = run_deployment("nightly/nightly", timeout=180, poll_interval=1)
-        assert run.state is not None and run.state.is_completed(), (run.state, (tmp_path / "serve.log").read_text())
+        assert run.state is not None and run.state.is_completed(), (
+            run.state,
+            (tmp_path / "serve.log").read_text(),
+        )
     finally:
         _stop(serve)
         log.close()

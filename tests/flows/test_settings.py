@@ -15,18 +15,32 @@ DOCS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 def test_defaults() -> None:
     s = Settings()
     assert (s.db, s.snapshot, s.exports, s.raw, s.prefect_home) == (
-        Path("data/nianbao.duckdb"), Path("data/snapshot/nianbao.duckdb"), Path("data/exports"), Path("data/raw"),
+        Path("data/nianbao.duckdb"),
+        Path("data/snapshot/nianbao.duckdb"),
+        Path("data/exports"),
+        Path("data/raw"),
         Path("data/prefect"),
     )
     assert (s.workers, s.batch_size, s.cron, s.timezone) == (2, 8, "0 2 * * *", "Asia/Shanghai")
 
 
 def test_environment_then_overrides() -> None:
-    env = {"NIANBAO_DATA_DIR": "/srv/nb", "NIANBAO_WORKERS": "4", "NIANBAO_ALLOWED_HOSTS": "a.com, b.org:8080",
-           "NIANBAO_HTTP_BACKOFF": "0.5", "PATH": "/bin"}
+    env = {
+        "NIANBAO_DATA_DIR": "/srv/nb",
+        "NIANBAO_WORKERS": "4",
+        "NIANBAO_ALLOWED_HOSTS": "a.com, b.org:8080",
+        "NIANBAO_HTTP_BACKOFF": "0.5",
+        "PATH": "/bin",
+    }
     s = Settings.build({"workers": 3, "batch_size": None}, environ=env)
     assert (s.data_dir, s.db, s.workers, s.batch_size, s.allowed_hosts, s.http_backoff) == (
-        Path("/srv/nb"), Path("/srv/nb/nianbao.duckdb"), 3, 8, ("a.com", "b.org:8080"), 0.5)
+        Path("/srv/nb"),
+        Path("/srv/nb/nianbao.duckdb"),
+        3,
+        8,
+        ("a.com", "b.org:8080"),
+        0.5,
+    )
     assert Settings.build(environ=s.to_environ()) == s  # what the CLI hands to child processes
     assert s.with_(data_dir=Path("/x")).snapshot == Path("/x/snapshot/nianbao.duckdb")
 
@@ -38,7 +52,7 @@ def test_unknown_keys_are_named() -> None:
     assert str(err.value) == (
         "\"unknown setting 'workres'; valid settings: allowed_hosts, batch_size, cron, dask_address, data_dir, "
         "db_path, exports_dir, http_backoff, http_retries, http_timeout, max_download_mb, prefect_home, raw_dir, "
-        "snapshot_path, source, timezone, workers\""
+        'snapshot_path, source, timezone, workers"'
     )
     with pytest.raises(UnknownSetting, match="'cores'"):
         Settings.build({"cores": 2})

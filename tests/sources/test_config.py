@@ -40,16 +40,24 @@ def test_parse_sources_yaml(tmp_path: Path) -> None:
         Source("url", "http://www.qingshui.gov.cn/art/2022/1/20/art_1_2.html", "330199001", "清水区"),
         Source("file", "/abs/baishi_2021.docx", "白石乡", "清水区"),
     )
-    assert cfg.regions[1] == Region("330199001", "清水镇", "township", "330199", "330199001", "浙江省", "青山市", "清水区")
+    assert cfg.regions[1] == Region(
+        "330199001", "清水镇", "township", "330199", "330199001", "浙江省", "青山市", "清水区"
+    )
     assert cfg.region_rows()["330199001"] == {
-        "province": "浙江省", "city": "青山市", "district": "清水区", "township": "清水镇", "code": "330199001"
+        "province": "浙江省",
+        "city": "青山市",
+        "district": "清水区",
+        "township": "清水镇",
+        "code": "330199001",
     }
     assert cfg.region_rows()["白石乡"]["code"] is None
     assert cfg.region_rows()["330199"]["township"] is None
 
 
 def test_unknown_key_is_named_with_valid_keys(tmp_path: Path) -> None:
-    (tmp_path / "sources.yaml").write_text(YAML.replace("      folders: [reports/qingshui]", "      folder: [x]"), "utf-8")
+    (tmp_path / "sources.yaml").write_text(
+        YAML.replace("      folders: [reports/qingshui]", "      folder: [x]"), "utf-8"
+    )
     with pytest.raises(UnknownSetting) as err:
         load_sources(tmp_path / "sources.yaml")
     assert err.value.key == "folder"

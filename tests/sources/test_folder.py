@@ -37,7 +37,9 @@ def test_folder_ingest(tmp_path: Path) -> None:
 def test_missing_folder_is_a_failure_not_an_error(tmp_path: Path) -> None:
     got = gather(Source("folder", str(tmp_path / "nope"), "r1"), tmp_path / "raw")
     assert got.fetched == []
-    assert [(f.location, f.reason, f.region) for f in got.failures] == [(str(tmp_path / "nope"), "folder not found", "r1")]
+    assert [(f.location, f.reason, f.region) for f in got.failures] == [
+        (str(tmp_path / "nope"), "folder not found", "r1")
+    ]
     got = gather(Source("file", str(tmp_path / "nope.pdf")), tmp_path / "raw")
     assert got.failures[0].reason.startswith("cannot read: ")
 
@@ -49,7 +51,9 @@ def test_glob_source(tmp_path: Path) -> None:
         (tmp_path / "reports" / str(year) / f"songxi_{year}.txt.truth.json").write_text("{}")
         (tmp_path / "reports" / str(year) / f"bailu_{year}.txt").write_text("白鹭镇")
     (tmp_path / "sources.yaml").write_text(
-        "district:\n  name: 云岭区\n  townships:\n    - name: 松溪镇\n      globs: ['reports/*/songxi_*']\n", "utf-8")
+        "district:\n  name: 云岭区\n  townships:\n    - name: 松溪镇\n      globs: ['reports/*/songxi_*']\n",
+        "utf-8",
+    )
     from sources import load_sources
 
     (source,) = load_sources(tmp_path).sources

@@ -62,11 +62,23 @@ def test_crawl_portal(tmp_path: Path) -> None:
         hits = dict(portal.hits)
     base = portal.base
     assert [(f.location, f.title, f.published) for f in got.fetched] == [
-        (f"{base}/zwgk/zfxxgknb/202201/t20220118_1.html", "清水镇2021年政府信息公开工作年度报告", "2022-01-18"),
+        (
+            f"{base}/zwgk/zfxxgknb/202201/t20220118_1.html",
+            "清水镇2021年政府信息公开工作年度报告",
+            "2022-01-18",
+        ),
         (f"{base}/uploads/2021/tjb.xls", "统计表.xls", None),
         (f"{base}/uploads/2021/nb.pdf", "下载PDF", None),
-        (f"{base}/art/2023/1/20/art_5_2.html", "白石乡2022年度报告", "2023-01-20"),  # the _wap twin, canonical
-        (f"{base}/zwgk/zfxxgknb/202101/t20210120_3.html", "清水镇2020年政府信息公开工作年度报告", "2021-01-20"),
+        (
+            f"{base}/art/2023/1/20/art_5_2.html",
+            "白石乡2022年度报告",
+            "2023-01-20",
+        ),  # the _wap twin, canonical
+        (
+            f"{base}/zwgk/zfxxgknb/202101/t20210120_3.html",
+            "清水镇2020年政府信息公开工作年度报告",
+            "2021-01-20",
+        ),
     ]
     assert all(f.region == "330199001" for f in got.fetched)
     first = got.fetched[0]
@@ -78,10 +90,13 @@ def test_crawl_portal(tmp_path: Path) -> None:
     assert reasons == {
         f"{base}/zwgk/zfxxgknb/202101/t20210115_9.html": "HTTP 404",
         f"http://127.0.0.1:{portal.closed_port}/zfxxgknb/nb.pdf": reasons.get(
-            f"http://127.0.0.1:{portal.closed_port}/zfxxgknb/nb.pdf", "missing"),
+            f"http://127.0.0.1:{portal.closed_port}/zfxxgknb/nb.pdf", "missing"
+        ),
         "http://spam.example.com/xxgknb/1.html": "host not on the allow-list",
     }
-    assert reasons[f"http://127.0.0.1:{portal.closed_port}/zfxxgknb/nb.pdf"].startswith("unreachable (ConnectError")
+    assert reasons[f"http://127.0.0.1:{portal.closed_port}/zfxxgknb/nb.pdf"].startswith(
+        "unreachable (ConnectError"
+    )
     assert reasons[f"http://127.0.0.1:{portal.closed_port}/zfxxgknb/nb.pdf"].endswith("after 3 attempts")
     # each page once: the 2021 report is linked from both list pages; 404s are not retried
     assert hits["/zwgk/zfxxgknb/202201/t20220118_1.html"] == 1
