@@ -129,3 +129,15 @@ def test_dask_gives_the_same_warehouse(first_run: tuple, tmp_path: Path) -> None
     s = nightly.with_options(task_runner=runner)(source=str(yaml_path), data_dir=str(tmp_path / "data"))
     assert (s.loaded, s.statuses) == (5, {"ok": 4, "failed": 1})
     assert warehouse_cells(tmp_path / "data/nianbao.duckdb") == warehouse_cells(root / "data/nianbao.duckdb")
+
+
+def test_backfill_loads_only_the_years_asked(first_run: tuple, tmp_path: Path) -> None:
+    from flows.backfill import backfill
+
+    _, yaml_path, *_ = first_run
+    s = backfill(years=[2022], districts=["云岭区"], source=str(yaml_path), data_dir=str(tmp_path / "data"))
+    assert (s.to_parse, s.loaded, s.out_of_range) == (5, 2, 3)
+    assert [r[:2] for r in warehouse_reports(tmp_path / "data/nianbao.duckdb")] == [
+        ("bad.docx", "failed"),
+        ("songxi_2022.docx", "ok"),
+    ]
