@@ -15,8 +15,7 @@ from sources.store import RawStore
 @task(cache_policy=NO_CACHE, persist_result=False)
 def locate(raw_dir: str, report_ids: list[str]) -> list[str]:
     """The raw-store files of the given sha256 ids (or unique prefixes of at least 8 digits)."""
-    found = [RawStore(raw_dir).find(i) for i in report_ids]
-    return [str(p) for p in found if p is not None]
+    return [str(p) for p in RawStore(raw_dir).locate(report_ids)]
 
 
 @flow(name="reprocess", task_runner=task_runner(Settings.build()), log_prints=True)

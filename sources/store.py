@@ -41,6 +41,16 @@ class RawStore:
         matches = sorted(folder.glob(f"{sha_prefix.lower()}*")) if folder.is_dir() else []
         return matches[0] if len(matches) == 1 else None
 
+    def locate(self, ids: list[str]) -> list[Path]:
+        """The stored files of these sha256 ids (or unique 8+ digit prefixes); raises KeyError naming the missing."""
+        found = {i: self.find(i) for i in ids}
+        missing = [i for i, p in found.items() if p is None]
+        if missing:
+            raise KeyError(
+                f"no unique stored file for {', '.join(missing)} in {self.root} (give 8+ hex digits)"
+            )
+        return [p for p in found.values() if p is not None]
+
     def put_bytes(self, chunks: Iterable[bytes], suffix: str) -> tuple[Path, str, int]:
         """Write streamed bytes into the store; returns (path, sha256, size)."""
         self.root.mkdir(parents=True, exist_ok=True)

@@ -141,3 +141,13 @@ def test_backfill_loads_only_the_years_asked(first_run: tuple, tmp_path: Path) -
         ("bad.docx", "failed"),
         ("songxi_2022.docx", "ok"),
     ]
+
+
+def test_reprocess_by_report_id(first_run: tuple) -> None:
+    from sources.store import sha256_of
+
+    root, *_ = first_run
+    sha = sha256_of(root / "src/reports/qinglan_2020.txt")
+    s = reprocess(report_ids=[sha[:10]], data_dir=str(root / "data"))
+    assert (s.files_seen, s.to_parse, s.statuses, s.loaded + s.unchanged) == (1, 1, {"ok": 1}, 1)
+    assert len(warehouse_reports(root / "data/nianbao.duckdb")) == 5

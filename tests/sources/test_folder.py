@@ -60,3 +60,14 @@ def test_glob_source(tmp_path: Path) -> None:
     got = gather(source, tmp_path / "raw")
     assert [Path(f.path).name for f in got.fetched] == ["songxi_2020.txt", "songxi_2022.txt"]
     assert {f.region for f in got.fetched} == {"松溪镇"}
+
+
+def test_raw_store_locate(tmp_path: Path) -> None:
+    import pytest
+
+    store = RawStore(tmp_path)
+    path, digest, size = store.put_bytes([b"%PDF-1.4 ", b"abc"], ".PDF")
+    assert (path, size) == (tmp_path / digest[:2] / f"{digest}.pdf", 12)
+    assert store.locate([digest[:8], digest]) == [path, path]
+    with pytest.raises(KeyError, match="no unique stored file for 0000000000, abc"):
+        store.locate(["0000000000", "abc", digest])
