@@ -32,6 +32,12 @@ from schemas.errors import UnreadableFile
 
 LOW_CONFIDENCE = 0.80  # cells read below this are listed in Document.warnings for a human look
 MAX_SKEW_DEG = 5.0  # larger angles are not scanner skew; leave those images alone
+# Second look at empty cells: the detector misses isolated single characters ("0", "1").
+CELL_INSET = 3  # px kept off each side of a cell so its ruling lines do not count as ink
+INK_MIN_HEIGHT = 10  # px: glyph-tall (a 10 pt digit is 14+ px at 150 dpi; scan specks 1-9 px)
+INK_MIN_AREA = 20  # px of ink in that blob
+GLYPH_MARGIN = 4  # px of page kept around the glyph blobs in a re-read crop (inside the inset cell)
+REREAD_MIN_SCORE = 0.5  # score to accept a re-read empty cell (kept as its confidence); else flagged
 
 _ENGINE: Any = None
 _LOCK = threading.Lock()
@@ -234,6 +240,106 @@ def run_ocr(image: np.ndarray) -> list[Word]:
     return words
 
 
+def _ink_masks(image: np.ndarray, words: list[Word]) -> tuple[np.ndarray, np.ndarray]:
+    """Ink of an upright page that is not a ruling line: all of it, and the part outside OCR boxes."""
+    binary = _binary(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY))
+    horiz, vert = _line_masks(binary)
+    ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.bitwise_or(horiz, vert)))
+    unread = ink.copy()
+    for w in words:  # a box straddling two cells has been read already: its ink is not "missed"
+        unread[int(w.top) : int(np.ceil(w.bottom)) + 1, int(w.x0) : int(np.ceil(w.x1)) + 1] = 0
+    return ink, unread
+
+
+def _glyph_box(ink: np.ndarray, box: BBox) -> tuple[int, int, int, int] | None:
+    """Pixel bounds (x0, y0, x1, y1) around the glyph-sized ink blobs of a cell, None if it has none.
+
+    The cell is shrunk by CELL_INSET so the rules around it do not count; blobs smaller than a
+    glyph (scan specks) are ignored, so a speck a little way from a digit falls outside the bounds.
+    """
+    h, w = ink.shape
+    x0, y0 = max(0, int(box[0]) + CELL_INSET), max(0, int(box[1]) + CELL_INSET)
+    x1, y1 = min(w, int(box[2]) - CELL_INSET), min(h, int(box[3]) - CELL_INSET)
+    if x1 - x0 < 4 or y1 - y0 < 4:
+        return None
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink[y0:y1, x0:x1], connectivity=8)
+    blobs = [stats[i] for i in range(1, n) if stats[i][3] >= INK_MIN_HEIGHT and stats[i][4] >= INK_MIN_AREA]
+    if not blobs:
+        return None
+    m = GLYPH_MARGIN  # some page around the blobs: the threshold thins blurred strokes
+    return (
+        max(x0, x0 + min(int(b[0]) for b in blobs) - m),
+        max(y0, y0 + min(int(b[1]) for b in blobs) - m),
+        min(x1, x0 + max(int(b[0] + b[2]) for b in blobs) + m),
+        min(y1, y0 + max(int(b[1] + b[3]) for b in blobs) + m),
+    )
+
+
+def _reread(image: np.ndarray, ink: np.ndarray, boxes: list[BBox]) -> dict[BBox, tuple[str, float]]:
+    """Recognition only (no detection) of the glyph ink in each cell: {cell: (text, score)}.
+
+    Cells without glyph-sized ink are left out. The ink's bounds are cut from the page with a white
+    margin (upscaled 2x when small) and all crops go to the recogniser in one batch.
+    """
+    found: list[tuple[BBox, np.ndarray]] = []
+    for box in boxes:
+        g = _glyph_box(ink, box)
+        if g is None:
+            continue
+        crop = image[g[1] : g[3], g[0] : g[2]]
+        if crop.shape[0] < 32:
+            crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+        pad = max(8, crop.shape[0] // 2)
+        crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        found.append((box, np.ascontiguousarray(crop)))
+    if not found:
+        return {}
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    # The recogniser itself rather than engine()(crop, use_det=False): that call would switch the
+    # shared engine's detection off for every later caller.
+    res = engine()._load_rec_model()(TextRecInput(img=[c for _, c in found]))
+    txts, scores = list(res.txts or ()), list(res.scores or ())
+    out: dict[BBox, tuple[str, float]] = {}
+    for i, (box, _) in enumerate(found):
+        text = str(txts[i]).strip() if i < len(txts) else ""
+        out[box] = (text, float(scores[i]) if i < len(scores) and text else 0.0)
+    return out
+
+
+def _second_look(
+    image: np.ndarray,
+    masks: tuple[np.ndarray, np.ndarray],
+    texts: dict[BBox, tuple[str, float | None, list[Word]]],
+) -> None:
+    """Re-read, in place, the cells the page-wide OCR got wrong or doubtful.
+
+    * An empty cell holding unread ink (the detector misses isolated characters such as a lone
+      "0"): the read is kept with its score when that is at least REREAD_MIN_SCORE, otherwise the
+      cell stays "" with confidence 0.0 so that it is flagged, never guessed. Empty cells without
+      ink stay blank with confidence None.
+    * A short numeric cell read below LOW_CONFIDENCE (a speck read as "0."): the glyph-only crop
+      replaces the read when it scores at least LOW_CONFIDENCE and better than the first read.
+    """
+    ink, unread = masks
+    empty = [c for c, (text, _, _) in texts.items() if not text]
+    for c, (text, score) in _reread(image, unread, empty).items():
+        texts[c] = (text, score, []) if text and score >= REREAD_MIN_SCORE else ("", 0.0, [])
+    doubtful = [
+        c
+        for c, (text, conf, _) in texts.items()
+        if text
+        and conf is not None
+        and conf < LOW_CONFIDENCE
+        and len(text) <= 12
+        and any(ch.isdigit() for ch in text)
+    ]
+    for c, (text, score) in _reread(image, ink, doubtful).items():
+        old_text, old_conf, inside = texts[c]
+        if text and score >= LOW_CONFIDENCE and score > (old_conf or 0.0):
+            texts[c] = (text, score, inside)
+
+
 def _cell_text(words: list[Word], box: BBox) -> tuple[str, float | None, list[Word]]:
     inside = [w for w in words if box[0] <= w.xc <= box[2] and box[1] <= w.yc <= box[3]]
     if not inside:
@@ -273,8 +379,11 @@ def ocr_image(
 
     blocks: list[tuple[float, Block]] = []
     used: set[int] = set()
+    masks: tuple[np.ndarray, np.ndarray] | None = None
     for cells in table_cells(arr):
         texts = {c: _cell_text(words, c) for c in cells}
+        masks = masks or _ink_masks(arr, words)
+        _second_look(arr, masks, texts)
         for _, _, inside in texts.values():
             used.update(id(w) for w in inside)
         grid = grid_from_boxes(
