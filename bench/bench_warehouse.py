@@ -114,7 +114,10 @@ def main() -> None:
         t_noop = time.perf_counter() - t0
 
         timings = {}
-        for name, sql in (("district applications (t3 wide)", DISTRICT_QUERY), ("district overview", OVERVIEW_QUERY)):
+        for name, sql in (
+            ("district applications (t3 wide)", DISTRICT_QUERY),
+            ("district overview", OVERVIEW_QUERY),
+        ):
             runs = []
             for k in range(5):
                 t0 = time.perf_counter()

@@ -72,22 +72,46 @@ def extract_file(path: str | Path) -> Report:
     try:
         digest = sha256_file(p)
     except OSError as exc:
-        return Report(source=p, sha256="", format="unknown", status="failed", error=f"cannot read file: {exc}",
-                      parser_version=PARSER_VERSION)
+        return Report(
+            source=p,
+            sha256="",
+            format="unknown",
+            status="failed",
+            error=f"cannot read file: {exc}",
+            parser_version=PARSER_VERSION,
+        )
     fmt = "unknown"
     try:
         fmt = sniff_format(p)
         doc = read_document(p)
         report = parse_document(doc)
     except (UnreadableFile, ConversionFailed) as exc:
-        return Report(source=p, sha256=digest, format=fmt, status="failed", error=exc.reason,
-                      parser_version=PARSER_VERSION)
+        return Report(
+            source=p,
+            sha256=digest,
+            format=fmt,
+            status="failed",
+            error=exc.reason,
+            parser_version=PARSER_VERSION,
+        )
     except MemoryError:
-        return Report(source=p, sha256=digest, format=fmt, status="failed", error="out of memory while reading",
-                      parser_version=PARSER_VERSION)
+        return Report(
+            source=p,
+            sha256=digest,
+            format=fmt,
+            status="failed",
+            error="out of memory while reading",
+            parser_version=PARSER_VERSION,
+        )
     except Exception as exc:  # a reader bug must not stop a batch; it is reported, never hidden
-        return Report(source=p, sha256=digest, format=fmt, status="failed",
-                      error=f"internal error ({type(exc).__name__}): {exc}", parser_version=PARSER_VERSION)
+        return Report(
+            source=p,
+            sha256=digest,
+            format=fmt,
+            status="failed",
+            error=f"internal error ({type(exc).__name__}): {exc}",
+            parser_version=PARSER_VERSION,
+        )
     report.source = p
     report.sha256 = digest
     report.parser_version = PARSER_VERSION

@@ -93,9 +93,7 @@ class Document:
         return [b for b in self.blocks if isinstance(b, (Heading, Paragraph))]
 
 
-def grid_from_spans(
-    rows: list[list[tuple[str, int, int]]], page: int | None = None
-) -> list[list[GridCell]]:
+def grid_from_spans(rows: list[list[tuple[str, int, int]]], page: int | None = None) -> list[list[GridCell]]:
     """Expand rows of (text, rowspan, colspan) cells, as HTML and Word give them, into a grid.
 
     Positions covered by a rowspan from above are filled before the next cell of a row is placed,

@@ -8,10 +8,27 @@ from pathlib import Path
 # Formats the readers know; "unknown" is reported as a failure with this list in the message.
 FORMATS = ("docx", "html", "txt", "pdf", "doc", "wps", "xlsx", "xls", "image")
 _EXT = {
-    ".docx": "docx", ".html": "html", ".htm": "html", ".shtml": "html", ".jhtml": "html",
-    ".txt": "txt", ".text": "txt", ".pdf": "pdf", ".doc": "doc", ".wps": "wps", ".xlsx": "xlsx",
-    ".xls": "xls", ".et": "xls", ".png": "image", ".jpg": "image", ".jpeg": "image", ".tif": "image",
-    ".tiff": "image", ".bmp": "image", ".gif": "image", ".webp": "image",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".jhtml": "html",
+    ".txt": "txt",
+    ".text": "txt",
+    ".pdf": "pdf",
+    ".doc": "doc",
+    ".wps": "wps",
+    ".xlsx": "xlsx",
+    ".xls": "xls",
+    ".et": "xls",
+    ".png": "image",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".tif": "image",
+    ".tiff": "image",
+    ".bmp": "image",
+    ".gif": "image",
+    ".webp": "image",
 }
 
 
@@ -37,7 +54,11 @@ def sniff_format(path: str | Path, head: bytes | None = None) -> str:
         return ext or "unknown"
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: .doc, .wps, .xls
         return ext if ext in ("doc", "wps", "xls") else "doc"
-    if head[:8] in (b"\x89PNG\r\n\x1a\n",) or head[:3] == b"\xff\xd8\xff" or head[:4] in (b"GIF8", b"II*\x00", b"MM\x00*"):
+    if (
+        head[:8] in (b"\x89PNG\r\n\x1a\n",)
+        or head[:3] == b"\xff\xd8\xff"
+        or head[:4] in (b"GIF8", b"II*\x00", b"MM\x00*")
+    ):
         return "image"
     lowered = head[:2048].lower()
     if b"<html" in lowered or b"<!doctype html" in lowered or b"<table" in lowered or b"<body" in lowered:
