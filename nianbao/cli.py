@@ -28,15 +28,24 @@ def extract(
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per file per line (the contract).")
     ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--validate/--no-validate", help="Add the template's checks (identities, plausibility)."
+        ),
+    ] = True,
 ) -> None:
-    """Extract the statistical tables of report files.
+    """Extract the statistical tables of report files, checked against the template.
 
-    Example: nianbao extract samples/reports/2021/qingshui_2021.docx --json
+    Example: nianbao extract samples/reports/2023/qinglan_2023.docx --json
     """
     from extractors import extract_file
+    from schemas.validate import validate
 
     for f in files:
         report = extract_file(f)
+        if check and report.status != "failed":
+            report.findings.extend(validate(report))  # single-report rules; cross-year needs the warehouse
         if as_json:
             sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
