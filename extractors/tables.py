@@ -9,7 +9,7 @@ wrong number is worse than a missing one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extractors.segments import Kind, RowCell, Segment, Segmentation
 from schemas import TEMPLATE, Cell, Finding, Provenance
@@ -24,8 +24,18 @@ class TableSpace:
 
     def __init__(self, table: Table) -> None:
         self.table = table
+        self._cache: dict[tuple[str, str | None], Kind] = {}
 
     def classify(self, normed: str, group: str | None) -> Kind:
+        """What a normalised label is; answers are cached (the same labels recur in every report)."""
+        key = (normed, group)
+        if key not in self._cache:
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[key] = self._classify(normed, group)
+        return replace(self._cache[key])  # a copy: the segmenter may refine it
+
+    def _classify(self, normed: str, group: str | None) -> Kind:
         if not normed:
             return Kind()
         if self.table.id == "t2":
