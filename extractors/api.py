@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from extractors.document import Document
-from extractors.sniff import FORMATS, sniff_format
+from extractors.readers.sniff import FORMATS, sniff_format
 from schemas import ConversionFailed, Report, UnreadableFile
 
 PARSER_VERSION = "0.1.0"
@@ -17,15 +17,15 @@ MAX_BYTES = 200 * 1024 * 1024  # a 年报 is a few MB at most; larger files are 
 
 # format -> "module:function"; imported on first use so that a text run never loads OCR models.
 READERS: dict[str, str] = {
-    "docx": "extractors.docx:read_docx",
-    "html": "extractors.html:read_html",
-    "txt": "extractors.txt:read_txt",
-    "pdf": "extractors.pdf:read_pdf",
-    "doc": "extractors.office:read_via_libreoffice",
-    "wps": "extractors.office:read_via_libreoffice",
-    "xls": "extractors.sheet:read_sheet",
-    "xlsx": "extractors.sheet:read_sheet",
-    "image": "extractors.ocr:read_image",
+    "docx": "extractors.readers.docx:read_docx",
+    "html": "extractors.readers.html:read_html",
+    "txt": "extractors.readers.txt:read_txt",
+    "pdf": "extractors.readers.pdf:read_pdf",
+    "doc": "extractors.readers.office:read_via_libreoffice",
+    "wps": "extractors.readers.office:read_via_libreoffice",
+    "xls": "extractors.readers.sheet:read_sheet",
+    "xlsx": "extractors.readers.sheet:read_sheet",
+    "image": "extractors.readers.ocr:read_image",
 }
 
 
@@ -66,7 +66,7 @@ def extract_file(path: str | Path) -> Report:
     Bad input (corrupt, encrypted, empty, huge, not a report) gives `status="failed"` with the reason
     in `error`; tables that are only partly found give `status="partial"`.
     """
-    from extractors.parse import parse_document  # the template parser
+    from extractors.parser.parse import parse_document  # the template parser
 
     p = str(path)
     try:

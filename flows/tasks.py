@@ -11,7 +11,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
 from extractors import PARSER_VERSION, extract_file
-from extractors.sniff import sniff_format
+from extractors.readers.sniff import sniff_format
 from flows.summary import RunSummary
 from schemas import Report
 from sources import Fetched, Gathered, Source, SourcesConfig, gather, load_sources

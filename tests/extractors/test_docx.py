@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from extractors.document import Heading, Paragraph, Table
-from extractors.docx import MAX_PART_BYTES, read_docx
+from extractors.readers.docx import MAX_PART_BYTES, read_docx
 from schemas.errors import UnreadableFile
 from tests.extractors.fixtures_build import SHARED, build_gridbefore_docx, build_report_docx, rewrite_part
 

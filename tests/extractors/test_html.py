@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from extractors.document import Document, Heading, Paragraph, Table
-from extractors.html import read_html, read_html_bytes
+from extractors.readers.html import read_html, read_html_bytes
 
 # 塘㙍镇: U+364D is outside GB2312 and GBK (GB18030 only); 镕 is in GBK but not in GB2312. Both occur
 # on real pages that declare gb2312.

@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-import extractors.ocr as ocr_mod
+import extractors.readers.ocr as ocr_mod
 from extractors.document import GridCell, Table
-from extractors.ocr import LOW_CONFIDENCE, ocr_image, read_image
-from extractors.pdf import read_pdf
+from extractors.readers.ocr import LOW_CONFIDENCE, ocr_image, read_image
+from extractors.readers.pdf import read_pdf
 from schemas.text import norm_label
 
 try:
@@ -77,7 +77,7 @@ def test_models_load_offline(tmp_path: Path) -> None:
         "def no(*a, **k): raise OSError('network disabled')\n"
         "socket.socket.connect = no; socket.create_connection = no\n"
         "import numpy as np, cv2\n"
-        "from extractors.ocr import run_ocr\n"
+        "from extractors.readers.ocr import run_ocr\n"
         "img = np.full((80, 300, 3), 255, np.uint8)\n"
         "cv2.putText(img, '2099', (20, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (0, 0, 0), 3)\n"
         "print([w.text for w in run_ocr(img)])\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.office import convert_with_libreoffice, read_via_libreoffice
+from extractors.readers.office import convert_with_libreoffice, read_via_libreoffice
 from schemas.errors import ConversionFailed
 
 try:

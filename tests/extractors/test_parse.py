@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractors.document import Document, GridCell, Paragraph, Table, grid_from_spans
-from extractors.parse import parse_document, section_of
+from extractors.parser.parse import parse_document, section_of
 from schemas import TEMPLATE
 
 T3_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]

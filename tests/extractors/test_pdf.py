@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from extractors.document import Paragraph, Table
-from extractors.pdf import MAX_PAGES, read_pdf
+from extractors.readers.pdf import MAX_PAGES, read_pdf
 from schemas.errors import UnreadableFile
 
 try:
@@ -85,7 +85,7 @@ def test_paragraphs_in_order_without_table_text_or_page_numbers(report) -> None:
 
 
 def test_encrypted_pdf(tmp_path: Path, files: dict[str, Path]) -> None:
-    from extractors.office import convert_with_libreoffice
+    from extractors.readers.office import convert_with_libreoffice
 
     opts = (
         'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'

@@ -7,8 +7,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from extractors.office import convert_with_libreoffice
-from extractors.sheet import cell_text, read_sheet
+from extractors.readers.office import convert_with_libreoffice
+from extractors.readers.sheet import cell_text, read_sheet
 from schemas.errors import UnreadableFile
 
 

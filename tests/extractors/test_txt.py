@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from extractors.document import Document, Paragraph
-from extractors.txt import read_txt
+from extractors.readers.txt import read_txt
 from schemas.errors import UnreadableFile
 from tests.extractors.fixtures_build import SHARED
 

@@ -18,7 +18,7 @@ import numpy as np
 from PIL import Image
 
 from extractors.document import Block, Document, Heading, Paragraph, Table
-from extractors.pdftables import (
+from extractors.readers.pdftables import (
     BBox,
     Word,
     find_rowless_regions,
@@ -433,7 +433,7 @@ def _free_text(
         top = to_out((0, min(w.top for w in lines[start]), 0, 0))[1]
         out.append((top, Table(rows=grid, page=page, structured=False)))
         taken.update(range(start, end))
-    from extractors.pdf import TextLine, is_page_number, paragraphs  # shared paragraph rules
+    from extractors.readers.pdf import TextLine, is_page_number, paragraphs  # shared paragraph rules
 
     text_lines = []
     for i, line in enumerate(lines):

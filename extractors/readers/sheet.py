@@ -115,7 +115,7 @@ def read_sheet(path: str) -> Document:
         head = fh.read(8)
     if head.startswith(b"PK"):
         return read_xlsx(path)
-    from extractors.office import convert_with_libreoffice
+    from extractors.readers.office import convert_with_libreoffice
 
     with tempfile.TemporaryDirectory(prefix="nianbao-xls-") as outdir:
         out = convert_with_libreoffice(path, "xlsx:Calc MS Excel 2007 XML", outdir)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from extractors.document import Document, GridCell, Heading, Paragraph, Table
-from extractors.meta import read_metadata
-from extractors.segments import segment_rows
-from extractors.tables import TableResult, TableSpace, parse_t2, parse_t3, parse_t4
+from extractors.parser.meta import read_metadata
+from extractors.parser.segments import segment_rows
+from extractors.parser.tables import TableResult, TableSpace, parse_t2, parse_t3, parse_t4
 from schemas import TEMPLATE, Finding, Report
 from schemas.text import norm_label
 

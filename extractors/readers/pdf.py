@@ -1,9 +1,9 @@
 """PDF -> Document: ruled and rule-less tables, text flow, and OCR for pages without usable text.
 
 Each page is read on its own. A page with a text layer gives its ruled tables (pdfplumber, see
-`extractors.pdftables`), then rule-less tables rebuilt from word positions, then paragraphs from
+`extractors.readers.pdftables`), then rule-less tables rebuilt from word positions, then paragraphs from
 the remaining lines in reading order. A page without characters, or whose text is mostly a large
-picture (a table pasted in as an image), goes to OCR (`extractors.ocr`, loaded only when needed).
+picture (a table pasted in as an image), goes to OCR (`extractors.readers.ocr`, loaded only when needed).
 Tables that cross pages are emitted as one `Table` per page fragment, in order; the parser joins
 them by their labels. Page numbers (`- 4 -`, `— 1 —`) and running headers/footers are dropped.
 """
@@ -19,7 +19,7 @@ from typing import Any
 import pdfplumber
 
 from extractors.document import Block, Document, Heading, Paragraph, Table
-from extractors.pdftables import (
+from extractors.readers.pdftables import (
     BBox,
     Word,
     find_rowless_regions,
@@ -201,7 +201,7 @@ def paragraphs(lines: list[TextLine], body_size: float) -> list[tuple[float, Blo
     def flush() -> None:
         if not cur:
             return
-        from extractors.pdftables import join_lines
+        from extractors.readers.pdftables import join_lines
 
         text = join_lines(ln.text for ln in cur)
         big = cur[0].size > body_size * 1.2 and len(cur) <= 3
@@ -299,7 +299,7 @@ def _ocr_page(
     path: str, page: Any, page_no: int, n_chars: int, img_box: BBox | None, doc: Document
 ) -> _PageItems:
     """OCR a scanned page, or only the picture on a text page whose table is an image."""
-    from extractors.ocr import ocr_image, render_pdf_page  # loads onnxruntime: only when needed
+    from extractors.readers.ocr import ocr_image, render_pdf_page  # loads onnxruntime: only when needed
 
     items = _PageItems(page_no, float(page.height))
     scale = OCR_DPI / 72.0

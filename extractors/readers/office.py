@@ -103,7 +103,7 @@ def read_via_libreoffice(path: str) -> Document:
     Raises:
         ConversionFailed: the conversion failed or timed out.
     """
-    from extractors.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
+    from extractors.readers.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
 
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-out-") as outdir:
         docx = convert_with_libreoffice(path, "docx:MS Word 2007 XML", outdir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from extractors.segments import Kind, RowCell, Segment, Segmentation
+from extractors.parser.segments import Kind, RowCell, Segment, Segmentation
 from schemas import TEMPLATE, Cell, Finding, Provenance
 from schemas.template import Label, Table
 from schemas.text import strip_parens

@@ -1,0 +1,1 @@
+"""The template parser: Document -> sections, tables, canonical cells and metadata -> Report."""

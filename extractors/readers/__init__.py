@@ -1,0 +1,1 @@
+"""Format readers: one file format each -> the one document model (extractors.document)."""
