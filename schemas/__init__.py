@@ -1,7 +1,7 @@
 """The domain model: the template as data, the records every stage passes on, and validation."""
 
 from schemas.errors import ConversionFailed, NianbaoError, UnreadableFile
-from schemas.records import Cell, Finding, Provenance, Report
+from schemas.records import Cell, Finding, Provenance, Report, SourceFacts
 from schemas.template import TEMPLATE, Template
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "NianbaoError",
     "Provenance",
     "Report",
+    "SourceFacts",
     "Template",
     "UnreadableFile",
 ]

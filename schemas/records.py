@@ -13,6 +13,28 @@ Status = Literal["ok", "partial", "failed"]
 Severity = Literal["error", "warning", "info"]
 
 
+@dataclass(frozen=True)
+class SourceFacts:
+    """What is known about a file before it is read: computed once where the file is found, then handed on.
+
+    `path` is the file to read; `location` the canonical URL or original path that reports name as
+    their source. The optional fields are what the source itself says (a crawl manifest, a
+    sources.yaml): extraction prefers what the document prints and falls back to these when it is vague.
+    """
+
+    path: str
+    location: str
+    sha256: str
+    size: int
+    format: str | None = None  # sniffed once, when known
+    title: str | None = None  # page or link title
+    issuer: str | None = None  # 发布机构 of the page's metadata block
+    published: str | None = None  # ISO date the page gives
+    year: int | None = None  # report year the listing or title gives
+    region: str | None = None  # region code or name the source attributes the file to
+    part_of: str | None = None  # location of the page an attachment belongs to (parts of one report)
+
+
 @dataclass
 class Provenance:
     """Where a value was printed: file, page (1-based, when known), table and grid position."""
