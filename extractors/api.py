@@ -10,7 +10,7 @@ from pathlib import Path
 
 from extractors.document import Document
 from extractors.readers.sniff import FORMATS, sniff_format
-from schemas import ConversionFailed, Report, UnreadableFile
+from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
 
 PARSER_VERSION = "0.1.0"
 MAX_BYTES = 200 * 1024 * 1024  # a 年报 is a few MB at most; larger files are refused, not read
@@ -60,20 +60,25 @@ def read_document(path: str | Path) -> Document:
     return reader_for(fmt)(p)
 
 
-def extract_file(path: str | Path) -> Report:
+def extract_file(path: str | Path | SourceFacts) -> Report:
     """Extract one report file: metadata, the cells of tables 2-4, and extraction findings.
 
     Bad input (corrupt, encrypted, empty, huge, not a report) gives `status="failed"` with the reason
     in `error`; tables that are only partly found give `status="partial"`.
+
+    Args:
+        path: the file, or the `SourceFacts` its source computed (sha256 then is not computed again,
+            and the report names `facts.location` as its source).
     """
     from extractors.parser.parse import parse_document  # the template parser
 
-    p = str(path)
+    facts = path if isinstance(path, SourceFacts) else None
+    p = facts.path if facts else str(path)
     try:
-        digest = sha256_file(p)
+        digest = facts.sha256 if facts else sha256_file(p)
     except OSError as exc:
         return Report(
-            source=p,
+            source=facts.location if facts else p,
             sha256="",
             format="unknown",
             status="failed",
@@ -87,7 +92,7 @@ def extract_file(path: str | Path) -> Report:
         report = parse_document(doc)
     except (UnreadableFile, ConversionFailed) as exc:
         return Report(
-            source=p,
+            source=facts.location if facts else p,
             sha256=digest,
             format=fmt,
             status="failed",
@@ -96,7 +101,7 @@ def extract_file(path: str | Path) -> Report:
         )
     except MemoryError:
         return Report(
-            source=p,
+            source=facts.location if facts else p,
             sha256=digest,
             format=fmt,
             status="failed",
@@ -105,14 +110,14 @@ def extract_file(path: str | Path) -> Report:
         )
     except Exception as exc:  # a reader bug must not stop a batch; it is reported, never hidden
         return Report(
-            source=p,
+            source=facts.location if facts else p,
             sha256=digest,
             format=fmt,
             status="failed",
             error=f"internal error ({type(exc).__name__}): {exc}",
             parser_version=PARSER_VERSION,
         )
-    report.source = p
+    report.source = facts.location if facts else p
     report.sha256 = digest
     report.parser_version = PARSER_VERSION
     return report
