@@ -108,6 +108,7 @@ class Warehouse:
             self.con.execute(sql_text("schema.sql"))
             self._write_template()
             self.con.execute(sql_text("views.sql"))
+            self.con.execute("".join(sql_text(f) for f in ("overrides.sql", "coverage_tmp.sql")))
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('rules', ?)",
                 [SCHEMA_VERSION, ",".join(RULES)],
