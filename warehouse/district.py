@@ -31,6 +31,7 @@ class CellValue:
     analysed: float | None
     override_id: int | None = None
     reason: str | None = None
+    by: str | None = None
 
     @property
     def marker(self) -> str | None:
@@ -175,12 +176,13 @@ def _cells(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[Key, CellValu
     if not ids:
         return {}
     out: dict[Key, CellValue] = {}
-    for rid, t, r, c, printed, raw, analysed, oid, reason in con.execute(
-        "SELECT report_id, table_id, row_code, col_code, printed, raw, analysed, override_id, override_reason "
+    for rid, t, r, c, printed, raw, analysed, oid, reason, by in con.execute(
+        "SELECT report_id, table_id, row_code, col_code, printed, raw, analysed, override_id, override_reason, "
+        "override_by "
         "FROM cells_analysed WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     ).fetchall():
-        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason)
+        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason, by)
     return out
 
 
