@@ -140,12 +140,10 @@ def write_workbook(overview: Overview, path: Path) -> Path:
     wb = xlsxwriter.Workbook(str(path), {"default_date_format": "yyyy-mm-dd"})
     try:
         f = _formats(wb)
-        cell_pos = {}
+        _write_overview(wb, f, overview)
+        cell_pos: dict[tuple[int, str], str] = {}
         for tid in TABLES:
             cell_pos.update(_write_table(wb, f, overview, tid))
-        _write_overview(wb, f, overview)
-        wb.worksheets_objs.insert(0, wb.worksheets_objs.pop())  # 概览 first
-        wb.worksheets_objs[0].activate()
         _write_findings(wb, f, overview, cell_pos)
         _write_sources(wb, f, overview)
         _write_overrides(wb, f, overview)
@@ -235,6 +233,9 @@ def _write_overview(wb: Any, f: dict[str, Any], o: Overview) -> None:
         ws.write_string(legend + i, 1, text)
     s.fit({j: 6 for j in range(len(cols))})
     ws.set_row(head, 90)
+    if not o.townships:
+        _print_setup(ws, head, len(cols) - 1, repeat_cols=1)
+        return
     chart = wb.add_chart({"type": "column"})
     key = HEADLINES[2].key if len(HEADLINES) > 2 else HEADLINES[0].key
     c = col_of[f"fig:{key}"]
