@@ -44,7 +44,7 @@ def bar_chart(title: str, labels: list[str], values: list[float | None], percent
     width, bar, gap, top, height = 60 + len(labels) * 64, 40, 24, 40, 200
     peak = max([v for v in values if v is not None] + [1e-9])
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + height + 50}" role="img" '
+        f'<svg width="{width}" height="{top + height + 50}" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
         f'<text x="{width / 2}" y="22" text-anchor="middle" font-size="14" font-weight="bold">{escape(title)}</text>',
         f'<line x1="40" y1="{top + height}" x2="{width - 10}" y2="{top + height}" stroke="#555"/>',
