@@ -81,7 +81,9 @@ def _print_table(columns: list[str], rows: list[tuple[Any, ...]]) -> None:
 
 def query(
     sql: Annotated[str, typer.Argument(help="One read-only SQL statement (SELECT, WITH, DESCRIBE, SHOW).")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, csv, json (one object per line) or xlsx.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, json (one object per line) or xlsx.")
+    ] = "table",
     output: OutputOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -118,7 +120,9 @@ def query(
                 if isinstance(v, int | float) and not isinstance(v, bool):
                     ws.write_number(i, j, v)
                 elif isinstance(v, datetime | date):
-                    ws.write_datetime(i, j, datetime(v.year, v.month, v.day) if not isinstance(v, datetime) else v)
+                    ws.write_datetime(
+                        i, j, datetime(v.year, v.month, v.day) if not isinstance(v, datetime) else v
+                    )
                 elif v is not None:
                     ws.write_string(i, j, str(v))
         ws.freeze_panes(1, 0)
@@ -141,7 +145,9 @@ def show(
     with _snapshot(data_dir) as con:
         shown = show_report(con, who, year)
     r = shown.report
-    typer.echo(f"{r.issuer}  {r.year}  ({r.district or ''} {r.township or ''})  published {shown.published or '?'}")
+    typer.echo(
+        f"{r.issuer}  {r.year}  ({r.district or ''} {r.township or ''})  published {shown.published or '?'}"
+    )
     for t in shown.tables:
         typer.echo("")
         typer.echo(table_title(t.table))
@@ -149,7 +155,9 @@ def show(
     typer.echo("")
     typer.echo(WORDS["source"])
     for s in shown.sources:
-        typer.echo(f"  {s['location']}  {s['format']}  sha256 {s['sha256'][:12]}  parser {s['parser_version']}  v{s['version']}")
+        typer.echo(
+            f"  {s['location']}  {s['format']}  sha256 {s['sha256'][:12]}  parser {s['parser_version']}  v{s['version']}"
+        )
     typer.echo("")
     typer.echo(WORDS["findings_title"])
     for f in shown.findings:
@@ -161,7 +169,9 @@ def show(
 def explain(
     who: Annotated[str, typer.Argument(help="Issuer, township or region code.")],
     year: Annotated[int, typer.Argument(help="Report year.")],
-    cell: Annotated[str, typer.Argument(help="Cell code (t3.new.total) or printed labels ('行政复议 总计').")],
+    cell: Annotated[
+        str, typer.Argument(help="Cell code (t3.new.total) or printed labels ('行政复议 总计').")
+    ],
     data_dir: DataDirOpt = None,
 ) -> None:
     """Where a number came from: file, page, table, printed labels, raw text, box or OCR confidence, checks.
@@ -180,9 +190,15 @@ def explain(
         ("printed as", f"{e.row_label} / {e.col_label}"),
         ("report", f"{e.report.issuer} {e.report.year}"),
         ("file", str(e.file)),
-        ("part", f"{e.part.get('format')}  sha256 {str(e.part.get('sha256'))[:16]}  version {e.part.get('version')}"),
+        (
+            "part",
+            f"{e.part.get('format')}  sha256 {str(e.part.get('sha256'))[:16]}  version {e.part.get('version')}",
+        ),
         ("page", _text(p.get("page"))),
-        ("table", f"{_text(p.get('table'))}  row {_text(p.get('row'))}  col {_text(p.get('col'))} (0-based, as printed)"),
+        (
+            "table",
+            f"{_text(p.get('table'))}  row {_text(p.get('row'))}  col {_text(p.get('col'))} (0-based, as printed)",
+        ),
     ]
     if p.get("bbox") is not None:
         lines.append(("bbox", ", ".join(f"{v:.1f}" for v in p["bbox"]) + " (x0, top, x1, bottom)"))
@@ -225,14 +241,19 @@ def findings(
         rows = [f for f in report_findings(con, ids) if severity is None or f["severity"] == severity]
     _print_table(
         [WORDS["severity"], WORDS["township"], WORDS["year"], WORDS["rule"], WORDS["message"]],
-        [(SEVERITY[f["severity"]], f["township"] or f["issuer"], f["year"], f["rule"], f["message"]) for f in rows],
+        [
+            (SEVERITY[f["severity"]], f["township"] or f["issuer"], f["year"], f["rule"], f["message"])
+            for f in rows
+        ],
     )
 
 
 def compare(
     district: Annotated[str, typer.Option("--district", "-d", help="District, e.g. 云岭区.")],
     year: Annotated[int, typer.Option("--year", "-y", help="Report year.")],
-    vs_year: Annotated[int | None, typer.Option("--vs-year", help="Year to compare with. Default: year - 1.")] = None,
+    vs_year: Annotated[
+        int | None, typer.Option("--vs-year", help="Year to compare with. Default: year - 1.")
+    ] = None,
     output: OutputOpt = None,
     data_dir: DataDirOpt = None,
 ) -> None:
@@ -295,7 +316,11 @@ def override(
 
     settings = _settings(data_dir)
     who_by = by or getpass.getuser()
-    if not list_ and undo is None and (who is None or year is None or cell is None or value is None or not reason):
+    if (
+        not list_
+        and undo is None
+        and (who is None or year is None or cell is None or value is None or not reason)
+    ):
         _fail("give ISSUER YEAR CELL VALUE --reason '…', or --list, or --undo ID")
     if list_:
         with _snapshot(data_dir) as con:

@@ -288,6 +288,7 @@ def serve(
 
 # Commands kept in their own modules register here, one line each.
 from nianbao import analyst_cmd  # noqa: E402
+
 app.command()(analyst_cmd.query)
 app.command()(analyst_cmd.show)
 app.command()(analyst_cmd.explain)

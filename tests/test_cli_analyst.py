@@ -134,7 +134,12 @@ def test_show_prints_the_tables_as_printed(data_dir: Path) -> None:
 
 def test_explain_pdf_cell_names_page_and_box(data_dir: Path) -> None:
     code, out = nianbao(
-        "explain", township_of("songxi_2023.pdf"), "2023", "表4 行政复议 结果纠正", "--data-dir", str(data_dir)
+        "explain",
+        township_of("songxi_2023.pdf"),
+        "2023",
+        "表4 行政复议 结果纠正",
+        "--data-dir",
+        str(data_dir),
     )
     assert code == 0
     fields = {line[:15].strip(): line[16:] for line in out.splitlines()}
@@ -156,7 +161,9 @@ def test_explain_pdf_cell_names_page_and_box(data_dir: Path) -> None:
 
 
 def test_explain_ocr_cell_names_confidence(data_dir: Path) -> None:
-    code, out = nianbao("explain", township_of("wangyue_2023.pdf"), "2023", "t3.new.total", "--data-dir", str(data_dir))
+    code, out = nianbao(
+        "explain", township_of("wangyue_2023.pdf"), "2023", "t3.new.total", "--data-dir", str(data_dir)
+    )
     assert code == 0
     fields: dict[str, list[str]] = {}
     for line in out.splitlines():
@@ -168,7 +175,9 @@ def test_explain_ocr_cell_names_confidence(data_dir: Path) -> None:
 
 
 def test_findings_errors_first_in_chinese(data_dir: Path) -> None:
-    code, out = nianbao("findings", "--district", district_name(), "--year", "2023", "--data-dir", str(data_dir))
+    code, out = nianbao(
+        "findings", "--district", district_name(), "--year", "2023", "--data-dir", str(data_dir)
+    )
     assert code == 0
     severities = [line.split()[0] for line in out.splitlines()[1:]]
     order = {"错误": 0, "警告": 1, "提示": 2}
@@ -186,12 +195,25 @@ def test_compare_writes_each_format(data_dir: Path, tmp_path: Path) -> None:
     for suffix in ("xlsx", "csv", "html"):
         out_file = tmp_path / f"cmp.{suffix}"
         code, out = nianbao(
-            "compare", "--district", district_name(), "--year", "2023", "-o", str(out_file), "--data-dir", str(data_dir)
+            "compare",
+            "--district",
+            district_name(),
+            "--year",
+            "2023",
+            "-o",
+            str(out_file),
+            "--data-dir",
+            str(data_dir),
         )
         assert code == 0, out
-        assert out == f"{district_name()} 2023: 8 townships, 6 reports, 0 late, 2 missing, 3 errors -> {out_file}\n"
+        assert (
+            out
+            == f"{district_name()} 2023: 8 townships, 6 reports, 0 late, 2 missing, 3 errors -> {out_file}\n"
+        )
         assert out_file.stat().st_size > 1000
-    code, out = nianbao("compare", "--district", district_name(), "--year", "2023", "-o", "x.pdf", "--data-dir", str(data_dir))
+    code, out = nianbao(
+        "compare", "--district", district_name(), "--year", "2023", "-o", "x.pdf", "--data-dir", str(data_dir)
+    )
     assert code == 2
 
 
@@ -200,7 +222,17 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
     build(data)
     who = township_of("qinglan_2023.docx")
     code, out = nianbao(
-        "override", who, "2023", "行政复议 总计", "11", "--reason", "乡政府来电确认", "--by", "王明", "--data-dir", str(data)
+        "override",
+        who,
+        "2023",
+        "行政复议 总计",
+        "11",
+        "--reason",
+        "乡政府来电确认",
+        "--by",
+        "王明",
+        "--data-dir",
+        str(data),
     )
     assert code == 0, out
     assert out == (
@@ -221,7 +253,20 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
     assert fields["parser"].endswith("+next")
 
     xlsx = tmp_path / "cmp.xlsx"
-    assert nianbao("compare", "--district", district_name(), "--year", "2023", "-o", str(xlsx), "--data-dir", str(data))[0] == 0
+    assert (
+        nianbao(
+            "compare",
+            "--district",
+            district_name(),
+            "--year",
+            "2023",
+            "-o",
+            str(xlsx),
+            "--data-dir",
+            str(data),
+        )[0]
+        == 0
+    )
     wb = openpyxl.load_workbook(xlsx)
     t4 = wb[SHEETS["t4"]]
     row = next(r for r in t4.iter_rows(min_row=3) if r[0].value == who)
@@ -232,8 +277,19 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
     assert fixes == [[1, who, 2023, "表4 复议诉讼 行政复议 / 总计", 0, 11, "乡政府来电确认", "王明"]]
 
     code, out = nianbao("override", "--list", "--data-dir", str(data))
-    assert code == 0 and out.splitlines()[1].split()[:7] == ["1", "青溪市云岭区青岚乡人民政府", "2023", "t4", "review", "total", "11"]
-    assert nianbao("override", "--undo", "1", "--by", "王明", "--data-dir", str(data)) == (0, "correction 1 undone\n")
+    assert code == 0 and out.splitlines()[1].split()[:7] == [
+        "1",
+        "青溪市云岭区青岚乡人民政府",
+        "2023",
+        "t4",
+        "review",
+        "total",
+        "11",
+    ]
+    assert nianbao("override", "--undo", "1", "--by", "王明", "--data-dir", str(data)) == (
+        0,
+        "correction 1 undone\n",
+    )
     code, out = nianbao("explain", who, "2023", "t4.review.total", "--data-dir", str(data))
     assert "override" not in out and out.splitlines()[1].split() == ["value", "0"]
     assert nianbao("override", "--undo", "1", "--data-dir", str(data))[0] == 2
@@ -249,7 +305,15 @@ def test_override_waits_for_a_running_pipeline(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
         code, out = nianbao(
-            "override", township_of("qinglan_2023.docx"), "2023", "t4.review.total", "11", "--reason", "x", "--data-dir", str(data)
+            "override",
+            township_of("qinglan_2023.docx"),
+            "2023",
+            "t4.review.total",
+            "11",
+            "--reason",
+            "x",
+            "--data-dir",
+            str(data),
         )
     finally:
         holder.kill()

@@ -86,13 +86,19 @@ class Overview:
     def total(self, key: str) -> float | None:
         """District total of a headline figure; blank when any published report has it blank."""
         values = [t.figures.get(key) for t in self.townships if t.report_id is not None]
-        return None if not values or any(v is None for v in values) else float(sum(v for v in values if v is not None))
+        return (
+            None
+            if not values or any(v is None for v in values)
+            else float(sum(v for v in values if v is not None))
+        )
 
     def cell_total(self, ref: CellRef) -> float | None:
         """District total of one cell over the published reports; blank when any of them is blank."""
         values = [self.cells.get((rid, ref.table, ref.row, ref.col)) for rid in self.report_ids]
         nums = [v.analysed if v else None for v in values]
-        return None if not nums or any(n is None for n in nums) else float(sum(n for n in nums if n is not None))
+        return (
+            None if not nums or any(n is None for n in nums) else float(sum(n for n in nums if n is not None))
+        )
 
 
 def districts(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -220,7 +226,9 @@ def _rank(townships: list[Township]) -> None:
     """Rank each rate among townships whose base reaches MIN_RATE_BASE (1 = best); others get None."""
     for rate in RATES:
         ranked = [
-            t for t in townships if (r := t.rates.get(rate.key)) and r[2] is not None and (r[1] or 0) >= MIN_RATE_BASE
+            t
+            for t in townships
+            if (r := t.rates.get(rate.key)) and r[2] is not None and (r[1] or 0) >= MIN_RATE_BASE
         ]
         ranked.sort(key=lambda t: t.rates[rate.key][2] or 0.0, reverse=rate.higher_is_better)
         for t in townships:
@@ -279,7 +287,9 @@ def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict
                 "actual": actual,
             }
         )
-    out.sort(key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["township"] or "", f["year"] or 0, f["seq"]))
+    out.sort(
+        key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["township"] or "", f["year"] or 0, f["seq"])
+    )
     return out
 
 
@@ -287,7 +297,18 @@ def report_sources(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[
     """Every part (file) of these reports: location, sha256, format, size, parser version and version."""
     if not ids:
         return []
-    cols = ["report_id", "issuer", "year", "township", "location", "sha256", "format", "size", "parser_version", "version"]
+    cols = [
+        "report_id",
+        "issuer",
+        "year",
+        "township",
+        "location",
+        "sha256",
+        "format",
+        "size",
+        "parser_version",
+        "version",
+    ]
     rows = con.execute(
         "SELECT r.report_id, r.issuer, r.year, g.township, r.source, r.sha256, r.format, "
         "(SELECT max(s.size) FROM sources s WHERE s.sha256 = r.sha256), r.parser_version, r.version "

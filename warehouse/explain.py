@@ -90,12 +90,18 @@ def show_report(con: duckdb.DuckDBPyConnection, who: str, year: int | None = Non
             if not any((tid, r.code, c.code) in values for c in cols):
                 continue
             shown = [
-                display(*values[(tid, r.code, c.code)]) if (tid, r.code, c.code) in values else "" for c in cols
+                display(*values[(tid, r.code, c.code)]) if (tid, r.code, c.code) in values else ""
+                for c in cols
             ]
             rows.append((r.label_for(variant), shown))
         tables.append(ShownTable(tid, [c.label_for(variant) for c in cols], rows))
     return Shown(
-        ref, published, status, tables, report_sources(con, [ref.report_id]), report_findings(con, [ref.report_id])
+        ref,
+        published,
+        status,
+        tables,
+        report_sources(con, [ref.report_id]),
+        report_findings(con, [ref.report_id]),
     )
 
 
@@ -129,14 +135,18 @@ def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str)
         [ref.report_id, c.table, c.row, c.col],
     ).fetchone()
     if row is None:
-        raise ValueError(f"{ref.issuer} {ref.year} has no cell {c.code} (its variant has no such row or column)")
+        raise ValueError(
+            f"{ref.issuer} {ref.year} has no cell {c.code} (its variant has no such row or column)"
+        )
     printed, analysed, raw, rl, cl, prov, oid, reason, by = row
     source, version = con.execute(
         "SELECT source, parser_version FROM reports WHERE report_id = ?", [ref.report_id]
     ).fetchone() or (None, "")
     variant = ref.variant_t2 if c.table == "t2" else ref.variant_t3
     named = [
-        f"[{f['severity']}] {f['message']}" for f in report_findings(con, [ref.report_id]) if c.code in f["cells"]
+        f"[{f['severity']}] {f['message']}"
+        for f in report_findings(con, [ref.report_id])
+        if c.code in f["cells"]
     ]
     parts = report_sources(con, [ref.report_id])
     return Explained(

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from warehouse.district import Overview
-from warehouse.workbook import overview_columns, overview_rows
 from warehouse.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, WORDS
+from warehouse.workbook import overview_columns, overview_rows
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
@@ -57,7 +57,9 @@ def bar_chart(title: str, labels: list[str], values: list[float | None], percent
             f'<rect class="bar" data-label="{escape(label)}" data-value="{"" if v is None else v}" x="{x}" '
             f'y="{top + height - h:.1f}" width="{bar}" height="{h:.1f}" fill="#5B9BD5"/>'
         )
-        parts.append(f'<text x="{x + bar / 2}" y="{top + height - h - 4:.1f}" text-anchor="middle" font-size="11">{text}</text>')
+        parts.append(
+            f'<text x="{x + bar / 2}" y="{top + height - h - 4:.1f}" text-anchor="middle" font-size="11">{text}</text>'
+        )
         parts.append(
             f'<text x="{x + bar / 2}" y="{top + height + 16}" text-anchor="middle" font-size="11">{escape(label)}</text>'
         )
@@ -76,7 +78,7 @@ def render_html(o: Overview) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # Nothing may load from the network: a stray reference becomes a console error in tests.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "img-src data:\">",
+        'img-src data:">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
         f'<h2>{escape(SHEETS["overview"])}</h2><table id="overview"><thead><tr>',
@@ -97,14 +99,14 @@ def render_html(o: Overview) -> str:
         out.append("</tr>")
     out.append('<tr class="total">')
     for key, _h in cols:
-        v: Any = None
+        total: Any = None
         if key == "township":
-            v = WORDS["total"]
+            total = WORDS["total"]
         elif key.startswith("fig:"):
-            v = o.total(key[4:])
+            total = o.total(key[4:])
         elif key in ("errors", "warnings", "infos"):
-            v = sum(getattr(t, key) for t in o.townships)
-        out.append(f'<td data-key="{escape(key)}" class="num">{escape(_fmt(v, key))}</td>')
+            total = sum(getattr(t, key) for t in o.townships)
+        out.append(f'<td data-key="{escape(key)}" class="num">{escape(_fmt(total, key))}</td>')
     out.append("</tr></tbody></table>")
     out.append(
         f'<p class="legend">{escape(WORDS["legend"])}：<span style="background:#FFC7CE"></span>{escape(WORDS["legend_error"])}'
@@ -117,7 +119,11 @@ def render_html(o: Overview) -> str:
     rate = RATES[0]
     out.append('<div class="charts">')
     out.append(bar_chart(WORDS["chart_title"], names, [t.figures.get(headline.key) for t in o.townships]))
-    out.append(bar_chart(rate.label, names, [t.rates.get(rate.key, (None, None, None))[2] for t in o.townships], True))
+    out.append(
+        bar_chart(
+            rate.label, names, [t.rates.get(rate.key, (None, None, None))[2] for t in o.townships], True
+        )
+    )
     out.append("</div>")
     out.append(f'<h2>{escape(WORDS["findings_title"])}</h2><ol id="findings">')
     for f in o.findings:
@@ -132,12 +138,13 @@ def render_html(o: Overview) -> str:
     keys = ("township", "issuer", "location", "format", "sha256", "parser_version", "version")
     out.append("".join(f"<th>{escape(WORDS[k])}</th>" for k in keys) + "</tr></thead><tbody>")
     for s in o.sources:
-        out.append("<tr>" + "".join(f"<td>{escape(str(s[k] if s[k] is not None else ''))}</td>" for k in keys) + "</tr>")
+        out.append(
+            "<tr>"
+            + "".join(f"<td>{escape(str(s[k] if s[k] is not None else ''))}</td>" for k in keys)
+            + "</tr>"
+        )
     out.append("</tbody></table></body></html>")
     return "\n".join(out)
-
-
-
 
 
 def write_html(o: Overview, path: Path) -> Path:

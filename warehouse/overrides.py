@@ -63,10 +63,29 @@ def add_override(
     new_id = int(con.execute("SELECT coalesce(max(override_id), 0) + 1 FROM overrides").fetchone()[0])  # type: ignore[index]
     con.execute(
         "INSERT INTO overrides VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)",
-        [new_id, report.report_key, report.issuer, report.year, ref.table, ref.row, ref.col, value, reason, by, _now()],
+        [
+            new_id,
+            report.report_key,
+            report.issuer,
+            report.year,
+            ref.table,
+            ref.row,
+            ref.col,
+            value,
+            reason,
+            by,
+            _now(),
+        ],
     )
-    return {"override_id": new_id, "issuer": report.issuer, "year": report.year, "cell": ref, "value": value,
-            "printed": printed[0], "raw": printed[1]}
+    return {
+        "override_id": new_id,
+        "issuer": report.issuer,
+        "year": report.year,
+        "cell": ref,
+        "value": value,
+        "printed": printed[0],
+        "raw": printed[1],
+    }
 
 
 def list_overrides(con: duckdb.DuckDBPyConnection, include_undone: bool = True) -> list[dict[str, Any]]:
@@ -83,7 +102,9 @@ def undo_override(con: duckdb.DuckDBPyConnection, override_id: int, by: str) -> 
         raise UnknownOverride(f"no correction number {override_id} (see nianbao override --list)")
     if row[0] is not None:
         raise UnknownOverride(f"correction {override_id} was already undone at {row[0]}")
-    con.execute("UPDATE overrides SET undone_at = ?, undone_by = ? WHERE override_id = ?", [_now(), by, override_id])
+    con.execute(
+        "UPDATE overrides SET undone_at = ?, undone_by = ? WHERE override_id = ?", [_now(), by, override_id]
+    )
 
 
 def _now() -> datetime:

@@ -13,7 +13,6 @@ from typing import Any
 
 import duckdb
 
-
 # Statement types a query may be; everything else (CREATE TEMP, ATTACH, COPY, SET …) is refused
 # before DuckDB sees it, and DuckDB's own settings refuse it again.
 READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})

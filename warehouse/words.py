@@ -17,7 +17,9 @@ from schemas.template import TEMPLATE
 from schemas.text import norm_label
 
 TABLES = ("t2", "t3", "t4")
-_DATA: dict[str, Any] = tomllib.loads(resources.files("warehouse").joinpath("analyst.toml").read_text("utf-8"))
+_DATA: dict[str, Any] = tomllib.loads(
+    resources.files("warehouse").joinpath("analyst.toml").read_text("utf-8")
+)
 WORDS: dict[str, str] = _DATA["words"]
 SHEETS: dict[str, str] = _DATA["sheets"]
 SEVERITY: dict[str, str] = _DATA["severity"]
@@ -152,7 +154,9 @@ def resolve_cell(text: str) -> CellRef:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise UnknownCell(f"no cell named {text!r}; name it by row and column labels or by code (t3.new.total)")
+        raise UnknownCell(
+            f"no cell named {text!r}; name it by row and column labels or by code (t3.new.total)"
+        )
     names = ", ".join(f.code for f in found[:6])
     raise UnknownCell(f"{text!r} names {len(found)} cells ({names}); add the table or use a code")
 
@@ -162,8 +166,12 @@ def _matching(labels: tuple[Any, ...], text: str) -> list[str]:
     if not text:
         return []
     for test in (
-        lambda lab: text in (norm_label(lab.label), norm_label(lab.label_2021 or lab.label)) or text == lab.code,
-        lambda lab: norm_label(lab.label).startswith(text) or norm_label(lab.label_2021 or "").startswith(text),
+        lambda lab: (
+            text in (norm_label(lab.label), norm_label(lab.label_2021 or lab.label)) or text == lab.code
+        ),
+        lambda lab: (
+            norm_label(lab.label).startswith(text) or norm_label(lab.label_2021 or "").startswith(text)
+        ),
         lambda lab: lab.matches(text),
     ):
         codes = [lab.code for lab in labels if test(lab)]
@@ -172,7 +180,14 @@ def _matching(labels: tuple[Any, ...], text: str) -> list[str]:
     return []
 
 
-def finding_message(rule: str, message: str, cells: dict[str, Any] | None, expected: Any, actual: Any, variant: str | None = None) -> str:
+def finding_message(
+    rule: str,
+    message: str,
+    cells: dict[str, Any] | None,
+    expected: Any,
+    actual: Any,
+    variant: str | None = None,
+) -> str:
     """The Chinese message of a finding, naming its cells by their printed labels."""
     named: list[str] = []
     items = list((cells or {}).items())
@@ -190,7 +205,10 @@ def finding_message(rule: str, message: str, cells: dict[str, Any] | None, expec
         return message
     return template.format(
         rule=rule,
-        cells="；".join(named) + (f"…（{len(items)}）" if len(items) > 3 else "") or message, expected=_num(expected), actual=_num(actual), message=message
+        cells="；".join(named) + (f"…（{len(items)}）" if len(items) > 3 else "") or message,
+        expected=_num(expected),
+        actual=_num(actual),
+        message=message,
     )
 
 

@@ -41,7 +41,11 @@ def table_columns(overview: Overview, table_id: str) -> Columns:
                         if ref not in out and (variant == "2021" or ("t2", r, c) in present):
                             out.append(ref)
     elif table_id == "t3":
-        rows = [r.code for r in TEMPLATE.t3.rows if r.variant in ("both", "2021") or ("t3", r.code, "total") in present]
+        rows = [
+            r.code
+            for r in TEMPLATE.t3.rows
+            if r.variant in ("both", "2021") or ("t3", r.code, "total") in present
+        ]
         out = [CellRef("t3", r, "total") for r in rows]
         out += [CellRef("t3", "new", c.code) for c in TEMPLATE.t3.columns if c.code != "total"]
     else:
@@ -93,7 +97,11 @@ def overview_rows(overview: Overview) -> tuple[list[str], list[list[Any]]]:
 
 
 def _width(value: Any) -> int:
-    text = f"{value:.1%}" if isinstance(value, float) and value < 1.01 else str(value if value is not None else "")
+    text = (
+        f"{value:.1%}"
+        if isinstance(value, float) and value < 1.01
+        else str(value if value is not None else "")
+    )
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -101,7 +109,8 @@ class _Sheet:
     """A worksheet that remembers the widest text of each column, to fit widths at the end."""
 
     def __init__(self, ws: Any, cap: int = 12) -> None:
-        self.ws, self.cap, self.widths = ws, cap, {}
+        self.ws, self.cap = ws, cap
+        self.widths: dict[int, int] = {}
 
     def put(self, row: int, col: int, value: Any, fmt: Any = None, num_fmt: Any = None) -> None:
         if value is None:
@@ -156,7 +165,9 @@ def _formats(wb: Any) -> dict[str, Any]:
     base = {"font_name": "Noto Sans CJK SC", "font_size": 10, "valign": "vcenter"}
     return {
         "title": wb.add_format({**base, "bold": True, "font_size": 14}),
-        "head": wb.add_format({**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"}),
+        "head": wb.add_format(
+            {**base, "bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "align": "center"}
+        ),
         "text": wb.add_format(base),
         "num": wb.add_format({**base, "num_format": "#,##0.###"}),
         "signed": wb.add_format({**base, "num_format": "+#,##0.###;-#,##0.###;0"}),
@@ -211,12 +222,22 @@ def _write_overview(wb: Any, f: dict[str, Any], o: Overview) -> None:
     col_of = {k: j for j, (k, _l) in enumerate(cols)}
     for key in ("errors",):
         c = col_of[key]
-        ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": ">", "value": 0, "format": f["bad"]})
+        ws.conditional_format(
+            first, c, last, c, {"type": "cell", "criteria": ">", "value": 0, "format": f["bad"]}
+        )
     for rate in RATES:
         c = col_of[f"rank:{rate.key}"]
-        ws.conditional_format(first, c, last, c, {"type": "cell", "criteria": "between", "minimum": 1, "maximum": 3, "format": f["good"]})
+        ws.conditional_format(
+            first,
+            c,
+            last,
+            c,
+            {"type": "cell", "criteria": "between", "minimum": 1, "maximum": 3, "format": f["good"]},
+        )
         c = col_of[f"rate:{rate.key}"]
-        ws.conditional_format(first, c, last, c, {"type": "data_bar", "bar_color": "#9BC2E6", "bar_solid": True})
+        ws.conditional_format(
+            first, c, last, c, {"type": "data_bar", "bar_color": "#9BC2E6", "bar_solid": True}
+        )
     ws.freeze_panes(first, 2)
     ws.autofilter(head, 0, last, len(cols) - 1)
     legend = total_row + 2
@@ -283,7 +304,9 @@ def _write_table(wb: Any, f: dict[str, Any], o: Overview, tid: str) -> dict[tupl
         j = k + 1
     for j, ref in enumerate(cols):
         ws.write_string(1, 1 + j, t.column_by_code[ref.col].label_for("2021"), f["head"])
-    flagged = {(fi["report_id"], code) for fi in o.findings if fi["severity"] == "error" for code in fi["cells"]}
+    flagged = {
+        (fi["report_id"], code) for fi in o.findings if fi["severity"] == "error" for code in fi["cells"]
+    }
     where: dict[tuple[int, str], str] = {}
     r = HEADER_ROWS
     for tw in o.townships:
@@ -301,7 +324,9 @@ def _write_table(wb: Any, f: dict[str, Any], o: Overview, tid: str) -> dict[tupl
                 fmt = f["error"]
             if v.override_id is not None:
                 fmt = f["override"]
-                ws.write_comment(r, 1 + j, f"{WORDS['printed']}: {v.raw or WORDS['blank']}\n{WORDS['reason']}: {v.reason}")
+                ws.write_comment(
+                    r, 1 + j, f"{WORDS['printed']}: {v.raw or WORDS['blank']}\n{WORDS['reason']}: {v.reason}"
+                )
             if v.analysed is not None:
                 s.put(r, 1 + j, v.analysed, fmt)
             elif v.marker is not None:
@@ -326,7 +351,10 @@ def _write_table(wb: Any, f: dict[str, Any], o: Overview, tid: str) -> dict[tupl
 def _write_findings(wb: Any, f: dict[str, Any], o: Overview, where: dict[tuple[int, str], str]) -> None:
     ws = wb.add_worksheet(SHEETS["findings"])
     s = _Sheet(ws, cap=90)
-    heads = [WORDS[k] for k in ("severity", "township", "issuer", "year", "rule", "message", "link", "expected", "actual")]
+    heads = [
+        WORDS[k]
+        for k in ("severity", "township", "issuer", "year", "rule", "message", "link", "expected", "actual")
+    ]
     ws.write_row(0, 0, heads, f["head"])
     for i, fi in enumerate(o.findings, start=1):
         sev = SEVERITY.get(fi["severity"], fi["severity"])
@@ -336,7 +364,9 @@ def _write_findings(wb: Any, f: dict[str, Any], o: Overview, where: dict[tuple[i
         s.put(i, 3, fi["year"])
         s.put(i, 4, fi["rule"])
         ws.write_string(i, 5, fi["message"], f["wrap"])
-        target = next((where[(fi["report_id"], c)] for c in fi["cells"] if (fi["report_id"], c) in where), None)
+        target = next(
+            (where[(fi["report_id"], c)] for c in fi["cells"] if (fi["report_id"], c) in where), None
+        )
         if target:
             ws.write_url(i, 6, f"internal:{target}", f["link"], string=target.split("!")[1])
         s.put(i, 7, fi["expected"], None, f["num"])
@@ -367,7 +397,9 @@ def _write_sources(wb: Any, f: dict[str, Any], o: Overview) -> None:
 def _write_overrides(wb: Any, f: dict[str, Any], o: Overview) -> None:
     ws = wb.add_worksheet(SHEETS["overrides"])
     s = _Sheet(ws, cap=60)
-    heads = [WORDS[k] for k in ("override_id", "township", "year", "cell", "printed", "analysed", "reason", "by")]
+    heads = [
+        WORDS[k] for k in ("override_id", "township", "year", "cell", "printed", "analysed", "reason", "by")
+    ]
     ws.write_row(0, 0, heads, f["head"])
     names = {t.report_id: t.township for t in o.townships}
     i = 1
@@ -375,7 +407,18 @@ def _write_overrides(wb: Any, f: dict[str, Any], o: Overview) -> None:
         if v.override_id is None:
             continue
         ref = CellRef(tid, row, col)
-        for j, value in enumerate((v.override_id, names.get(rid), o.year, ref.label(), v.printed if v.printed is not None else v.marker, v.analysed, v.reason, v.by)):
+        for j, value in enumerate(
+            (
+                v.override_id,
+                names.get(rid),
+                o.year,
+                ref.label(),
+                v.printed if v.printed is not None else v.marker,
+                v.analysed,
+                v.reason,
+                v.by,
+            )
+        ):
             s.put(i, j, value, f["override"] if j == 5 else None)
         i += 1
     ws.freeze_panes(1, 0)

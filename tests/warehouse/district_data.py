@@ -19,10 +19,24 @@ from tests.conftest import SAMPLES
 from warehouse import Warehouse
 
 LEFT_OUT = ("bailu_2023.doc", "heming_2023.html")
-FILES_2023 = ("fenglin_2023.html", "qinglan_2023.docx", "qingshui_2023.docx", "shiquan_2023.txt",
-              "songxi_2023.pdf", "wangyue_2023.pdf")
-FILES_2022 = ("bailu_2022.html", "fenglin_2022.docx", "heming_2022.pdf", "qinglan_2022.html",
-              "qingshui_2022.docx", "shiquan_2022.html", "songxi_2022.docx", "wangyue_2022.txt")
+FILES_2023 = (
+    "fenglin_2023.html",
+    "qinglan_2023.docx",
+    "qingshui_2023.docx",
+    "shiquan_2023.txt",
+    "songxi_2023.pdf",
+    "wangyue_2023.pdf",
+)
+FILES_2022 = (
+    "bailu_2022.html",
+    "fenglin_2022.docx",
+    "heming_2022.pdf",
+    "qinglan_2022.html",
+    "qingshui_2022.docx",
+    "shiquan_2022.html",
+    "songxi_2022.docx",
+    "wangyue_2022.txt",
+)
 
 
 def regions_by_file() -> dict[str, dict[str, Any]]:
@@ -39,7 +53,9 @@ def regions_by_file() -> dict[str, dict[str, Any]]:
 @lru_cache(maxsize=1)
 def extracted() -> tuple[Report, ...]:
     """The sample reports, extracted once."""
-    files = [SAMPLES / "reports" / "2022" / f for f in FILES_2022] + [SAMPLES / "reports" / "2023" / f for f in FILES_2023]
+    files = [SAMPLES / "reports" / "2022" / f for f in FILES_2022] + [
+        SAMPLES / "reports" / "2023" / f for f in FILES_2023
+    ]
     return tuple(extract_file(f) for f in files)
 
 

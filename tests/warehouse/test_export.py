@@ -68,7 +68,9 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
         )
         path = wh.write_comparison(tmp_path / "cmp.xlsx", district="洪泽区", year=2023)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [SHEETS[k] for k in ("overview", "t2", "t3", "t4", "findings", "sources", "overrides")]
+    assert wb.sheetnames == [
+        SHEETS[k] for k in ("overview", "t2", "t3", "t4", "findings", "sources", "overrides")
+    ]
 
     t4 = wb[SHEETS["t4"]]
     assert [r[0].value for r in t4.iter_rows(min_row=3)] == ["岔河镇", "高良涧街道", WORDS["total"]]
@@ -85,7 +87,9 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
     t3 = wb[SHEETS["t3"]]
     at3 = {h: i for i, h in enumerate(headers(t3))}
     rows3 = {r[0].value: [c.value for c in r] for r in t3.iter_rows(min_row=3)}
-    assert [rows3[t][at3[("一、本年新收政府信息公开申请数量", "总计")]] for t in ("岔河镇", "高良涧街道")] == [16, 16]
+    assert [
+        rows3[t][at3[("一、本年新收政府信息公开申请数量", "总计")]] for t in ("岔河镇", "高良涧街道")
+    ] == [16, 16]
     assert [rows3[t][at3[("四、结转下年度继续办理", "总计")]] for t in ("岔河镇", "高良涧街道")] == [3, None]
     assert rows3[WORDS["total"]][at3[("四、结转下年度继续办理", "总计")]] is None  # a blank part: no total
     t2 = wb[SHEETS["t2"]]

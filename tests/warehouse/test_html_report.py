@@ -24,10 +24,26 @@ WINDOW = (1280, 900)
 def chromium(tmp: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run headless Chromium on a file URL with no network, no sync and a throwaway profile."""
     return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp / 'profile'}",
-         "--enable-logging=stderr", "--log-level=0", f"--window-size={WINDOW[0]},{WINDOW[1]}", *args, url],
-        capture_output=True, text=True, timeout=120, check=True,
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp / 'profile'}",
+            "--enable-logging=stderr",
+            "--log-level=0",
+            f"--window-size={WINDOW[0]},{WINDOW[1]}",
+            *args,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
 
 
@@ -45,7 +61,9 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Overview, Path
     return snap, overview, write_html(overview, d / "report.html")
 
 
-def test_figures_in_the_rendered_page_match_the_warehouse(page: tuple[Path, Overview, Path], tmp_path: Path) -> None:
+def test_figures_in_the_rendered_page_match_the_warehouse(
+    page: tuple[Path, Overview, Path], tmp_path: Path
+) -> None:
     snap, o, path = page
     run = chromium(tmp_path, path.as_uri(), "--dump-dom")
     assert console_messages(run.stderr) == []
@@ -58,7 +76,7 @@ def test_figures_in_the_rendered_page_match_the_warehouse(page: tuple[Path, Over
     con.close()
     rows = dom.xpath("//table[@id='overview']/tbody/tr[@data-township]")
     assert [r.get("data-township") for r in rows] == [e[0] for e in expected]
-    for row, (township, status, new, review, errors) in zip(rows, expected, strict=True):
+    for row, (_township, status, new, review, errors) in zip(rows, expected, strict=True):
         cell = {td.get("data-key"): (td.text or "") for td in row.xpath("td")}
         assert cell["status"] == WORDS[status]
         assert cell["fig:t3_new"] == ("" if new is None else f"{new:g}")
@@ -66,6 +84,7 @@ def test_figures_in_the_rendered_page_match_the_warehouse(page: tuple[Path, Over
         assert cell["errors"] == ("" if errors is None else str(errors))
         assert (row.get("class") == "missing") == (status == "missing")
     total = {td.get("data-key"): td.text or "" for td in dom.xpath("//tr[@class='total']/td")}
+    assert total["township"] == WORDS["total"] and total["status"] == "" and total["chg:t3_new"] == ""
     assert total["fig:t3_new"] == f"{sum(e[2] for e in expected if e[2] is not None):g}"
     bars = dom.xpath("//*[local-name()='rect'][@class='bar']")
     assert [(b.get("data-label"), b.get("data-value")) for b in bars[: len(rows)]] == [

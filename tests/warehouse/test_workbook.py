@@ -16,8 +16,8 @@ import pytest
 from tests.warehouse.district_data import build, district_name
 from warehouse.district import Overview, district_overview
 from warehouse.readonly import connect_readonly
-from warehouse.workbook import overview_columns, table_columns, write_workbook
 from warehouse.words import HEADLINES, MIN_RATE_BASE, SEVERITY, SHEETS, TABLES, WORDS
+from warehouse.workbook import overview_columns, table_columns, write_workbook
 
 
 @pytest.fixture(scope="module")
@@ -94,9 +94,7 @@ def test_rates_ranks_and_change(built: tuple[Path, Overview, Path]) -> None:
     assert rows[ranked[0][0]][col["rank:granted"]] == 1
     small = [t for t, (_o, _p, h) in parts.items() if h < MIN_RATE_BASE]
     assert all(rows[t][col["rank:granted"]] == WORDS["not_ranked"] for t in small)
-    before = dict(
-        sql(snap, "select township, applications_new from report_overview where year = 2022")
-    )
+    before = dict(sql(snap, "select township, applications_new from report_overview where year = 2022"))
     for township, (_o, _p, _h) in parts.items():
         assert rows[township][col["chg:t3_new"]] == rows[township][col["fig:t3_new"]] - before[township]
 
@@ -138,7 +136,11 @@ def test_print_setup_filters_and_chart(built: tuple[Path, Overview, Path]) -> No
         ws = wb[name]
         assert ws.page_setup.orientation == "landscape", name
         # fitToWidth is omitted when 1 (the OOXML default); fitToHeight 0 = as many pages down as needed
-        assert ws.page_setup.paperSize == 9 and (ws.page_setup.fitToWidth or 1) == 1 and ws.page_setup.fitToHeight == 0
+        assert (
+            ws.page_setup.paperSize == 9
+            and (ws.page_setup.fitToWidth or 1) == 1
+            and ws.page_setup.fitToHeight == 0
+        )
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ws.freeze_panes is not None and ws.auto_filter.ref
         assert ws.print_title_rows
@@ -177,9 +179,20 @@ def test_rendered_by_libreoffice(built: tuple[Path, Overview, Path], tmp_path: P
     """Printed, the overview is one page wide: each township on one line with its figures, and the chart."""
     _snap, o, path = built
     subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(path)],
-        check=True, capture_output=True, timeout=180, env={**os.environ, "HOME": str(tmp_path)},
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        env={**os.environ, "HOME": str(tmp_path)},
     )
     pdf = tmp_path / "district.pdf"
     with pdfplumber.open(pdf) as doc:
@@ -200,7 +213,11 @@ def test_rendered_by_libreoffice(built: tuple[Path, Overview, Path], tmp_path: P
         numbers = [w for w in words if w.replace(",", "").lstrip("+-").isdigit()]
         assert all(s in numbers for s in shown), (t.township, shown, words)
     assert WORDS["chart_title"] in lines
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+        check=True,
+        timeout=60,
+    )
     png = next(tmp_path.glob("p-*.png"))
     from PIL import Image
 
