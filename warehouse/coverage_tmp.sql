@@ -24,3 +24,7 @@ SELECT p.code AS region_code, p.province, p.city, p.district, p.township, y.year
 FROM places p
 JOIN years y ON y.district = p.district
 LEFT JOIN cur r ON r.district = p.district AND r.township = p.township AND r.year = y.year;
+COMMENT ON VIEW coverage IS 'TEMPORARY (until the places helper''s view lands): one row per township and report year of its district, the report or NULL when missing, and on_time/late/missing against 1月31日.';
+COMMENT ON COLUMN coverage.status IS 'on_time, late or missing; NULL when a report has no publication date.';
+COMMENT ON COLUMN coverage.days_late IS 'Days after 1月31日 of the next year, for late reports.';
+COMMENT ON COLUMN coverage.parts IS 'Files the report was read from.';

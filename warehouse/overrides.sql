@@ -48,3 +48,8 @@ JOIN reports r ON r.report_id = c.report_id AND r.superseded_by IS NULL
 LEFT JOIN active_overrides o
   ON o.report_key = r.report_key AND o.table_id = c.table_id AND o.row_code = c.row_code AND o.col_code = c.col_code;
 COMMENT ON VIEW cells_analysed IS 'Cells of current reports with both values: printed (as extracted) and analysed (a correction where one applies).';
+COMMENT ON COLUMN cells_analysed.printed IS 'The value as printed (cells.value): NULL for a blank or a marker.';
+COMMENT ON COLUMN cells_analysed.analysed IS 'The value analysts use: the correction where one applies, else the printed value.';
+COMMENT ON COLUMN cells_analysed.override_id IS 'overrides.override_id of the correction applied, NULL when none.';
+COMMENT ON COLUMN cells_analysed.override_reason IS 'Why the cell was corrected.';
+COMMENT ON COLUMN cells_analysed.override_by IS 'Who corrected it.';
