@@ -24,7 +24,9 @@ def execute(name: str, snapshot: Path, probe: str = "") -> Any:
     os.environ["NIANBAO_SNAPSHOT"] = str(snapshot)
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    client = NotebookClient(nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}})
+    client = NotebookClient(
+        nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}
+    )
     client.execute()
     return nb
 
@@ -57,4 +59,6 @@ def images(nb: Any) -> list[str]:
 def stripped(name: str) -> bool:
     """True when the committed notebook has no outputs and no execution counts."""
     nb = nbformat.read(REPO / "notebooks" / name, as_version=4)
-    return all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    return all(
+        not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code"
+    )

@@ -25,7 +25,9 @@ def test_notebook_runs_on_a_snapshot(snapshot: Path) -> None:
         "select r.township, count(*) - count(c.value) from cells c join current_reports r using (report_id) "
         "group by r.township, r.year order by 2 desc, r.township, r.year limit 1"
     ).fetchone()
-    formats = con.execute("select count(distinct (format, parser_version, status)) from current_reports").fetchone()
+    formats = con.execute(
+        "select count(distinct (format, parser_version, status)) from current_reports"
+    ).fetchone()
     con.close()
     assert top is not None and formats is not None
     first = text_of(nb, "blanks = ").splitlines()[1].split()

@@ -26,8 +26,14 @@ def test_notebook_runs_on_a_snapshot(snapshot: Path) -> None:
     assert len(images(nb)) == 1  # the bar chart
     assert "missing from font" not in stderr_of(nb)  # Chinese labels found their glyphs
     con = duckdb.connect(str(snapshot), read_only=True)
-    rows, new = con.execute("select count(*), sum(applications_new) from report_overview").fetchone() or (0, 0)
-    missing = [r[0] for r in con.execute("select township from coverage where status = 'missing' order by 1").fetchall()]
+    rows, new = con.execute("select count(*), sum(applications_new) from report_overview").fetchone() or (
+        0,
+        0,
+    )
+    missing = [
+        r[0]
+        for r in con.execute("select township from coverage where status = 'missing' order by 1").fetchall()
+    ]
     con.close()
     assert probed(nb) == {"rows": rows, "new": new, "missing": missing, "first": "error"}
     assert missing and "missing" in text_of(nb, "coverage = ")
