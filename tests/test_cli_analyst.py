@@ -73,6 +73,20 @@ def test_query_json_and_csv(data_dir: Path) -> None:
     assert (code, out.replace("\r", "")) == (0, "a,b\n1,\n")
 
 
+def test_query_to_xlsx(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "q.xlsx"
+    sql = "select township, year, published, applications_new from report_overview order by township, year"
+    code, text = nianbao("query", sql, "--format", "xlsx", "-o", str(out), "--data-dir", str(data_dir))
+    con = duckdb.connect(str(data_dir / "snapshot" / "nianbao.duckdb"), read_only=True)
+    rows = con.execute(sql).fetchall()
+    con.close()
+    assert (code, text) == (0, f"{len(rows)} rows -> {out}\n")
+    ws = openpyxl.load_workbook(out).active
+    got = [[c.value for c in r] for r in ws.iter_rows(min_row=2)]
+    assert [[t, y, p.date() if p else None, n] for t, y, p, n in got] == [list(r) for r in rows]
+    assert nianbao("query", sql, "--format", "xlsx", "--data-dir", str(data_dir))[0] == 2
+
+
 @pytest.mark.parametrize(
     "sql",
     [

@@ -21,6 +21,7 @@ from warehouse.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, T
 
 A4 = 9
 HEADER_ROWS = 2  # table sheets: row label, then column label
+MESSAGE_WIDTH = 66  # 问题清单: the message column, in half-width characters
 Columns = list[CellRef]
 
 
@@ -364,6 +365,7 @@ def _write_findings(wb: Any, f: dict[str, Any], o: Overview, where: dict[tuple[i
         s.put(i, 3, fi["year"])
         s.put(i, 4, fi["rule"])
         ws.write_string(i, 5, fi["message"], f["wrap"])
+        ws.set_row(i, 14 * max(1, -(-_width(fi["message"]) // MESSAGE_WIDTH)))  # wrapped lines, as printed
         target = next(
             (where[(fi["report_id"], c)] for c in fi["cells"] if (fi["report_id"], c) in where), None
         )
@@ -374,8 +376,10 @@ def _write_findings(wb: Any, f: dict[str, Any], o: Overview, where: dict[tuple[i
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(o.findings), 1), len(heads) - 1)
     s.fit({j: _width(h) for j, h in enumerate(heads)})
-    ws.set_column(5, 5, 70)
+    ws.set_column(5, 5, MESSAGE_WIDTH + 2)
     ws.set_column(2, 2, 26)
+    ws.set_column(3, 3, 8)
+    ws.set_column(4, 4, 24)
     _print_setup(ws, 0, len(heads) - 1, repeat_cols=0)
 
 
