@@ -231,6 +231,42 @@ def test_compare_writes_each_format(data_dir: Path, tmp_path: Path) -> None:
     assert code == 2
 
 
+def test_compare_vs_year_sets_the_change(data_dir: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "cmp.csv"
+    code, _ = nianbao(
+        "compare",
+        "--district",
+        district_name(),
+        "--year",
+        "2023",
+        "--vs-year",
+        "2022",
+        "-o",
+        str(out_file),
+        "--data-dir",
+        str(data_dir),
+    )
+    assert code == 0
+    import csv
+
+    rows = list(csv.DictReader(out_file.open(encoding="utf-8-sig")))
+    con = duckdb.connect(str(data_dir / "snapshot" / "nianbao.duckdb"), read_only=True)
+    figures = {
+        (t, y): n
+        for t, y, n in con.execute("select township, year, applications_new from report_overview").fetchall()
+    }
+    con.close()
+    new = next(k for k in rows[0] if k.startswith("一、本年新收") and not k.endswith(WORDS["change"]))
+    change = f"{new} {WORDS['change']}"
+    for row in rows:
+        t = row[WORDS["township"]]
+        if (t, 2023) in figures:
+            assert row[new] == str(int(figures[(t, 2023)]))
+            assert row[change] == str(int(figures[(t, 2023)] - figures[(t, 2022)]))
+        else:
+            assert row[new] == row[change] == ""
+
+
 def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
     data = tmp_path / "data"
     build(data)
