@@ -10,7 +10,7 @@ import csv
 import json
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -102,9 +102,10 @@ def query(
     if fmt == "table":
         _print_table(columns, rows)
     elif fmt == "csv":
-        w = csv.writer(sys.stdout if output is None else output.open("w", newline="", encoding="utf-8"))
-        w.writerow(columns)
-        w.writerows([[_text(v) for v in r] for r in rows])
+        with (open(output, "w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout)) as fh:
+            w = csv.writer(fh)
+            w.writerow(columns)
+            w.writerows([[_text(v) for v in r] for r in rows])
     elif fmt == "json":
         for r in rows:
             typer.echo(json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str))

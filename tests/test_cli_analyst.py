@@ -71,6 +71,11 @@ def test_query_json_and_csv(data_dir: Path) -> None:
     assert (code, out) == (0, '{"a": 1, "b": "x"}\n')
     code, out = nianbao("query", "select 1 as a, null as b", "--format", "csv", "--data-dir", str(data_dir))
     assert (code, out.replace("\r", "")) == (0, "a,b\n1,\n")
+    target = data_dir.parent / "q.csv"
+    assert nianbao(
+        "query", "select 2 as n", "--format", "csv", "-o", str(target), "--data-dir", str(data_dir)
+    ) == (0, "")
+    assert target.read_text("utf-8").splitlines() == ["n", "2"]
 
 
 def test_query_to_xlsx(data_dir: Path, tmp_path: Path) -> None:
@@ -120,6 +125,7 @@ def test_user_mistakes_are_one_line(data_dir: Path, tmp_path: Path) -> None:
         ("explain", township_of("songxi_2023.pdf"), "2023", "no such cell"),
         ("compare", "--district", "朝阳区", "--year", "2023"),
         ("compare", "--district", district_name(), "--year", "1999"),
+        ("compare", "--district", district_name(), "--year", "2023", "--vs-year", "2019"),
         ("query", "select", "--format", "yaml"),
     ):
         code, out = nianbao(*args, "--data-dir", str(data_dir))

@@ -140,6 +140,8 @@ def district_overview(
     years = sorted({int(r[7]) for r in rows})
     if year not in years:
         raise UnknownDistrict(f"no reports of {district} for {year}; years: {', '.join(map(str, years))}")
+    if vs_year is not None and vs_year not in years:
+        raise UnknownDistrict(f"no reports of {district} for {vs_year}; years: {', '.join(map(str, years))}")
     if vs_year is None and year - 1 in years:
         vs_year = year - 1
     now = [r for r in rows if r[7] == year]
