@@ -188,27 +188,26 @@ def finding_message(
     actual: Any,
     variant: str | None = None,
 ) -> str:
-    """The Chinese message of a finding, naming its cells by their printed labels."""
+    """The Chinese message of a finding, naming its cells by their printed labels.
+
+    Keys of `cells` that are not cell codes (a section, a narrative sentence) are left out; when
+    none is a cell code, the finding's own message stands in for the cells.
+    """
     named: list[str] = []
-    items = list((cells or {}).items())
-    for code, value in items[:3]:
+    for code, value in (cells or {}).items():
         prefix = ""
         if code.startswith("previous."):
             prefix, code = WORDS["previous_year"] + " ", code[len("previous.") :]
         try:
-            name = parse_code(code).short_label(variant)
+            named.append(f"{prefix}{parse_code(code).short_label(variant)}={_num(value)}")
         except UnknownCell:
-            name = code
-        named.append(f"{prefix}{name}={_num(value)}")
+            continue
     template = MESSAGES.get(rule)
     if template is None:
         return message
+    shown = "；".join(named[:3]) + (f"…（{len(named)}）" if len(named) > 3 else "")
     return template.format(
-        rule=rule,
-        cells="；".join(named) + (f"…（{len(items)}）" if len(items) > 3 else "") or message,
-        expected=_num(expected),
-        actual=_num(actual),
-        message=message,
+        rule=rule, cells=shown or message, expected=_num(expected), actual=_num(actual), message=message
     )
 
 
