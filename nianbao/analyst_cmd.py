@@ -59,6 +59,8 @@ def _snapshot(data_dir: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
