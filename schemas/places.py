@@ -144,7 +144,12 @@ class Gazetteer:
             old, new = ev.get("old") or {}, ev.get("new") or {}
             if ev.get("level") == 3 and old.get("code") and new.get("code") and old["code"] != new["code"]:
                 self.current_code[old["code"]] = new["code"]
-            if ev.get("level") == 3 and old.get("name") and new.get("code") and old.get("name") != new.get("name"):
+            if (
+                ev.get("level") == 3
+                and old.get("name")
+                and new.get("code")
+                and old.get("name") != new.get("name")
+            ):
                 old_names.setdefault(old["name"], set()).add(new["code"])
         self.old_county_names = {
             name: sorted({self.follow(c) for c in codes} & set(self.counties))
@@ -262,9 +267,7 @@ def resolve_issuer(
                     level="township",
                     reason=f"the issuer names {town}, the source is configured for {conf['township']}",
                 )
-        if conf.get("district") and not any(
-            (k := g.county(c)) and k.name == conf["district"] for c in cands
-        ):
+        if conf.get("district") and not any((k := g.county(c)) and k.name == conf["district"] for c in cands):
             # Configured regions win: a fictional district, or a real one the name does not fit.
             if conf.get("township") == town:
                 return _configured(conf, g) or Place("unresolved", reason="configured region unknown")
@@ -304,9 +307,15 @@ def resolve_issuer(
             reason=f"{core} names {len(hinted or county_codes)} counties",
         )  # fmt: skip
     configured_place = _configured(conf, g)
-    if configured_place and conf.get("district") and core.endswith(str(conf.get("township") or conf["district"])):
+    if (
+        configured_place
+        and conf.get("district")
+        and core.endswith(str(conf.get("township") or conf["district"]))
+    ):
         return configured_place
-    return Place("not_a_place", reason=f"{core} is not the government of a township or county (a department?)")
+    return Place(
+        "not_a_place", reason=f"{core} is not the government of a township or county (a department?)"
+    )
 
 
 def _ends_with_township(core: str, g: Gazetteer) -> str | None:
