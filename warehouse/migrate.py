@@ -46,14 +46,19 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(row[0]) if row else None
 
 
+def add_columns(con: duckdb.DuckDBPyConnection) -> None:
+    """Add the columns of later versions to the tables of an older file (before schema.sql runs)."""
+    for table, column, type_ in _ADD_COLUMNS:
+        con.execute(f"ALTER TABLE IF EXISTS {table} ADD COLUMN IF NOT EXISTS {column} {type_}")
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> bool:
-    """Bring an older warehouse to the current schema; True when data was migrated.
+    """Bring an older warehouse's data to the current schema; True when data was migrated.
 
     Args:
         con: the working database, inside the caller's transaction (after schema.sql ran).
     """
-    for table, column, type_ in _ADD_COLUMNS:
-        con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {type_}")
+    add_columns(con)
     if schema_version(con) != "1":
         return False
     _v2_parts_and_types(con)

@@ -23,7 +23,7 @@ from schemas.template import TEMPLATE
 from schemas.validate import RULES, count_by_severity, validate
 from warehouse import checks
 from warehouse import load as ld
-from warehouse.migrate import migrate
+from warehouse.migrate import add_columns, migrate
 
 SCHEMA_VERSION = "2"
 REGION_FIELDS = ("province", "city", "district", "township", "code")
@@ -106,6 +106,7 @@ class Warehouse:
     def _create_schema(self) -> None:
         self.con.execute("BEGIN")
         try:
+            add_columns(self.con)
             self.con.execute(sql_text("schema.sql"))
             migrate(self.con)
             self._write_template()
