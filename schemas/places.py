@@ -176,10 +176,7 @@ class Gazetteer:
             code += "000000"
         if code in self.townships:
             name, cc = self.townships[code]
-            c = self.counties.get(cc)
-            return Place(
-                "resolved", code, c and c.province, c and (c.city or None), c and c.name, name, "township"
-            )
+            return self._township_place(code, name, cc)
         county = self.county(code) if code.endswith("000000") else None
         if county:
             return Place(
@@ -194,12 +191,14 @@ class Gazetteer:
     def township_list(self, county_code: str) -> list[Place]:
         """Every township and street of a county, as Places (ordered by code)."""
         cc = self.follow((county_code + "0" * 12)[:6] + "000000")
-        c = self.counties.get(cc)
         items = sorted(self.townships_of.get(cc, {}).items(), key=lambda kv: kv[1])
-        return [
-            Place("resolved", code, c and c.province, c and (c.city or None), c and c.name, name, "township")
-            for name, code in items
-        ]
+        return [self._township_place(code, name, cc) for name, code in items]
+
+    def _township_place(self, code: str, name: str, county_code: str) -> Place:
+        c = self.counties.get(county_code)
+        if c is None:
+            return Place("resolved", code, township=name, level="township")
+        return Place("resolved", code, c.province, c.city or None, c.name, name, "township")
 
 
 @lru_cache(maxsize=1)
@@ -354,8 +353,7 @@ def _narrow(
     """Township candidates that fit the prefix of the name, then the configured region, then the texts."""
     out = list(cands)
     if prefix:
-        scored = [(_prefix_fits(prefix, g.county(c), g), c) for c in out]
-        out = [c for s, c in scored if s]
+        out = [c for c in out if _prefix_fits(prefix, g.county(c), g)]
     code = str(conf.get("code") or "")
     if len(out) > 1 and code and not code.startswith("99"):
         cc = g.follow(code[:6] + "000000")

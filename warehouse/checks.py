@@ -125,11 +125,10 @@ def _rows(
 ) -> list[tuple[Any, ...]]:
     if not found:
         return []
-    seq = int(
-        con.execute(
-            "SELECT coalesce(max(seq), -1) + 1 FROM findings WHERE report_id = ?", [report_id]
-        ).fetchone()[0]
-    )  # type: ignore[index]
+    row = con.execute(
+        "SELECT coalesce(max(seq), -1) + 1 FROM findings WHERE report_id = ?", [report_id]
+    ).fetchone()
+    seq = int(row[0]) if row else 0
     out = []
     for i, (origin, f) in enumerate(found):
         cells = json.dumps(f.cells, ensure_ascii=False, default=str) if f.cells else None

@@ -310,6 +310,7 @@ class Warehouse:
             configured = fill_region(given) if given else by_id.get(by_source.get(r.sha256, -1))
             place = resolve_issuer(r.issuer, configured, (r.title,))
             places[r.sha256] = place
+            region: dict[str, Any] | None = None
             if place.status in ("resolved", "configured") and place.code:
                 region = place.as_region()
                 if configured and (configured.get("township") or None) == place.township:

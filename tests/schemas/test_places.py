@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from schemas.places import clean_issuer, fill_region, gazetteer, issuer_core, resolve_issuer
 
-FICTIONAL = {"province": "青溪省（虚构）", "city": "青溪市", "district": "云岭区", "township": "青岚乡", "code": "990102201000"}
+FICTIONAL = {
+    "province": "青溪省（虚构）",
+    "city": "青溪市",
+    "district": "云岭区",
+    "township": "青岚乡",
+    "code": "990102201000",
+}
 
 
 def test_clean_and_core() -> None:
@@ -25,7 +31,12 @@ def test_bare_name_is_ambiguous_and_resolves_with_a_hint() -> None:
     assert (bare.status, len(bare.candidates)) == ("ambiguous", 6)
     assert resolve_issuer("王店镇人民政府", {"district": "秀洲区"}).code == "330411105000"
     titled = resolve_issuer("王店镇人民政府", context=["嘉兴市秀洲区王店镇2022年政府信息公开工作年度报告"])
-    assert (titled.code, titled.province, titled.city, titled.county) == ("330411105000", "浙江省", "嘉兴市", "秀洲区")
+    assert (titled.code, titled.province, titled.city, titled.county) == (
+        "330411105000",
+        "浙江省",
+        "嘉兴市",
+        "秀洲区",
+    )
 
 
 def test_renamed_county_keeps_one_line() -> None:

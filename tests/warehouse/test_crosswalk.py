@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from schemas import TEMPLATE
-from schemas.crosswalk import cell_maps, expand, measures
+from schemas.crosswalk import Measure, cell_maps, expand, measures
 from tests.schemas.builders import make_report, set_cell
 from warehouse import Warehouse
 
@@ -33,7 +33,7 @@ def test_every_cell_of_both_formats_is_mapped_once() -> None:
 
 
 @pytest.mark.parametrize("m", measures(), ids=lambda m: m.series)
-def test_mapping(m, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_mapping(m: Measure, tmp_path: Path) -> None:
     for variant, specs in m.cells.items():
         cells = expand(m, variant)
         assert cells and all((m.table, r, c) in FORMAT_CELLS[variant] for r, c in cells)
@@ -53,13 +53,19 @@ def test_mapping(m, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
         cells = expand(m, variant)
         for i, (row, col) in enumerate(cells):
             # a derivable 2021 entry sums its rows: spread the value over them, per column
-            share = value if len({r for r, _ in cells}) == 1 or i < len(cells) // len({r for r, _ in cells}) else 0
+            share = (
+                value
+                if len({r for r, _ in cells}) == 1 or i < len(cells) // len({r for r, _ in cells})
+                else 0
+            )
             set_cell(rep, m.table, row, col, share)
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.load([r19, r21])
         col = expand(m, "2019")[-1][1]
         series = m.series + (f".{col}" if m.cells["2019"][0].endswith(".*") else "")
-        got = wh.query("SELECT year, value, change FROM measure_series WHERE series = ? ORDER BY year", [series])
+        got = wh.query(
+            "SELECT year, value, change FROM measure_series WHERE series = ? ORDER BY year", [series]
+        )
         assert [(y, float(v), None if c is None else float(c)) for y, v, c in got] == [
             (2020, 7.0, None),
             (2021, 4.0, -3.0),

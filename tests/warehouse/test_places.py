@@ -44,10 +44,15 @@ def test_coverage_lists_exactly_the_missing_and_late(tmp_path: Path) -> None:
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.configure([HONGZE])
         wh.load(reports, regions={r.sha256: HONGZE for r in reports})
-        rows = wh.query("SELECT township, year, status, days_late, region_code FROM coverage WHERE status <> 'on_time'")
+        rows = wh.query(
+            "SELECT township, year, status, days_late, region_code FROM coverage WHERE status <> 'on_time'"
+        )
         assert sorted(rows) == sorted(
             [(n, y, "missing", None, TOWNS[n]) for n, y in missing]
-            + [("三河镇", 2022, "late", 10, TOWNS["三河镇"]), ("高良涧街道", 2023, "late", 30, TOWNS["高良涧街道"])]
+            + [
+                ("三河镇", 2022, "late", 10, TOWNS["三河镇"]),
+                ("高良涧街道", 2023, "late", 30, TOWNS["高良涧街道"]),
+            ]
         )
         assert wh.query("SELECT count(*), count(report_id), min(province), min(city) FROM coverage") == [
             (18, 14, "江苏省", "淮安市")
@@ -119,7 +124,9 @@ def test_attachment_is_a_part_not_a_version(tmp_path: Path) -> None:
         cur = wh.query("SELECT published, len(sections), parts, format FROM current_reports")
         assert cur == [(__import__("datetime").date(2023, 1, 18), 6, ["document", "attachment"], "pdf")]
         assert wh.query("SELECT count(*) FROM current_cells") == [(200,)]
-        assert wh.query("SELECT rule, origin FROM findings WHERE origin = 'parts'") == [("parts_disagree", "parts")]
+        assert wh.query("SELECT rule, origin FROM findings WHERE origin = 'parts'") == [
+            ("parts_disagree", "parts")
+        ]
         # a new version of the attachment replaces only the attachment
         att2 = _attachment(make_report(issuer="淮安市洪泽区蒋坝镇人民政府", year=2022), "e" * 64)
         assert wh.load([att2]).new_versions == 1
@@ -141,7 +148,9 @@ def test_counts_are_integers_and_amounts_one_unit(tmp_path: Path) -> None:
     fee.value, fee.raw, fee.unit = 1500, "1500元", "元"  # the form says 万元
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.load([r19, r21])
-        types = dict(wh.query("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'applications'"))
+        types = dict(
+            wh.query("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'applications'")
+        )
         assert types["total"] == "BIGINT"
         amounts = wh.query(
             "SELECT col_code, value, unit, amount, amount_unit FROM cells WHERE amount_unit IS NOT NULL ORDER BY 1"
@@ -184,3 +193,24 @@ def test_migrates_a_v1_warehouse(tmp_path: Path) -> None:
         ]
         assert wh.query("SELECT DISTINCT count FROM cells") == [(8,)]
         assert wh.query("SELECT total FROM applications") == [(8,)]
+
+
+def test_findings_a_report_carries_are_stored_not_recomputed(tmp_path: Path) -> None:
+    from schemas.validate import validate
+
+    checked = make_report(issuer="淮安市洪泽区蒋坝镇人民政府", year=2022)
+    set_cell(checked, "t4", "review", "total", 0)  # identity 4 fails
+    checked.findings = validate(checked)  # the flow's validate stage
+    unchecked = make_report(issuer="淮安市洪泽区岔河镇人民政府", year=2022)
+    set_cell(unchecked, "t4", "review", "total", 0)
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.load([checked, unchecked])
+        rows = wh.query(
+            "SELECT r.issuer, f.origin, f.rule, count(*) FROM findings f JOIN reports r USING (report_id) "
+            "GROUP BY ALL ORDER BY ALL"
+        )
+    # the same findings, once each: stored as carried, or (fallback) validated at load
+    assert rows == [
+        ("淮安市洪泽区岔河镇人民政府", "validate", "t4_block_total", 1),
+        ("淮安市洪泽区蒋坝镇人民政府", "validate", "t4_block_total", 1),
+    ]
