@@ -246,7 +246,7 @@ class Warehouse:
             result.unchanged = plan.unchanged
             if plan.planned:
                 region_of = {p.report_id: region_of_sha.get(p.report.sha256) for p in plan.planned}
-                findings = self._validate(plan.planned)
+                findings = self._validate(plan.planned, places)
                 by_id = {
                     p.report_id: places[p.report.sha256] for p in plan.planned if p.report.sha256 in places
                 }
@@ -333,7 +333,9 @@ class Warehouse:
             region_of[r.sha256] = known[key][0]
         return places, region_of
 
-    def _validate(self, planned: list[ld.Planned]) -> dict[int, list[tuple[str, Finding]]]:
+    def _validate(
+        self, planned: list[ld.Planned], places: Mapping[str, Place]
+    ) -> dict[int, list[tuple[str, Finding]]]:
         """The findings each report carries, with their origin, plus the load's own unit findings.
 
         Fallback: a report that carries no validation findings is validated here (single report).
@@ -348,6 +350,13 @@ class Warehouse:
                 except Exception as exc:  # a validator bug must not lose the report
                     items.append(("validate", _validator_error(exc)))
             items += [("warehouse", f) for f in ld.unit_findings(p.report)]
+            place = places.get(p.report.sha256)
+            if (
+                place is not None
+                and place.status in ("ambiguous", "unresolved")
+                and p.report.status != "failed"
+            ):
+                items.append(("warehouse", _unplaced(p.report.issuer, place)))
             out[p.report_id] = items
         return out
 
@@ -427,6 +436,17 @@ class Warehouse:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _unplaced(issuer: str | None, place: Place) -> Finding:
+    return Finding(
+        rule="issuer_unplaced",
+        severity=RULES["issuer_unplaced"].severity,
+        message=f"issuer {issuer} has no 统计用区划代码: {place.reason}",
+        cells={"issuer": issuer, "candidates": list(place.candidates)}
+        if place.candidates
+        else {"issuer": issuer},
+    )
 
 
 def _group(rule: str) -> str | None:

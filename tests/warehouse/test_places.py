@@ -69,6 +69,10 @@ def test_bare_ambiguous_issuer_says_why(tmp_path: Path) -> None:
         assert status == "ambiguous"
         assert note.startswith("王店镇 exists in 6 counties")
         assert key == "王店镇人民政府|2023"
+        rule, cells = wh.query(
+            "SELECT rule, cells->>'$.candidates' FROM findings WHERE origin = 'warehouse'"
+        )[0]
+        assert (rule, len(__import__("json").loads(cells))) == ("issuer_unplaced", 6)
 
 
 def test_out_of_order_load_gives_the_same_findings(tmp_path: Path) -> None:
