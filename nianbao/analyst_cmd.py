@@ -25,6 +25,7 @@ from warehouse.lookup import UnknownReport
 from warehouse.overrides import UnknownOverride
 from warehouse.readonly import QueryRefused, SnapshotMissing, connect_readonly
 from warehouse.words import SEVERITY, WORDS, UnknownCell, table_title
+from warehouse.workbook import part_word
 
 USER_ERRORS = (UnknownDistrict, UnknownReport, UnknownCell, UnknownOverride, QueryRefused, SnapshotMissing)
 
@@ -104,7 +105,7 @@ def query(
     if fmt == "table":
         _print_table(columns, rows)
     elif fmt == "csv":
-        with (open(output, "w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout)) as fh:
+        with open(output, "w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout) as fh:
             w = csv.writer(fh)
             w.writerow(columns)
             w.writerows([[_text(v) for v in r] for r in rows])
@@ -159,7 +160,8 @@ def show(
     typer.echo(WORDS["source"])
     for s in shown.sources:
         typer.echo(
-            f"  {s['location']}  {s['format']}  sha256 {s['sha256'][:12]}  parser {s['parser_version']}  v{s['version']}"
+            f"  {part_word(s['part'])}  {s['location']}  {s['format']}  sha256 {s['sha256'][:12]}  "
+            f"parser {s['parser_version']}  v{s['version']}"
         )
     typer.echo("")
     typer.echo(WORDS["findings_title"])

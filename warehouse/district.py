@@ -245,17 +245,27 @@ def _rank(townships: list[Township]) -> None:
 
 
 def _finding_counts(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """report_id -> (errors, warnings, infos) over every part of the report."""
     if not ids:
         return {}
     return {
         int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
         for r in con.execute(
-            "SELECT report_id, count(*) FILTER (WHERE severity = 'error'), count(*) FILTER (WHERE severity = 'warning'), "
-            "count(*) FILTER (WHERE severity = 'info') FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[])) "
-            "GROUP BY 1",
+            "SELECT r.report_id, count(*) FILTER (WHERE f.severity = 'error'), "
+            "count(*) FILTER (WHERE f.severity = 'warning'), count(*) FILTER (WHERE f.severity = 'info') "
+            f"{_FINDINGS_OF_REPORTS} GROUP BY 1",
             [ids],
         ).fetchall()
     }
+
+
+# Findings of every part of the chosen current reports, under the report's (primary part's) report_id.
+_FINDINGS_OF_REPORTS = """
+FROM findings f
+JOIN report_parts p ON p.report_id = f.report_id
+JOIN current_reports r ON r.report_key = p.report_key
+WHERE r.report_id IN (SELECT unnest(?::BIGINT[]))
+"""
 
 
 def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[str, Any]]:
@@ -263,10 +273,8 @@ def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict
     if not ids:
         return []
     rows = con.execute(
-        "SELECT f.report_id, r.issuer, r.year, g.township, f.seq, f.rule, f.severity, f.message, f.cells, "
-        "f.expected, f.actual, r.variant_t3 FROM findings f JOIN reports r USING (report_id) "
-        "LEFT JOIN regions g ON g.region_id = r.region_id "
-        "WHERE f.report_id IN (SELECT unnest(?::BIGINT[]))",
+        "SELECT r.report_id, r.issuer, r.year, r.township, p.part_rank * 10000 + f.seq, f.rule, f.severity, "
+        f"f.message, f.cells, f.expected, f.actual, r.variant_t3 {_FINDINGS_OF_REPORTS}",
         [ids],
     ).fetchall()
     out = []
@@ -296,7 +304,7 @@ def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict
 
 
 def report_sources(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[str, Any]]:
-    """Every part (file) of these reports: location, sha256, format, size, parser version and version."""
+    """Every part (file) of these reports: part, location, sha256, format, size, parser version, version."""
     if not ids:
         return []
     cols = [
@@ -304,6 +312,8 @@ def report_sources(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[
         "issuer",
         "year",
         "township",
+        "part",
+        "part_report_id",
         "location",
         "sha256",
         "format",
@@ -312,10 +322,11 @@ def report_sources(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[
         "version",
     ]
     rows = con.execute(
-        "SELECT r.report_id, r.issuer, r.year, g.township, r.source, r.sha256, r.format, "
-        "(SELECT max(s.size) FROM sources s WHERE s.sha256 = r.sha256), r.parser_version, r.version "
-        "FROM reports r LEFT JOIN regions g ON g.region_id = r.region_id "
-        "WHERE r.report_id IN (SELECT unnest(?::BIGINT[])) ORDER BY g.township, r.year",
+        "SELECT r.report_id, r.issuer, r.year, r.township, p.part, x.report_id, x.source, x.sha256, x.format, "
+        "(SELECT max(s.size) FROM sources s WHERE s.sha256 = x.sha256), x.parser_version, x.version "
+        "FROM current_reports r JOIN report_parts p ON p.report_key = r.report_key "
+        "JOIN reports x ON x.report_id = p.report_id "
+        "WHERE r.report_id IN (SELECT unnest(?::BIGINT[])) ORDER BY r.township, r.year, p.part_rank",
         [ids],
     ).fetchall()
     return [dict(zip(cols, r, strict=True)) for r in rows]

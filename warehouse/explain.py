@@ -130,17 +130,17 @@ def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str)
     ref = find_report(con, who, year)
     c = resolve_cell(cell)
     row = con.execute(
-        "SELECT printed, analysed, raw, row_label, col_label, provenance, override_id, override_reason, override_by "
-        "FROM cells_analysed WHERE report_id = ? AND table_id = ? AND row_code = ? AND col_code = ?",
+        "SELECT printed, analysed, raw, row_label, col_label, provenance, override_id, override_reason, override_by, "
+        "part_report_id FROM cells_analysed WHERE report_id = ? AND table_id = ? AND row_code = ? AND col_code = ?",
         [ref.report_id, c.table, c.row, c.col],
     ).fetchone()
     if row is None:
         raise ValueError(
             f"{ref.issuer} {ref.year} has no cell {c.code} (its variant has no such row or column)"
         )
-    printed, analysed, raw, rl, cl, prov, oid, reason, by = row
+    printed, analysed, raw, rl, cl, prov, oid, reason, by, part_id = row
     source, version = con.execute(
-        "SELECT source, parser_version FROM reports WHERE report_id = ?", [ref.report_id]
+        "SELECT source, parser_version FROM reports WHERE report_id = ?", [part_id]
     ).fetchone() or (None, "")
     variant = ref.variant_t2 if c.table == "t2" else ref.variant_t3
     named = [
@@ -148,7 +148,7 @@ def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str)
         for f in report_findings(con, [ref.report_id])
         if c.code in f["cells"]
     ]
-    parts = report_sources(con, [ref.report_id])
+    parts = [p for p in report_sources(con, [ref.report_id]) if p["part_report_id"] == part_id]
     return Explained(
         report=ref,
         cell=c,

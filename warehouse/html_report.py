@@ -12,7 +12,7 @@ from typing import Any
 
 from warehouse.district import Overview
 from warehouse.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, WORDS
-from warehouse.workbook import overview_columns, overview_rows
+from warehouse.workbook import overview_columns, overview_rows, part_word
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
@@ -135,13 +135,12 @@ def render_html(o: Overview) -> str:
     if not o.findings:
         out.append(f"<li>{escape(WORDS['findings_none'])}</li>")
     out.append(f'</ol><h2>{escape(WORDS["sources_title"])}</h2><table id="sources"><thead><tr>')
-    keys = ("township", "issuer", "location", "format", "sha256", "parser_version", "version")
+    keys = ("township", "issuer", "part", "location", "format", "sha256", "parser_version", "version")
     out.append("".join(f"<th>{escape(WORDS[k])}</th>" for k in keys) + "</tr></thead><tbody>")
     for s in o.sources:
+        values = [part_word(s[k]) if k == "part" else s[k] for k in keys]
         out.append(
-            "<tr>"
-            + "".join(f"<td>{escape(str(s[k] if s[k] is not None else ''))}</td>" for k in keys)
-            + "</tr>"
+            "<tr>" + "".join(f"<td>{escape(str(v if v is not None else ''))}</td>" for v in values) + "</tr>"
         )
     out.append("</tbody></table></body></html>")
     return "\n".join(out)

@@ -55,7 +55,7 @@ def add_override(
     report = find_report(con, who, year)
     ref = resolve_cell(cell)
     printed = con.execute(
-        "SELECT value, raw FROM cells WHERE report_id = ? AND table_id = ? AND row_code = ? AND col_code = ?",
+        "SELECT value, raw FROM current_cells WHERE report_id = ? AND table_id = ? AND row_code = ? AND col_code = ?",
         [report.report_id, ref.table, ref.row, ref.col],
     ).fetchone()
     if printed is None:

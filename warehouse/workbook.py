@@ -386,12 +386,12 @@ def _write_findings(wb: Any, f: dict[str, Any], o: Overview, where: dict[tuple[i
 def _write_sources(wb: Any, f: dict[str, Any], o: Overview) -> None:
     ws = wb.add_worksheet(SHEETS["sources"])
     s = _Sheet(ws, cap=70)
-    keys = ("township", "issuer", "year", "location", "format", "sha256", "parser_version", "version")
+    keys = ("township", "issuer", "year", "part", "location", "format", "sha256", "parser_version", "version")
     heads = [WORDS[k if k != "format" else "format"] for k in keys]
     ws.write_row(0, 0, heads, f["head"])
     for i, src in enumerate(o.sources, start=1):
         for j, k in enumerate(keys):
-            s.put(i, j, src[k])
+            s.put(i, j, part_word(src[k]) if k == "part" else src[k])
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(o.sources), 1), len(keys) - 1)
     s.fit({j: _width(h) for j, h in enumerate(heads)})
@@ -429,6 +429,11 @@ def _write_overrides(wb: Any, f: dict[str, Any], o: Overview) -> None:
     ws.autofilter(0, 0, max(i - 1, 1), len(heads) - 1)
     s.fit({j: _width(h) for j, h in enumerate(heads)})
     _print_setup(ws, 0, len(heads) - 1, repeat_cols=0)
+
+
+def part_word(part: str | None) -> str:
+    """document, page, attachment in the analysts' words."""
+    return WORDS.get("page_part" if part == "page" else str(part), str(part or ""))
 
 
 def _dt(value: Any) -> Any:

@@ -21,13 +21,16 @@ def execute(name: str, snapshot: Path, probe: str = "") -> Any:
     nb = nbformat.read(REPO / "notebooks" / name, as_version=4)
     if probe:
         nb.cells.append(nbformat.v4.new_code_cell(probe, id="probe"))
-    os.environ["NIANBAO_SNAPSHOT"] = str(snapshot)
-    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p)
-    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    env = {
+        **os.environ,
+        "NIANBAO_SNAPSHOT": str(snapshot),
+        "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
     client = NotebookClient(
         nb, timeout=180, kernel_name="python3", resources={"metadata": {"path": str(REPO / "notebooks")}}
     )
-    client.execute()
+    client.execute(env=env)  # the kernel's environment only; this process's stays as it was
     return nb
 
 

@@ -20,7 +20,7 @@ def test_notebook_runs_on_a_snapshot(snapshot: Path) -> None:
     nb = execute(
         "district_overview.ipynb",
         snapshot,
-        "import json\nprint(json.dumps({'rows': len(overview), 'new': overview['applications_new'].sum(), "
+        "import json\nprint(json.dumps({'rows': len(overview), 'new': float(overview['applications_new'].sum()), "
         "'missing': sorted(coverage[coverage.status == 'missing'].township), 'first': problems.severity.iloc[0]}))",
     )
     assert len(images(nb)) == 1  # the bar chart
@@ -35,7 +35,7 @@ def test_notebook_runs_on_a_snapshot(snapshot: Path) -> None:
         for r in con.execute("select township from coverage where status = 'missing' order by 1").fetchall()
     ]
     con.close()
-    assert probed(nb) == {"rows": rows, "new": new, "missing": missing, "first": "error"}
+    assert probed(nb) == {"rows": rows, "new": float(new), "missing": missing, "first": "error"}
     assert missing and "missing" in text_of(nb, "coverage = ")
 
 

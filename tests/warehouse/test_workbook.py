@@ -171,8 +171,12 @@ def test_findings_sheet_errors_first_with_links(built: tuple[Path, Overview, Pat
         assert target.fill.fgColor.rgb.endswith("FFC7CE")
         assert wb[sheet.strip("'")].cell(target.row, 1).value == r[1].value
     sources = [[c.value for c in r] for r in wb[SHEETS["sources"]].iter_rows(min_row=2)]
-    expected = sql(snap, "select source, sha256 from current_reports where year = 2023 order by township")
-    assert [(s[3], s[5]) for s in sources] == expected
+    expected = sql(
+        snap,
+        "select x.source, x.sha256 from current_reports r join report_parts p using (report_key) "
+        "join reports x on x.report_id = p.report_id where r.year = 2023 order by r.township, p.part_rank",
+    )
+    assert [(s[4], s[6]) for s in sources] == expected  # every part of every report
 
 
 def test_rendered_by_libreoffice(built: tuple[Path, Overview, Path], tmp_path: Path) -> None:
