@@ -152,6 +152,16 @@ def test_show_prints_the_tables_as_printed(data_dir: Path) -> None:
     assert any("samples/reports/2023/qinglan_2023.docx" in line for line in lines)
 
 
+def test_show_by_region_code(data_dir: Path) -> None:
+    con = duckdb.connect(str(data_dir / "snapshot" / "nianbao.duckdb"), read_only=True)
+    code_, issuer = con.execute(
+        "select region_code, issuer from coverage where year = 2023 and report_id is not null order by township limit 1"
+    ).fetchone() or ("", "")
+    con.close()
+    code, out = nianbao("show", code_, "--data-dir", str(data_dir))
+    assert code == 0 and out.splitlines()[0].startswith(f"{issuer}  2023  ")
+
+
 def test_explain_pdf_cell_names_page_and_box(data_dir: Path) -> None:
     code, out = nianbao(
         "explain",

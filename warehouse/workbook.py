@@ -254,6 +254,7 @@ def _write_overview(wb: Any, f: dict[str, Any], o: Overview) -> None:
         ws.write_blank(legend + i, 0, None, fmt) if fmt is not None else None
         ws.write_string(legend + i, 1, text)
     s.fit({j: 6 for j in range(len(cols))})
+    ws.set_column(col_of["region_code"], col_of["region_code"], 15)  # 12 digits, never cut
     ws.set_row(head, 90)
     if not o.townships:
         _print_setup(ws, head, len(cols) - 1, repeat_cols=1)

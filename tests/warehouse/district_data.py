@@ -46,7 +46,13 @@ def regions_by_file() -> dict[str, dict[str, Any]]:
     for name in FILES_2022 + FILES_2023:
         for t in spec["townships"]:
             if any(fnmatch.fnmatch(f"reports/x/{name}", g) for g in t["globs"]):
-                out[name] = {"city": spec["city"], "district": spec["name"], "township": t["name"]}
+                out[name] = {
+                    "province": spec.get("province"),
+                    "city": spec["city"],
+                    "district": spec["name"],
+                    "township": t["name"],
+                    "code": t.get("code"),
+                }
     return out
 
 
