@@ -138,8 +138,10 @@ def resolve_cell(text: str) -> CellRef:
             tables, text = (tid,), text[m.end() :]
             break
     pieces = [p for p in re.split(r"\s*[/|]\s*|\s+", text) if p]
-    if not pieces:
-        raise UnknownCell(f"no cell named {text!r}")
+    if len(pieces) < 2:
+        raise UnknownCell(
+            f"no cell named {text!r}: give its row and column labels, or a code (t4.review.total)"
+        )
     found: list[CellRef] = []
     for tid in tables:
         t = TEMPLATE.table(tid)
