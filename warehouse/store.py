@@ -16,12 +16,16 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from schemas.crosswalk import cell_maps
+from schemas.places import Place, fill_region, gazetteer, resolve_issuer
 from schemas.records import Finding, Report
 from schemas.template import TEMPLATE
-from schemas.validate import RULES, Previous, cell_values, count_by_severity, validate
+from schemas.validate import RULES, count_by_severity, validate
+from warehouse import checks
 from warehouse import load as ld
+from warehouse.migrate import add_columns, migrate
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 REGION_FIELDS = ("province", "city", "district", "township", "code")
 
 
@@ -58,8 +62,9 @@ SELECT * REPLACE (CAST(json(sections) AS VARCHAR[]) AS sections, json(extra_cell
 FROM reports_df
 """
 _INSERT_CELLS = """
-INSERT INTO cells
+INSERT INTO cells BY NAME
 SELECT report_id, table_id, block, row_code, col_code, row_label, col_label, value, raw, unit, note,
+       count, CAST(amount AS DECIMAL(18, 6)) AS amount, amount_unit,
        CAST(prov_page AS INTEGER) AS page,
        CASE WHEN prov_file IS NULL THEN NULL ELSE json_object(
            'file', prov_file, 'page', CAST(prov_page AS INTEGER), 'table', CAST(prov_table AS INTEGER),
@@ -76,17 +81,13 @@ FROM findings_df
 _SUPERSEDE = (
     "UPDATE reports SET superseded_by = s.new_id FROM supersede_df s WHERE reports.report_id = s.old_id"
 )
-_CURRENT_FOR = """
-SELECT report_id, report_key, sha256, parser_version FROM reports
+_PART_KEY = "report_key || '#' || coalesce(part, 'document')"
+_CURRENT_FOR = f"""
+SELECT report_id, {_PART_KEY}, sha256, parser_version FROM reports
 WHERE superseded_by IS NULL
-  AND (report_key IN (SELECT k FROM batch_keys_df) OR sha256 IN (SELECT s FROM batch_shas_df))
+  AND ({_PART_KEY} IN (SELECT k FROM batch_keys_df) OR sha256 IN (SELECT s FROM batch_shas_df))
 """
-_MAX_VERSION = "SELECT report_key, max(version) FROM reports WHERE report_key IN (SELECT k FROM batch_keys_df) GROUP BY 1"
-_PREVIOUS_CELLS = """
-SELECT r.report_key, c.table_id, c.row_code, c.col_code, c.value
-FROM reports r JOIN cells c ON c.report_id = r.report_id
-WHERE r.superseded_by IS NULL AND r.report_key IN (SELECT k FROM prev_keys_df)
-"""
+_MAX_VERSION = f"SELECT {_PART_KEY}, max(version) FROM reports WHERE {_PART_KEY} IN (SELECT k FROM batch_keys_df) GROUP BY 1"
 
 
 class Warehouse:
@@ -105,9 +106,12 @@ class Warehouse:
     def _create_schema(self) -> None:
         self.con.execute("BEGIN")
         try:
+            add_columns(self.con)
             self.con.execute(sql_text("schema.sql"))
+            migrate(self.con)
             self._write_template()
             self.con.execute(sql_text("views.sql"))
+            self.con.execute(sql_text("overrides.sql"))
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('rules', ?)",
                 [SCHEMA_VERSION, ",".join(RULES)],
@@ -133,10 +137,35 @@ class Warehouse:
         self.con.execute("DELETE FROM template_columns")
         self.con.executemany("INSERT INTO template_rows VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
         self.con.executemany("INSERT INTO template_columns VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", cols)
+        self.con.execute("DELETE FROM crosswalk")
+        self.con.executemany(
+            "INSERT INTO crosswalk VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(m.variant, m.table, m.row, m.col, m.measure, m.kind, m.series) for m in cell_maps()],
+        )
 
     # -- sources and regions -------------------------------------------------------------------------
-    def region_id(self, region: Mapping[str, Any]) -> int:
-        """The region_id of a region dict (province, city, district, township, code), created if new."""
+    def configure(self, regions: Mapping[str, Mapping[str, Any]] | list[Mapping[str, Any]]) -> list[int]:
+        """Record configured regions (sources.yaml `region_rows()`), so coverage knows every township.
+
+        A configured district with a real code also gets all its townships and streets from the
+        gazetteer. Configured values win; the gazetteer fills what they leave out.
+        """
+        items = list(regions.values()) if isinstance(regions, Mapping) else list(regions)
+        self.con.execute("BEGIN")
+        try:
+            ids = [self.region_id(r) for r in items]
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return ids
+
+    def region_id(self, region: Mapping[str, Any], origin: str = "configured") -> int:
+        """The region_id of a region dict (province, city, district, township, code), created if new.
+
+        Gaps are filled from the gazetteer; a new district-level region brings its townships.
+        """
+        region = fill_region(region)
         vals = [region.get(k) or None for k in REGION_FIELDS[:4]]
         found = self.query(
             "SELECT region_id, code FROM regions WHERE province IS NOT DISTINCT FROM ? AND city IS NOT DISTINCT "
@@ -150,7 +179,13 @@ class Warehouse:
                 self.con.execute("UPDATE regions SET code = ? WHERE region_id = ?", [code, row[0]])
             return int(row[0])
         new_id = int(self.query("SELECT coalesce(max(region_id), 0) + 1 FROM regions")[0][0])
-        self.con.execute("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?)", [new_id, *vals, code])
+        level = "township" if vals[3] else "county"
+        self.con.execute(
+            "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [new_id, *vals, code, level, origin]
+        )
+        if level == "county" and code:
+            for town in gazetteer().township_list(code):
+                self.region_id(town.as_region(), origin="gazetteer")
         return new_id
 
     def record_source(
@@ -196,19 +231,29 @@ class Warehouse:
             regions: region dicts keyed by a report's sha256 or source location; otherwise the region
                 recorded for the file by `record_source` is used.
 
-        Cross-year checks use the previous year's current version, from this batch or the warehouse.
+        Single-report validation is a stage of its own (schemas.validate, run by the flow and by
+        `nianbao extract`): the findings a report carries are stored as they are. A report that
+        carries no validation findings is validated here (fallback until every caller validates).
+        After storing, the cross-report stage runs: parts of one report that disagree, and the
+        cross-year checks of every loaded year and its neighbours, whose findings are replaced.
         Either the whole batch is committed or nothing is (a crash leaves the file as before).
         """
         con = self.con
         result = LoadResult()
         con.execute("BEGIN")
         try:
-            plan = self._plan(reports)
+            places, region_of_sha = self._places(reports, regions or {})
+            plan = self._plan(reports, places)
             result.unchanged = plan.unchanged
             if plan.planned:
-                region_of = self._regions_for(plan.planned, regions or {})
-                findings = self._validate(plan.planned)
-                self._insert(plan, region_of, findings)
+                region_of = {p.report_id: region_of_sha.get(p.report.sha256) for p in plan.planned}
+                findings = self._validate(plan.planned, places)
+                by_id = {
+                    p.report_id: places[p.report.sha256] for p in plan.planned if p.report.sha256 in places
+                }
+                self._insert(plan, region_of, findings, by_id)
+                keys = sorted({p.key.rsplit("#", 1)[0] for p in plan.planned})
+                checks.run_cross_report(self.con, keys)
                 for p in plan.planned:
                     result.report_ids.append(p.report_id)
                     result.loaded += 1
@@ -222,8 +267,11 @@ class Warehouse:
             raise
         return result
 
-    def _plan(self, reports: list[Report]) -> ld.Plan:
-        keys = pd.DataFrame({"k": sorted({ld.report_key(r) for r in reports})})
+    def _plan(self, reports: list[Report], places: Mapping[str, Place]) -> ld.Plan:
+        part_keys = {
+            r.sha256: ld.part_key(ld.report_key(r, places.get(r.sha256)), ld.part_of(r)) for r in reports
+        }
+        keys = pd.DataFrame({"k": sorted(set(part_keys.values()))})
         shas = pd.DataFrame({"s": sorted({r.sha256 for r in reports})})
         with _registered(self.con, batch_keys_df=keys, batch_shas_df=shas):
             current = [
@@ -231,25 +279,24 @@ class Warehouse:
             ]
             max_version = {k: int(v) for k, v in self.con.execute(_MAX_VERSION).fetchall()}
         next_id = int(self.query("SELECT coalesce(max(report_id), 0) + 1 FROM reports")[0][0])
-        return ld.plan_batch(reports, current, max_version, next_id)
+        return ld.plan_batch(reports, current, max_version, next_id, part_keys)
 
-    def _regions_for(
-        self, planned: list[ld.Planned], regions: Mapping[str, Mapping[str, Any]]
-    ) -> dict[int, int | None]:
-        """report_id -> region_id, from the `regions` argument or the file's recorded source.
+    def _places(
+        self, reports: list[Report], regions: Mapping[str, Mapping[str, Any]]
+    ) -> tuple[dict[str, Place], dict[str, int | None]]:
+        """sha256 -> the issuer's Place, and sha256 -> region_id.
 
-        Regions are matched in memory and new ones bulk-inserted: a batch of 10,000 townships must
-        not cost 10,000 round trips.
+        The configured region (the `regions` argument, else the one recorded for the file by
+        `record_source`) is the hint and wins; the gazetteer resolves the rest. Regions are matched
+        in memory and new ones bulk-inserted: a batch of 10,000 townships must not cost 10,000
+        round trips.
         """
-        known_regions = {
+        known = {
             tuple(r[1:5]): (int(r[0]), r[5])
             for r in self.query("SELECT region_id, province, city, district, township, code FROM regions")
         }
-        next_id = max((v[0] for v in known_regions.values()), default=0) + 1
-        new_rows: list[tuple[Any, ...]] = []
-        code_updates: list[tuple[str, int]] = []
-        out: dict[int, int | None] = {}
-        shas = pd.DataFrame({"s": sorted({p.report.sha256 for p in planned})})
+        by_id = {v[0]: dict(zip(REGION_FIELDS, (*k, v[1]), strict=True)) for k, v in known.items()}
+        shas = pd.DataFrame({"s": sorted({r.sha256 for r in reports})})
         with _registered(self.con, shas_df=shas):
             by_source = dict(
                 self.con.execute(
@@ -257,60 +304,73 @@ class Warehouse:
                     "AND sha256 IN (SELECT s FROM shas_df) GROUP BY 1"
                 ).fetchall()
             )
-        for p in planned:
-            reg = regions.get(p.report.sha256) or regions.get(p.report.source)
-            if not reg:
-                out[p.report_id] = by_source.get(p.report.sha256)
+        places: dict[str, Place] = {}
+        region_of: dict[str, int | None] = {}
+        for r in reports:
+            given = regions.get(r.sha256) or regions.get(r.source)
+            configured = fill_region(given) if given else by_id.get(by_source.get(r.sha256, -1))
+            place = resolve_issuer(r.issuer, configured, (r.title,))
+            places[r.sha256] = place
+            region: dict[str, Any] | None = None
+            if place.status in ("resolved", "configured") and place.code:
+                region = place.as_region()
+                if configured and (configured.get("township") or None) == place.township:
+                    region = {k: configured.get(k) or region.get(k) for k in REGION_FIELDS}
+            else:
+                region = dict(configured) if configured else None
+            if region is None:
+                region_of[r.sha256] = None
                 continue
-            key = tuple(reg.get(f) or None for f in REGION_FIELDS[:4])
-            code = reg.get("code") or None
-            if key not in known_regions:
-                known_regions[key] = (next_id, code)
-                new_rows.append((next_id, *key, code))
-                next_id += 1
-            elif code and known_regions[key][1] != code:
-                code_updates.append((code, known_regions[key][0]))
-                known_regions[key] = (known_regions[key][0], code)
-            out[p.report_id] = known_regions[key][0]
-        if new_rows:
-            frame = pd.DataFrame(new_rows, columns=["region_id", *REGION_FIELDS])
-            with _registered(self.con, new_regions_df=frame):
-                self.con.execute("INSERT INTO regions SELECT * FROM new_regions_df")
-        if code_updates:
-            self.con.executemany("UPDATE regions SET code = ? WHERE region_id = ?", code_updates)
-        return out
+            key = tuple(region.get(f) or None for f in REGION_FIELDS[:4])
+            if key not in known:
+                # A new place: created through region_id (gazetteer gaps filled, districts expanded).
+                rid = self.region_id(region, origin="configured" if given else "issuer")
+                known[key] = (rid, region.get("code"))
+            elif region.get("code") and known[key][1] != region.get("code"):
+                self.con.execute(
+                    "UPDATE regions SET code = ? WHERE region_id = ?", [region["code"], known[key][0]]
+                )
+                known[key] = (known[key][0], region["code"])
+            region_of[r.sha256] = known[key][0]
+        return places, region_of
 
-    def _validate(self, planned: list[ld.Planned]) -> dict[int, list[tuple[str, Finding]]]:
-        """Extractor findings plus schemas.validate, with the previous year from batch or warehouse."""
-        in_batch: dict[str, Report] = {p.key: p.report for p in planned if p.report.status != "failed"}
-        wanted = {k for p in planned if (k := ld.previous_key(p.report)) and k not in in_batch}
-        from_db: dict[str, dict[ld.Key, float | None]] = {}
-        if wanted:
-            with _registered(self.con, prev_keys_df=pd.DataFrame({"k": sorted(wanted)})):
-                for key, t, r, c, v in self.con.execute(_PREVIOUS_CELLS).fetchall():
-                    from_db.setdefault(key, {})[(t, r, c)] = v
+    def _validate(
+        self, planned: list[ld.Planned], places: Mapping[str, Place]
+    ) -> dict[int, list[tuple[str, Finding]]]:
+        """The findings each report carries, with their origin, plus the load's own unit findings.
+
+        Fallback: a report that carries no validation findings is validated here (single report).
+        Cross-year findings a report carries are dropped: the cross-year stage owns them.
+        """
         out: dict[int, list[tuple[str, Finding]]] = {}
         for p in planned:
-            pk = ld.previous_key(p.report)
-            prev: Previous | None = None
-            if pk in in_batch:
-                prev = cell_values(in_batch[pk])
-            elif pk in from_db:
-                prev = from_db[pk]
-            items = [("extractor", f) for f in p.report.findings]
-            try:
-                items += [("validate", f) for f in validate(p.report, prev)]
-            except Exception as exc:  # a validator bug must not lose the report
-                items.append(("validate", _validator_error(exc)))
+            items = [(_origin(f), f) for f in p.report.findings if _group(f.rule) != "cross_year"]
+            if not any(origin == "validate" for origin, _ in items):
+                try:
+                    items += [("validate", f) for f in validate(p.report) if _group(f.rule) != "cross_year"]
+                except Exception as exc:  # a validator bug must not lose the report
+                    items.append(("validate", _validator_error(exc)))
+            items += [("warehouse", f) for f in ld.unit_findings(p.report)]
+            place = places.get(p.report.sha256)
+            if (
+                place is not None
+                and place.status in ("ambiguous", "unresolved")
+                and p.report.status != "failed"
+            ):
+                items.append(("warehouse", _unplaced(p.report.issuer, place)))
             out[p.report_id] = items
         return out
 
     def _insert(
-        self, plan: ld.Plan, region_of: dict[int, int | None], findings: dict[int, list[tuple[str, Finding]]]
+        self,
+        plan: ld.Plan,
+        region_of: dict[int, int | None],
+        findings: dict[int, list[tuple[str, Finding]]],
+        places: dict[int, Place],
     ) -> None:
         now = _now()
         frames = {
-            "reports_df": ld.reports_frame(plan.planned, region_of, now),
+            "reports_df": ld.reports_frame(plan.planned, region_of, now, places),
             "cells_df": ld.cells_frame(plan.planned),
             "findings_df": ld.findings_frame(findings),
             "narratives_df": ld.narratives_frame(plan.planned),
@@ -377,6 +437,28 @@ class Warehouse:
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _unplaced(issuer: str | None, place: Place) -> Finding:
+    return Finding(
+        rule="issuer_unplaced",
+        severity=RULES["issuer_unplaced"].severity,
+        message=f"issuer {issuer} has no 统计用区划代码: {place.reason}",
+        cells={"issuer": issuer, "candidates": list(place.candidates)}
+        if place.candidates
+        else {"issuer": issuer},
+    )
+
+
+def _group(rule: str) -> str | None:
+    r = RULES.get(rule)
+    return r.group if r else None
+
+
+def _origin(f: Finding) -> str:
+    """validate for a finding of a rule schemas.validate checks, extractor otherwise."""
+    group = _group(f.rule)
+    return "validate" if group is not None and group != "extraction" else "extractor"
 
 
 def _validator_error(exc: Exception) -> Finding:

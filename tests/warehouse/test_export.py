@@ -1,14 +1,16 @@
-"""Parquet export partitioned by year, and the comparison workbook read back with openpyxl."""
+"""Parquet export partitioned by year, and the nightly comparison workbook read back with openpyxl."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import openpyxl
 
 from tests.schemas.builders import make_report, set_cell, set_t4
 from warehouse import Warehouse
+from warehouse.words import SEVERITY, SHEETS, WORDS
 
 HONGZE_T4 = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
 
@@ -39,6 +41,15 @@ def test_parquet_partitioned_by_year(tmp_path: Path) -> None:
     assert blank == [(3,)]
 
 
+def headers(ws: Any) -> list[tuple[Any, Any]]:
+    """(row label, column label) per column of a table sheet (row labels are merged over their columns)."""
+    out, last = [], None
+    for c in range(1, ws.max_column + 1):
+        last = ws.cell(1, c).value or last
+        out.append((last, ws.cell(2, c).value))
+    return out
+
+
 def test_comparison_workbook_values(tmp_path: Path) -> None:
     a = make_report(issuer="洪泽区高良涧街道办事处", year=2023)
     b = make_report(issuer="洪泽区岔河镇人民政府", year=2023)
@@ -57,36 +68,51 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
         )
         path = wh.write_comparison(tmp_path / "cmp.xlsx", district="洪泽区", year=2023)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["表2 主动公开", "表3 依申请公开", "表4 复议诉讼", "问题 findings"]
-
-    t4 = wb["表4 复议诉讼"]
-    header = [c.value for c in t4[1]]
-    assert header == ["区块/组", "行", "列", "洪泽区岔河镇人民政府", "洪泽区高良涧街道办事处"]  # by township
-    assert [c.value for c in t4[3]][3:] == ["岔河镇", "高良涧街道"]
-    rows = {(r[1].value, r[2].value): [c.value for c in r[3:]] for r in t4.iter_rows(min_row=4)}
-    assert rows[("行政复议", "结果维持")] == [10, 2]
-    assert rows[("行政复议", "总计")] == [0, 4]
-    assert rows[("行政诉讼-复议后起诉", "结果维持")] == [5, 0]
-    assert len(rows) == 15
-    assert t4.cell(row=4 + list(rows).index(("行政复议", "总计")), column=4).fill.fgColor.rgb.endswith(
-        "FFC7CE"
-    )
-
-    t3 = wb["表3 依申请公开"]
-    rows3 = {(r[1].value, r[2].value): [c.value for c in r[3:]] for r in t3.iter_rows(min_row=4)}
-    assert rows3[("一、本年新收政府信息公开申请数量", "总计")] == [16, 16]
-    assert rows3[("四、结转下年度继续办理", "总计")] == [3, None]  # blank, not 0
-    assert len(rows3) == 25 * 7
-    t2 = wb["表2 主动公开"]
-    rows2 = {(r[1].value, r[2].value): [c.value for c in r[3:]] for r in t2.iter_rows(min_row=4)}
-    assert rows2[("行政事业性收费", "本年收费金额（单位：万元）")] == [7730.28, "-"]
-
-    f = wb["问题 findings"]
-    findings = [[c.value for c in r] for r in f.iter_rows(min_row=2)]
-    errors = [r for r in findings if r[3] == "error"]
-    assert [(r[0], r[2], r[6], r[7], r[8]) for r in errors] == [
-        ("洪泽区岔河镇人民政府", "t4_block_total", 11, 0, True),
-        ("洪泽区岔河镇人民政府", "t4_block_total", 5, 0, True),
+    assert wb.sheetnames == [
+        SHEETS[k] for k in ("overview", "t2", "t3", "t4", "findings", "sources", "overrides")
     ]
-    assert any(r[0] == "洪泽区高良涧街道办事处" and r[2] == "blank_total" for r in findings)
-    assert not any(r[0] == "淮阴区王营镇人民政府" for r in findings)
+
+    t4 = wb[SHEETS["t4"]]
+    assert [r[0].value for r in t4.iter_rows(min_row=3)] == ["岔河镇", "高良涧街道", WORDS["total"]]
+    cols = headers(t4)
+    rows = {r[0].value: [c.value for c in r] for r in t4.iter_rows(min_row=3)}
+    assert len(cols) == 1 + 15
+    at = {h: i for i, h in enumerate(cols)}
+    assert [rows[t][at[("行政复议", "结果维持")]] for t in ("岔河镇", "高良涧街道")] == [10, 2]
+    assert [rows[t][at[("行政复议", "总计")]] for t in ("岔河镇", "高良涧街道")] == [0, 4]
+    assert rows[WORDS["total"]][at[("行政复议", "结果维持")]] == 12
+    assert [rows[t][at[("行政诉讼-复议后起诉", "结果维持")]] for t in ("岔河镇", "高良涧街道")] == [5, 0]
+    assert t4.cell(row=3, column=1 + at[("行政复议", "总计")]).fill.fgColor.rgb.endswith("FFC7CE")
+
+    t3 = wb[SHEETS["t3"]]
+    at3 = {h: i for i, h in enumerate(headers(t3))}
+    rows3 = {r[0].value: [c.value for c in r] for r in t3.iter_rows(min_row=3)}
+    assert [
+        rows3[t][at3[("一、本年新收政府信息公开申请数量", "总计")]] for t in ("岔河镇", "高良涧街道")
+    ] == [16, 16]
+    assert [rows3[t][at3[("四、结转下年度继续办理", "总计")]] for t in ("岔河镇", "高良涧街道")] == [3, None]
+    assert rows3[WORDS["total"]][at3[("四、结转下年度继续办理", "总计")]] is None  # a blank part: no total
+    t2 = wb[SHEETS["t2"]]
+    at2 = {h: i for i, h in enumerate(headers(t2))}
+    rows2 = {r[0].value: [c.value for c in r] for r in t2.iter_rows(min_row=3)}
+    fee = at2[("行政事业性收费", "本年收费金额（单位：万元）")]
+    assert [rows2[t][fee] for t in ("岔河镇", "高良涧街道")] == [7730.28, "-"]
+
+    f = wb[SHEETS["findings"]]
+    findings = [[c.value for c in r] for r in f.iter_rows(min_row=2)]
+    errors = [r for r in findings if r[0] == SEVERITY["error"]]
+    assert [(r[1], r[4], r[7], r[8]) for r in errors] == [
+        ("岔河镇", "t4_block_total", 11, 0),
+        ("岔河镇", "t4_block_total", 5, 0),
+    ]
+    assert findings[: len(errors)] == errors  # errors first
+    assert any(r[1] == "高良涧街道" and r[4] == "blank_total" for r in findings)
+    assert not any(r[1] == "王营镇" for r in findings)
+
+
+def test_comparison_of_an_empty_warehouse(tmp_path: Path) -> None:
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        path = wh.write_comparison(tmp_path / "cmp.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb[SHEETS["overview"]]
+    assert ws.cell(3, 2).value == WORDS["township"] and ws.cell(4, 2).value == WORDS["total"]  # no township

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from schemas import Report
@@ -44,7 +45,9 @@ def test_load_counts_and_views(tmp_path: Path) -> None:
         assert wh.query(
             "SELECT review_upheld, review_total, suit_after_review_upheld FROM review_litigation"
         ) == [(10.0, 0.0, 5.0)]
-        assert wh.query("SELECT fee_amount FROM active_disclosure WHERE row_code = 'fees'") == [(7730.28,)]
+        assert wh.query("SELECT fee_amount FROM active_disclosure WHERE row_code = 'fees'") == [
+            (Decimal("7730.280000"),)
+        ]
         assert wh.query("SELECT text FROM narratives") == [("全区受理政府信息公开申请16件",)]
         page = wh.query("SELECT page, provenance->>'$.page' FROM cells WHERE table_id = 't4' LIMIT 1")
         assert page == [(4, "4")]
@@ -171,4 +174,5 @@ def test_record_source_first_and_last_seen(tmp_path: Path) -> None:
         # the region recorded with the source is used when the report is loaded
         wh.load([make_report(sha256="a" * 64, source="https://x.gov.cn/a.pdf")])
         assert wh.query("SELECT district FROM current_reports") == [("洪泽区",)]
-        assert wh.query("SELECT count(*) FROM regions") == [(1,)]
+        # the district and its 9 townships and streets from the gazetteer
+        assert wh.query("SELECT count(*), count(township) FROM regions") == [(10, 9)]

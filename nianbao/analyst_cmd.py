@@ -1,0 +1,359 @@
+"""Analysts' commands: query, show, explain, findings, compare, override.
+
+All but `override` read the published snapshot read-only, so they work while the pipeline loads.
+User mistakes (unknown district, issuer or cell; no snapshot) print one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import duckdb
+import typer
+
+from flows.settings import Settings
+from nianbao.options import DataDirOpt, DistrictOpt, OutputOpt, YearOpt
+from warehouse.district import UnknownDistrict
+from warehouse.lookup import UnknownReport
+from warehouse.overrides import UnknownOverride
+from warehouse.readonly import QueryRefused, SnapshotMissing, connect_readonly
+from warehouse.words import SEVERITY, WORDS, UnknownCell, table_title
+from warehouse.workbook import part_word
+
+USER_ERRORS = (UnknownDistrict, UnknownReport, UnknownCell, UnknownOverride, QueryRefused, SnapshotMissing)
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    settings = Settings.build({"data_dir": data_dir})
+    if data_dir is not None and not Path(data_dir).is_dir():
+        _fail(f"no data directory {data_dir}")
+    return settings
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def _snapshot(data_dir: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the snapshot; user mistakes inside become one line and exit 2."""
+    try:
+        con = connect_readonly(_settings(data_dir).snapshot)
+    except SnapshotMissing as exc:
+        _fail(str(exc))
+    try:
+        yield con
+    except USER_ERRORS as exc:
+        _fail(str(exc))
+    finally:
+        con.close()
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ", timespec="seconds")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _print_table(columns: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """Aligned plain text (East Asian characters count double)."""
+    from rich.cells import cell_len
+
+    cells = [[_text(v) for v in r] for r in rows]
+    widths = [max([cell_len(c)] + [cell_len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(values, widths, strict=True)).rstrip()
+
+    typer.echo(line(columns))
+    for r in cells:
+        typer.echo(line(r))
+
+
+def query(
+    sql: Annotated[str, typer.Argument(help="One read-only SQL statement (SELECT, WITH, DESCRIBE, SHOW).")],
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, json (one object per line) or xlsx.")
+    ] = "table",
+    output: OutputOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Query the snapshot read-only: no write, ATTACH, COPY, INSTALL, LOAD or SET.
+
+    Example: nianbao query "select township, year, applications_new from report_overview limit 3"
+    """
+    from warehouse.readonly import run_query
+
+    if fmt not in ("table", "csv", "json", "xlsx"):
+        _fail(f"unknown format {fmt!r}; use table, csv, json or xlsx")
+    if fmt == "xlsx" and output is None:
+        _fail("--format xlsx needs -o FILE.xlsx")
+    with _snapshot(data_dir) as con:
+        columns, rows = run_query(con, sql)
+    if fmt == "table":
+        _print_table(columns, rows)
+    elif fmt == "csv":
+        with open(output, "w", newline="", encoding="utf-8") if output else nullcontext(sys.stdout) as fh:
+            w = csv.writer(fh)
+            w.writerow(columns)
+            w.writerows([[_text(v) for v in r] for r in rows])
+    elif fmt == "json":
+        for r in rows:
+            typer.echo(json.dumps(dict(zip(columns, r, strict=True)), ensure_ascii=False, default=str))
+    else:
+        import xlsxwriter
+
+        assert output is not None
+        wb = xlsxwriter.Workbook(str(output), {"default_date_format": "yyyy-mm-dd"})
+        ws = wb.add_worksheet()
+        ws.write_row(0, 0, columns, wb.add_format({"bold": True}))
+        for i, r in enumerate(rows, start=1):
+            for j, v in enumerate(r):
+                if isinstance(v, int | float) and not isinstance(v, bool):
+                    ws.write_number(i, j, v)
+                elif isinstance(v, datetime | date):
+                    ws.write_datetime(
+                        i, j, datetime(v.year, v.month, v.day) if not isinstance(v, datetime) else v
+                    )
+                elif v is not None:
+                    ws.write_string(i, j, str(v))
+        ws.freeze_panes(1, 0)
+        ws.autofilter(0, 0, max(len(rows), 1), max(len(columns) - 1, 0))
+        wb.close()
+        typer.echo(f"{len(rows)} rows -> {output}")
+
+
+def show(
+    who: Annotated[str, typer.Argument(help="Issuer, township or region code.")],
+    year: YearOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """A report's three tables as printed, its parts and sources, and its findings (errors first).
+
+    Example: nianbao show 松溪镇 --year 2023
+    """
+    from warehouse.explain import show_report
+
+    with _snapshot(data_dir) as con:
+        shown = show_report(con, who, year)
+    r = shown.report
+    typer.echo(
+        f"{r.issuer}  {r.year}  ({r.district or ''} {r.township or ''})  published {shown.published or '?'}"
+    )
+    for t in shown.tables:
+        typer.echo("")
+        typer.echo(table_title(t.table))
+        _print_table(["", *t.columns], [(label, *values) for label, values in t.rows])
+    typer.echo("")
+    typer.echo(WORDS["source"])
+    for s in shown.sources:
+        typer.echo(
+            f"  {part_word(s['part'])}  {s['location']}  {s['format']}  sha256 {s['sha256'][:12]}  "
+            f"parser {s['parser_version']}  v{s['version']}"
+        )
+    typer.echo("")
+    typer.echo(WORDS["findings_title"])
+    for f in shown.findings:
+        typer.echo(f"  {SEVERITY.get(f['severity'], f['severity'])}  {f['message']}")
+    if not shown.findings:
+        typer.echo(f"  {WORDS['findings_none']}")
+
+
+def explain(
+    who: Annotated[str, typer.Argument(help="Issuer, township or region code.")],
+    year: Annotated[int, typer.Argument(help="Report year.")],
+    cell: Annotated[
+        str, typer.Argument(help="Cell code (t3.new.total) or printed labels ('行政复议 总计').")
+    ],
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Where a number came from: file, page, table, printed labels, raw text, box or OCR confidence, checks.
+
+    Example: nianbao explain 松溪镇 2023 t3.new.total
+    """
+    from warehouse.explain import explain_cell
+
+    with _snapshot(data_dir) as con:
+        e = explain_cell(con, who, year, cell)
+    p = e.provenance
+    lines = [
+        ("cell", f"{e.label}  ({e.cell.code})"),
+        ("value", f"{_text(e.analysed)}" + (f"   printed {_text(e.printed)}" if e.override else "")),
+        ("raw", repr(e.raw)),
+        ("printed as", f"{e.row_label} / {e.col_label}"),
+        ("report", f"{e.report.issuer} {e.report.year}"),
+        ("file", str(e.file)),
+        (
+            "part",
+            f"{e.part.get('format')}  sha256 {str(e.part.get('sha256'))[:16]}  version {e.part.get('version')}",
+        ),
+        ("page", _text(p.get("page"))),
+        (
+            "table",
+            f"{_text(p.get('table'))}  row {_text(p.get('row'))}  col {_text(p.get('col'))} (0-based, as printed)",
+        ),
+    ]
+    if p.get("bbox") is not None:
+        lines.append(("bbox", ", ".join(f"{v:.1f}" for v in p["bbox"]) + " (x0, top, x1, bottom)"))
+    if p.get("confidence") is not None:
+        lines.append(("OCR confidence", f"{p['confidence']:.2f}"))
+    lines.append(("parser", e.parser_version))
+    if e.override:
+        lines.append(("override", e.override))
+    lines += [("check", c) for c in e.checks] or [("check", "none")]
+    lines += [("finding", f) for f in e.findings]
+    for k, v in lines:
+        typer.echo(f"{k:15s} {v}")
+
+
+def findings(
+    district: DistrictOpt = None,
+    year: YearOpt = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="error, warning or info.")] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """The checklist: findings of current reports in Chinese, errors first.
+
+    Example: nianbao findings --district 云岭区 --year 2023 --severity error
+    """
+    from warehouse.district import districts, report_findings
+
+    if severity is not None and severity not in SEVERITY:
+        _fail(f"unknown severity {severity!r}; use error, warning or info")
+    with _snapshot(data_dir) as con:
+        if district is not None and district not in districts(con):
+            raise UnknownDistrict(f"unknown district {district!r}; known: {', '.join(districts(con))}")
+        ids = [
+            int(r[0])
+            for r in con.execute(
+                "SELECT report_id FROM current_reports WHERE (CAST(? AS VARCHAR) IS NULL OR district = ?) "
+                "AND (CAST(? AS INTEGER) IS NULL OR year = ?)",
+                [district, district, year, year],
+            ).fetchall()
+        ]
+        rows = [f for f in report_findings(con, ids) if severity is None or f["severity"] == severity]
+    _print_table(
+        [WORDS["severity"], WORDS["township"], WORDS["year"], WORDS["rule"], WORDS["message"]],
+        [
+            (SEVERITY[f["severity"]], f["township"] or f["issuer"], f["year"], f["rule"], f["message"])
+            for f in rows
+        ],
+    )
+
+
+def compare(
+    district: Annotated[str, typer.Option("--district", "-d", help="District, e.g. 云岭区.")],
+    year: Annotated[int, typer.Option("--year", "-y", help="Report year.")],
+    vs_year: Annotated[
+        int | None, typer.Option("--vs-year", help="Year to compare with. Default: year - 1.")
+    ] = None,
+    output: OutputOpt = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """A district's townships side by side: workbook (.xlsx), report page (.html) or overview (.csv).
+
+    Example: nianbao compare --district 云岭区 --year 2023 -o 云岭区2023.xlsx
+    """
+    from warehouse.district import district_overview
+
+    out = output or Path(f"{district}{year}.xlsx")
+    if out.suffix not in (".xlsx", ".csv", ".html"):
+        _fail(f"cannot write {out.suffix or 'a file without suffix'}: use .xlsx, .csv or .html")
+    with _snapshot(data_dir) as con:
+        overview = district_overview(con, district, year, vs_year)
+        if out.suffix == ".xlsx":
+            from warehouse.workbook import write_workbook
+
+            write_workbook(overview, out)
+        elif out.suffix == ".html":
+            from warehouse.html_report import write_html
+
+            write_html(overview, out)
+        else:
+            from warehouse.workbook import overview_rows
+
+            columns, rows = overview_rows(overview)
+            with out.open("w", newline="", encoding="utf-8-sig") as fh:
+                w = csv.writer(fh)
+                w.writerow(columns)
+                w.writerows([[_text(v) for v in r] for r in rows])
+    late = sum(t.status == "late" for t in overview.townships)
+    missing = sum(t.status == "missing" for t in overview.townships)
+    typer.echo(
+        f"{district} {year}: {len(overview.townships)} townships, {len(overview.report_ids)} reports, "
+        f"{late} late, {missing} missing, {sum(t.errors for t in overview.townships)} errors -> {out}"
+    )
+
+
+def override(
+    who: Annotated[str | None, typer.Argument(help="Issuer, township or region code.")] = None,
+    year: Annotated[int | None, typer.Argument(help="Report year.")] = None,
+    cell: Annotated[str | None, typer.Argument(help="Cell code or printed labels.")] = None,
+    value: Annotated[float | None, typer.Argument(help="The confirmed value.")] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why, e.g. who confirmed it.")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Who makes the correction. Default: $USER.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List every correction.")] = False,
+    undo: Annotated[int | None, typer.Option("--undo", help="Withdraw correction ID.")] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Correct a cell as confirmed with the issuer: kept with who, when and why; the printed value stays.
+
+    Writes to the working warehouse (fails while a run holds it) and republishes the snapshot.
+
+    Example: nianbao override 青岚乡 2023 t4.review.total 11 --reason "乡政府电话确认" --by 王明
+    """
+    import getpass
+
+    from warehouse import Warehouse
+    from warehouse.overrides import add_override, list_overrides, undo_override
+
+    settings = _settings(data_dir)
+    who_by = by or getpass.getuser()
+    if (
+        not list_
+        and undo is None
+        and (who is None or year is None or cell is None or value is None or not reason)
+    ):
+        _fail("give ISSUER YEAR CELL VALUE --reason '…', or --list, or --undo ID")
+    if list_:
+        with _snapshot(data_dir) as con:
+            from warehouse.overrides import COLUMNS
+
+            rows = list_overrides(con)
+        _print_table(list(COLUMNS), [tuple(r.values()) for r in rows])
+        return
+    if not settings.db.is_file():
+        _fail(f"no warehouse at {settings.db}: run `nianbao run` first (or pass --data-dir)")
+    try:
+        wh = Warehouse(settings.db)
+    except duckdb.IOException as exc:
+        _fail(f"the warehouse is busy (a pipeline run holds {settings.db}); try again when it ends: {exc}", 1)
+    try:
+        if undo is not None:
+            undo_override(wh.con, undo, who_by)
+            typer.echo(f"correction {undo} undone")
+        else:
+            assert who is not None and year is not None and cell is not None and value is not None and reason
+            done = add_override(wh.con, who, year, cell, value, reason, who_by)
+            ref = done["cell"]
+            typer.echo(
+                f"correction {done['override_id']}: {done['issuer']} {done['year']} {ref.label()} ({ref.code}) "
+                f"= {_text(value)}, printed {_text(done['printed']) or repr(done['raw'])}"
+            )
+        wh.publish_snapshot(settings.snapshot)
+    except (*USER_ERRORS, ValueError) as exc:
+        _fail(str(exc))
+    finally:
+        wh.close()

@@ -1,0 +1,123 @@
+"""The district report page, opened in real headless Chromium (Debian's chromium package)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+from lxml import html as lxml_html
+from PIL import Image
+
+from tests.warehouse.district_data import build, district_name
+from warehouse.district import Overview, district_overview
+from warehouse.html_report import write_html
+from warehouse.readonly import connect_readonly
+from warehouse.words import SEVERITY, WORDS
+
+CHROMIUM = shutil.which("chromium") or "chromium"
+WINDOW = (1280, 900)
+
+
+def chromium(tmp: Path, url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium on a file URL with no network, no sync and a throwaway profile."""
+    return subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp / 'profile'}",
+            "--enable-logging=stderr",
+            "--log-level=0",
+            f"--window-size={WINDOW[0]},{WINDOW[1]}",
+            *args,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def console_messages(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if ":CONSOLE" in line]
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Overview, Path]:
+    d = tmp_path_factory.mktemp("html")
+    _db, snap = build(d / "data")
+    con = connect_readonly(snap)
+    overview = district_overview(con, district_name(), 2023)
+    con.close()
+    return snap, overview, write_html(overview, d / "report.html")
+
+
+def test_figures_in_the_rendered_page_match_the_warehouse(
+    page: tuple[Path, Overview, Path], tmp_path: Path
+) -> None:
+    snap, o, path = page
+    run = chromium(tmp_path, path.as_uri(), "--dump-dom")
+    assert console_messages(run.stderr) == []
+    dom = lxml_html.fromstring(run.stdout)
+    con = duckdb.connect(str(snap), read_only=True)
+    expected = con.execute(
+        "select c.township, c.status, o.applications_new, o.review_total, o.errors from coverage c "
+        "left join report_overview o on o.report_id = c.report_id where c.year = 2023 order by c.township"
+    ).fetchall()
+    con.close()
+    rows = dom.xpath("//table[@id='overview']/tbody/tr[@data-township]")
+    assert [r.get("data-township") for r in rows] == [e[0] for e in expected]
+    for row, (_township, status, new, review, errors) in zip(rows, expected, strict=True):
+        cell = {td.get("data-key"): (td.text or "") for td in row.xpath("td")}
+        assert cell["status"] == WORDS[status]
+        assert cell["fig:t3_new"] == ("" if new is None else f"{new:g}")
+        assert cell["fig:t4_review"] == ("" if review is None else f"{review:g}")
+        assert cell["errors"] == ("" if errors is None else str(errors))
+        assert (row.get("class") == "missing") == (status == "missing")
+    total = {td.get("data-key"): td.text or "" for td in dom.xpath("//tr[@class='total']/td")}
+    assert total["township"] == WORDS["total"] and total["status"] == "" and total["chg:t3_new"] == ""
+    assert total["fig:t3_new"] == f"{sum(e[2] for e in expected if e[2] is not None):g}"
+    bars = dom.xpath("//*[local-name()='rect'][@class='bar']")
+    assert [(b.get("data-label"), b.get("data-value")) for b in bars[: len(rows)]] == [
+        (e[0], "" if e[2] is None else str(float(e[2]))) for e in expected
+    ]
+    items = dom.xpath("//ol[@id='findings']/li")
+    assert [li.get("class") for li in items[:3]] == ["error"] * 3
+    assert items[0].xpath("b")[0].text == SEVERITY["error"]
+    assert len(items) == len(o.findings)
+
+
+def test_console_errors_are_seen(tmp_path: Path) -> None:
+    """The console check can fail: a page that logs an error shows up in Chromium's log."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<html><body><script>console.error("boom")</script></body></html>', encoding="utf-8")
+    assert any('"boom"' in m for m in console_messages(chromium(tmp_path, bad.as_uri(), "--dump-dom").stderr))
+
+
+def test_page_needs_no_network(page: tuple[Path, Overview, Path]) -> None:
+    text = page[2].read_text("utf-8")
+    dom = lxml_html.fromstring(text)
+    assert dom.xpath("//@src | //@href | //script | //link") == [] and "url(" not in text
+    assert "default-src 'none'" in text  # anything that tried to load would be blocked and logged
+
+
+def test_screenshot_is_not_blank(page: tuple[Path, Overview, Path], tmp_path: Path) -> None:
+    shot = tmp_path / "shot.png"
+    run = chromium(tmp_path, page[2].as_uri(), f"--screenshot={shot}")
+    assert console_messages(run.stderr) == []
+    with Image.open(shot) as im:
+        assert im.size == WINDOW
+        rgb = im.convert("RGB")
+        colors = rgb.getcolors(maxcolors=1 << 20)
+        assert colors is not None and len(colors) > 50  # text, table fills, not a blank page
+        white = max(colors)[0]
+        assert white < 0.95 * WINDOW[0] * WINDOW[1]

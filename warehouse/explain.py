@@ -1,0 +1,168 @@
+"""`nianbao show` and `nianbao explain`: one report's tables as printed, and where one number came from."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from schemas.template import TEMPLATE
+from warehouse.district import report_findings, report_sources
+from warehouse.lookup import ReportRef, find_report
+from warehouse.words import TABLES, WORDS, CellRef, resolve_cell
+
+
+@dataclass
+class ShownTable:
+    """One table of a report: printed row labels, column labels and the values as shown."""
+
+    table: str
+    columns: list[str]
+    rows: list[tuple[str, list[str]]]
+
+
+@dataclass
+class Shown:
+    """A report as `nianbao show` prints it."""
+
+    report: ReportRef
+    published: Any
+    status: str
+    tables: list[ShownTable]
+    sources: list[dict[str, Any]]
+    findings: list[dict[str, Any]]
+
+
+@dataclass
+class Explained:
+    """Where one number came from."""
+
+    report: ReportRef
+    cell: CellRef
+    label: str
+    printed: float | None
+    analysed: float | None
+    raw: str | None
+    row_label: str | None
+    col_label: str | None
+    file: str | None
+    part: dict[str, Any]
+    provenance: dict[str, Any]
+    parser_version: str
+    checks: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
+    override: str | None = None
+
+
+def display(printed: float | None, raw: str | None, analysed: float | None) -> str:
+    """A value as shown to analysts: the analysed number, a printed marker, or empty for blank."""
+    value = analysed if analysed is not None else printed
+    if value is None:
+        return (raw or "").strip()
+    text = str(int(value)) if float(value).is_integer() else f"{value:g}"
+    if printed is not None and analysed is not None and analysed != printed:
+        text += f" ({WORDS['printed']} {int(printed) if float(printed).is_integer() else printed})"
+    return text
+
+
+def show_report(con: duckdb.DuckDBPyConnection, who: str, year: int | None = None) -> Shown:
+    """A report's three tables with the printed labels of its variant, its parts and findings."""
+    ref = find_report(con, who, year)
+    published, status = con.execute(
+        "SELECT published, status FROM reports WHERE report_id = ?", [ref.report_id]
+    ).fetchone() or (None, "")
+    values = {
+        (t, r, c): (p, raw, a)
+        for t, r, c, p, raw, a in con.execute(
+            "SELECT table_id, row_code, col_code, printed, raw, analysed FROM cells_analysed WHERE report_id = ?",
+            [ref.report_id],
+        ).fetchall()
+    }
+    tables = []
+    for tid in TABLES:
+        t = TEMPLATE.table(tid)
+        variant = ref.variant_t2 if tid == "t2" else ref.variant_t3 if tid == "t3" else None
+        cols = [c for c in t.columns if any((tid, r.code, c.code) in values for r in t.rows)]
+        rows = []
+        for r in t.rows_for(variant) if variant else t.rows:
+            if not any((tid, r.code, c.code) in values for c in cols):
+                continue
+            shown = [
+                display(*values[(tid, r.code, c.code)]) if (tid, r.code, c.code) in values else ""
+                for c in cols
+            ]
+            rows.append((r.label_for(variant), shown))
+        tables.append(ShownTable(tid, [c.label_for(variant) for c in cols], rows))
+    return Shown(
+        ref,
+        published,
+        status,
+        tables,
+        report_sources(con, [ref.report_id]),
+        report_findings(con, [ref.report_id]),
+    )
+
+
+def checks_of(cell: CellRef) -> list[str]:
+    """Identities of the template the cell takes part in: 'code (rule)'."""
+    out = []
+    for ident in TEMPLATE.identities:
+        if ident.table != cell.table:
+            continue
+        t = TEMPLATE.table(ident.table)
+        names = set(t.expand(ident.lhs)) | set(t.expand(ident.rhs))
+        if (cell.row if ident.along == "columns" else cell.col) in names:
+            out.append(f"{ident.code}: {ident.rule}")
+    return out
+
+
+def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str) -> Explained:
+    """Where a number came from: file, part, page, table, printed labels, raw text, box or confidence.
+
+    Args:
+        con: warehouse or snapshot connection.
+        who: issuer, township or region code.
+        year: report year.
+        cell: code (t3.new.total) or printed labels (一、本年新收 总计).
+    """
+    ref = find_report(con, who, year)
+    c = resolve_cell(cell)
+    row = con.execute(
+        "SELECT printed, analysed, raw, row_label, col_label, provenance, override_id, override_reason, override_by, "
+        "part_report_id FROM cells_analysed WHERE report_id = ? AND table_id = ? AND row_code = ? AND col_code = ?",
+        [ref.report_id, c.table, c.row, c.col],
+    ).fetchone()
+    if row is None:
+        raise ValueError(
+            f"{ref.issuer} {ref.year} has no cell {c.code} (its variant has no such row or column)"
+        )
+    printed, analysed, raw, rl, cl, prov, oid, reason, by, part_id = row
+    source, version = con.execute(
+        "SELECT source, parser_version FROM reports WHERE report_id = ?", [part_id]
+    ).fetchone() or (None, "")
+    variant = ref.variant_t2 if c.table == "t2" else ref.variant_t3
+    named = [
+        f"[{f['severity']}] {f['message']}"
+        for f in report_findings(con, [ref.report_id])
+        if c.code in f["cells"]
+    ]
+    parts = [p for p in report_sources(con, [ref.report_id]) if p["part_report_id"] == part_id]
+    return Explained(
+        report=ref,
+        cell=c,
+        label=c.label(variant),
+        printed=printed,
+        analysed=analysed,
+        raw=raw,
+        row_label=rl,
+        col_label=cl,
+        file=source,
+        part=parts[0] if parts else {},
+        provenance=json.loads(prov) if prov else {},
+        parser_version=str(version),
+        checks=checks_of(c),
+        findings=named,
+        override=f"#{oid} by {by}: {reason}" if oid is not None else None,
+    )

@@ -1,0 +1,71 @@
+"""Read-only connections to the analysts' snapshot, for `nianbao query` and the other commands.
+
+The snapshot is opened `read_only`, and DuckDB is told to refuse the file system and extensions
+(`enable_external_access = false`, no autoinstall/autoload) and then to refuse any later change of
+those settings (`lock_configuration = true`). So a query can read the warehouse and nothing else:
+no write, no ATTACH, no COPY … TO, no INSTALL/LOAD, no SET.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+# Statement types a query may be; everything else (CREATE TEMP, ATTACH, COPY, SET …) is refused
+# before DuckDB sees it, and DuckDB's own settings refuse it again.
+READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
+
+
+class SnapshotMissing(FileNotFoundError):
+    """No snapshot at the expected path (the pipeline has not published one yet)."""
+
+
+class QueryRefused(ValueError):
+    """The query tried to write, attach, copy, install or change settings, or is not valid SQL."""
+
+
+def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
+    """Open the snapshot read-only, with external access and configuration changes refused.
+
+    Args:
+        path: the snapshot file (DATA_DIR/snapshot/nianbao.duckdb).
+    """
+    if not path.is_file():
+        raise SnapshotMissing(f"no snapshot at {path}: run `nianbao run` first (or pass --data-dir)")
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "allow_community_extensions": False,
+            "lock_configuration": True,
+        },
+    )
+
+
+def run_query(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """Run one analyst query; returns (column names, rows).
+
+    Raises:
+        QueryRefused: for anything that is not a read, with DuckDB's reason.
+    """
+    try:
+        kinds = [s.type.name for s in duckdb.extract_statements(sql)]
+    except duckdb.Error as exc:
+        raise QueryRefused(str(exc).splitlines()[0]) from exc
+    if len(kinds) != 1:
+        raise QueryRefused(f"one statement per query, got {len(kinds)}")
+    if kinds[0] not in READ_STATEMENTS:
+        raise QueryRefused(f"only reads are allowed (SELECT, WITH, DESCRIBE, SHOW, EXPLAIN), not {kinds[0]}")
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            return [], []
+        return [d[0] for d in cur.description], cur.fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0]
+        raise QueryRefused(reason) from exc
