@@ -17,6 +17,7 @@ records directly, not on a built DataFrame, because it runs for every report of 
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -107,14 +108,14 @@ def _series(col: Column, values: Sequence[Any], strings_as_object: bool) -> Any:
             return np.array(values, dtype=object)
         return pd.array(values, dtype="string")
     if col.dtype in ("Int64", "Float64"):
-        floats = np.array([np.nan if v is None else v for v in values], dtype="float64")
+        floats = np.array(values, dtype="float64")  # None -> NaN, the mask below
         mask = np.isnan(floats)
         if col.dtype == "Float64":
             return pd.arrays.FloatingArray(np.where(mask, 0.0, floats), mask)
         return pd.arrays.IntegerArray(np.where(mask, 0, floats).astype("int64"), mask)
     if col.dtype == "boolean":
         return pd.array(values, dtype="boolean")
-    return pd.to_datetime(pd.Series(values, dtype=object))
+    return pd.to_datetime(pd.Series(values, dtype=object)).astype(col.dtype).array
 
 
 # ------------------------------------------------------------------------------------------------
@@ -152,27 +153,6 @@ def _domains(tpl: Template) -> dict[str, frozenset[str]]:
         "rule": frozenset(RULES),
         "section": frozenset(s.code for s in tpl.sections),
     }
-
-
-def allowed_codes(table: str, variant: str | None, tpl: Template = TEMPLATE) -> tuple[frozenset[str], ...]:
-    """(row codes, column codes) a table may carry in a variant; both variants' when it is unknown."""
-    key = ("codes", id(tpl), table, variant)
-    if key not in _CACHE:
-        _CACHE[key] = _allowed_codes(table, variant, tpl)
-    result: tuple[frozenset[str], ...] = _CACHE[key]
-    return result
-
-
-def _allowed_codes(table: str, variant: str | None, tpl: Template) -> tuple[frozenset[str], ...]:
-    t = tpl.table(table)
-    variants = [variant] if variant in VARIANTS else list(VARIANTS)
-    if table == "t2":
-        rows = {r for b in tpl.blocks for v in variants for r in b.rows[v]}
-        cols = {c for b in tpl.blocks for v in variants for c in b.columns[v]}
-    else:
-        rows = {r.code for v in variants for r in t.rows_for(v)}
-        cols = {c.code for c in t.columns if c.variant in ("both", *variants)}
-    return frozenset(rows), frozenset(cols)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -314,7 +294,6 @@ _REPORT_FIELDS: tuple[tuple[Column, Callable[[Report], Any]], ...] = (
     (WAREHOUSE_REPORTS.column("pages"), lambda r: r.pages),
 )
 _CELL_FIELDS: tuple[tuple[Column, Callable[[Cell], Any]], ...] = (
-    (_CELL_BODY[0], lambda c: c.block),
     (_CELL_BODY[1], lambda c: c.row_label),
     (_CELL_BODY[2], lambda c: c.col_label),
     (_RAW[0], lambda c: c.raw),
@@ -356,41 +335,65 @@ def problem(col: Column, value: Any, tpl: Template = TEMPLATE) -> str | None:
     return None
 
 
-def _cell_problems(c: Cell, variant: str | None, tpl: Template) -> Iterable[tuple[str, Any]]:
+@dataclass(frozen=True)
+class _Allowed:
+    """What the cells of one report may be, worked out once per report rather than per cell."""
+
+    pairs: dict[str, frozenset[tuple[str, str]]]  # table -> (row, column) in the report's variant
+    amounts: frozenset[tuple[str, str]]  # (table, column) of amount columns
+    blocks: frozenset[str]
+
+
+def _allowed(report: Report, tpl: Template) -> _Allowed:
+    tables = domains(tpl)["table"]
+    pairs = {t: allowed_pairs(t, report.variants.get(t) if t != "t4" else None, tpl) for t in tables}
+    amounts = frozenset((t, c.code) for t in tables for c in tpl.table(t).columns if c.amount)
+    return _Allowed(pairs, amounts, domains(tpl)["block"])
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _cell_problems(c: Cell, ok: _Allowed, tpl: Template) -> Iterable[tuple[str, Any]]:
     """(rule, value) for each way one cell breaks the cells schema."""
-    if c.table not in domains(tpl)["table"]:
-        yield "unknown_code", c.value
-        return
-    rows, cols = allowed_codes(c.table, variant, tpl)
-    pairs = allowed_pairs(c.table, variant, tpl)
-    if c.row_code not in rows or c.col_code not in cols or (c.row_code, c.col_code) not in pairs:
+    pairs = ok.pairs.get(c.table)
+    if pairs is None or (c.row_code, c.col_code) not in pairs:
         yield "unknown_code", c.value
         return
     v = c.value
     if v is not None:
-        if isinstance(v, bool) or not isinstance(v, int | float) or (isinstance(v, float) and math.isnan(v)):
+        kind = type(v)
+        if kind is float and not math.isnan(v):
+            if (c.table, c.col_code) not in ok.amounts:
+                yield "count_not_integer", v
+        elif kind is not int:
             yield "frame_type", v
-        elif value_kind(c.table, c.col_code, tpl) == "count" and isinstance(v, float):
-            yield "count_not_integer", v
-        parsed = parse_value(c.raw) if isinstance(c.raw, str) else None
-        if parsed is not None and parsed.value is None and parsed.suspect is None:
-            yield "blank_as_zero", v
+        # Only text without a digit can be blank or a marker; parse just those.
+        if isinstance(c.raw, str) and not _DIGIT.search(c.raw):
+            parsed = parse_value(c.raw)
+            if parsed is not None and parsed.value is None and parsed.suspect is None:
+                yield "blank_as_zero", v
+    if c.block is not None and c.block not in ok.blocks:
+        yield problem(_CELL_BODY[0], c.block, tpl) or "frame_domain", c.block
+    # The common case (a string, an allowed None, an int in range) is decided inline: this runs for
+    # every cell of every report a load validates.
     for col, get in _CELL_FIELDS:
-        rule = problem(col, get(c), tpl)
-        if rule:
-            yield rule, get(c)
+        value = get(c)
+        if type(value) is not str and (value is not None or not col.nullable):
+            yield problem(col, value, tpl) or "frame_type", value
     p = c.provenance
     if p is not None:
-        for name, pv in (("page", p.page), ("table", p.table), ("row", p.row), ("col", p.col)):
-            rule = problem(_PROV_BY_NAME[name], pv, tpl)
+        for col, pv in zip(_PROV_INTS, (p.page, p.table, p.row, p.col), strict=True):
+            if pv is not None and not (type(pv) is int and pv >= (col.low or 0)):
+                yield problem(col, pv, tpl) or "frame_type", pv
+        if p.confidence is not None:
+            rule = problem(_PROV_BY_NAME["confidence"], p.confidence, tpl)
             if rule:
-                yield rule, pv
-        rule = problem(_PROV_BY_NAME["confidence"], p.confidence, tpl)
-        if rule:
-            yield rule, p.confidence
+                yield rule, p.confidence
 
 
 _PROV_BY_NAME = {c.name[5:]: c for c in _PROV}
+_PROV_INTS = tuple(_PROV_BY_NAME[n] for n in ("page", "table", "row", "col"))
 
 
 def allowed_pairs(table: str, variant: str | None, tpl: Template = TEMPLATE) -> frozenset[tuple[str, str]]:
@@ -449,9 +452,9 @@ def check(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
         rule = problem(col, value, tpl)
         if rule:
             broken.setdefault(rule, {})[f"report.{col.name}"] = _jsonable(value)
+    ok = _allowed(report, tpl)
     for c in report.cells:
-        variant = report.variants.get(c.table) if c.table in ("t2", "t3") else None
-        for rule, value in _cell_problems(c, variant, tpl):
+        for rule, value in _cell_problems(c, ok, tpl):
             broken.setdefault(rule, {})[cell_path(c.key)] = _jsonable(value)
     out = []
     for rule in FRAME_RULES:
