@@ -471,3 +471,50 @@ def check(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
 
 def _jsonable(value: Any) -> Any:
     return value if value is None or isinstance(value, str | int | float | bool) else repr(value)
+
+
+def check_frame(df: pd.DataFrame, schema: FrameSchema, tpl: Template = TEMPLATE) -> list[Finding]:
+    """Hold a DataFrame (one someone built or changed by hand) against a frame schema.
+
+    Column by column: present, of the declared dtype, not missing where it may not be, inside its
+    value set and range. One finding per broken rule, naming the columns and the first bad rows.
+
+    Args:
+        df: the frame.
+        schema: its declaration, e.g. `CELLS`.
+        tpl: the template the value sets come from.
+    """
+    broken: dict[str, dict[str, Any]] = {}
+
+    def flag(rule: str, col: Column, rows: Any) -> None:
+        broken.setdefault(rule, {})[col.name] = [int(i) for i in list(rows)[:5]]
+
+    for col in schema.columns:
+        if col.name not in df.columns:
+            broken.setdefault("frame_missing", {})[col.name] = "no such column"
+            continue
+        s = df[col.name]
+        if str(s.dtype) != col.dtype and not (col.dtype == "string" and str(s.dtype) in ("object", "str")):
+            broken.setdefault("frame_type", {})[col.name] = f"dtype {s.dtype}, declared {col.dtype}"
+            continue
+        missing = s.isna()
+        if not col.nullable and missing.any():
+            flag("frame_missing", col, s.index[missing])
+        present = s[~missing]
+        if col.domain:
+            outside = ~present.isin(domains(tpl)[col.domain])
+            if outside.any():
+                flag("frame_domain", col, present.index[outside])
+        if col.low is not None or col.high is not None:
+            bad = present.lt(col.low) if col.low is not None else present.gt(math.inf)
+            if col.high is not None:
+                bad = bad | present.gt(col.high)
+            if bad.any():
+                flag("frame_range", col, present.index[bad.to_numpy(dtype=bool)])
+    out = []
+    for rule in FRAME_RULES:
+        if rule in broken:
+            en, zh = rule_texts()[rule]
+            where = "; ".join(f"{k}: {v}" for k, v in broken[rule].items())
+            out.append(_finding(rule, f"frame {schema.name}: {en}; {zh}: {where}", cells=broken[rule]))
+    return out

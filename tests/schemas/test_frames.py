@@ -18,6 +18,7 @@ from schemas.frames import (
     WAREHOUSE_REPORTS,
     allowed_pairs,
     check,
+    check_frame,
     value_kind,
 )
 from schemas.records import Finding
@@ -163,3 +164,35 @@ def test_the_warehouse_frames_are_built_through_the_schema() -> None:
     assert len(cells) == len(rep.cells) and cells["value"].isna().sum() == 1
     assert cells.loc[0, "value"] is pd.NA  # a blank stays missing on its way to DuckDB, never 0
     assert frames[WAREHOUSE_REPORTS].loc[0, "region_id"] == 7
+
+
+def test_check_frame_names_columns_and_rows() -> None:
+    data = {n: [None, None] for n in CELLS.names} | {
+        "source": ["a.docx", None],
+        "table": ["t3", "t3"],
+        "row_code": ["new", "new"],
+        "col_code": ["total", "total"],
+        "raw": ["1", ""],
+        "status": ["ok", "done"],
+        "year": [2023, 1900],
+    }
+    df = CELLS.build(data)
+    assert check_frame(df, CELLS) == check_frame(df, CELLS)
+    found = {f.rule: f.cells for f in check_frame(df, CELLS)}
+    assert found == {
+        "frame_missing": {"source": [1]},
+        "frame_domain": {"status": [1]},
+        "frame_range": {"year": [1]},
+    }
+    df["value"] = df["value"].astype("float64")
+    df = df.drop(columns=["note"])
+    found = {f.rule: f.cells for f in check_frame(df, CELLS)}
+    assert found["frame_type"] == {"value": "dtype float64, declared Int64"}
+    assert found["frame_missing"] == {"source": [1], "note": "no such column"}
+
+
+def test_frames_from_read_pass_check_frame() -> None:
+    from nianbao.api import read
+
+    rep = make_report()
+    assert check_frame(read(rep), CELLS) == []
