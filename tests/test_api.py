@@ -237,3 +237,43 @@ if __name__ == "__main__" and "--write" in sys.argv:
         os.chdir(REPO)
         DOC.write_text(write_doc(DOC.read_text("utf-8"), {}), "utf-8")
     print(f"wrote {DOC}")
+
+
+def test_connect_without_a_snapshot_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"no snapshot at .*: run `nianbao run` first"):
+        nianbao.connect(tmp_path)
+
+
+def test_read_keeps_the_region_code_a_source_gives() -> None:
+    import hashlib
+
+    from schemas import SourceFacts
+
+    path = SAMPLES / "reports/2022/bailu_2022.html"
+    facts = SourceFacts(
+        path=str(path),
+        location="https://example.gov.cn/bailu_2022.html",
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        size=path.stat().st_size,
+        region="990102102000",
+    )
+    cells = nianbao.read([facts])
+    assert set(cells["region_code"]) == {"990102102000"}
+    assert set(cells["source"]) == {"https://example.gov.cn/bailu_2022.html"}
+    assert set(cells["prov_file"]) == {str(path)}  # provenance names the file actually read
+
+
+def test_read_findings_checks_a_year_against_the_one_before() -> None:
+    # 2023/bailu_2023.doc: 上年结转 re-counted, so it differs from 2022's 结转下年度 (planted).
+    alone = nianbao.read_findings(SAMPLES / "reports/2023/bailu_2023.doc")
+    both = nianbao.read_findings(
+        [SAMPLES / "reports/2022/bailu_2022.html", SAMPLES / "reports/2023/bailu_2023.doc"]
+    )
+    assert "carry_over_mismatch" not in set(alone["rule"])
+    mine = both[both["year"] == 2023]
+    carry = mine[mine["rule"] == "carry_over_mismatch"]
+    assert carry["cells"].tolist() == [
+        '{"t3.carried_in.natural": 3, "previous.t3.carry_over.natural": 1}',
+        '{"t3.carried_in.total": 3, "previous.t3.carry_over.total": 1}',
+    ]
+    assert carry[["expected", "actual"]].values.tolist() == [[1.0, 3.0], [1.0, 3.0]]
