@@ -273,16 +273,16 @@ def wide(frame: pd.DataFrame, table: str = "t3") -> pd.DataFrame:
     if sub.empty:
         present = sorted(set(frame["table"].dropna())) if len(frame) else []
         raise ValueError(f"no cells of table {table} in the frame; tables present: {present}")
-    keys = sub[["issuer", "year"]].astype(object).drop_duplicates()
     sources = sub.groupby(["issuer", "year"], dropna=False)["source"].nunique()
     if (sources > 1).any():
         dup = sources[sources > 1].index.tolist()
         raise ValueError(f"several files for one report {dup}: filter the frame by `source` first")
     parts: list[pd.DataFrame] = []
+    keys: list[tuple[Any, Any, str]] = []  # (issuer, year, row label) of each row
     col_codes: list[str] = []
     last_variant: str | None = None
-    for issuer, year in keys.itertuples(index=False):
-        one = sub[(sub["issuer"].astype(object) == issuer) & (sub["year"].astype(object) == year)]
+    # A report without issuer or year still gets its table: missing keys are grouped, not dropped.
+    for (issuer, year), one in sub.groupby(["issuer", "year"], dropna=False, sort=True):
         variant = one["variant"].dropna().iloc[0] if one["variant"].notna().any() else None
         rows, cols = _layout(table, variant)
         got = {
@@ -291,21 +291,31 @@ def wide(frame: pd.DataFrame, table: str = "t3") -> pd.DataFrame:
         }
         labels = [tbl.row_by_code[r].label_for(variant) for r in rows]
         data = {c: [got.get((r, c), pd.NA) for r in rows] for c in cols}
-        part = pd.DataFrame(data, index=pd.Index(labels, name="row"))
-        part.index = pd.MultiIndex.from_tuples(
-            [(issuer, year, x) for x in labels], names=["issuer", "year", "row"]
-        )
-        parts.append(part)
+        parts.append(pd.DataFrame(data, index=pd.RangeIndex(len(labels))))
+        who, when = _key(issuer), _key(year)
+        keys += [(who, int(when) if when is not None else None, x) for x in labels]
         col_codes += [c for c in cols if c not in col_codes]
         last_variant = variant or last_variant
     order = [c.code for c in tbl.columns if c.code in col_codes]
-    out = pd.concat(parts).reindex(columns=order)
+    out = pd.concat(parts, ignore_index=True).reindex(columns=order)
+    issuers, years, row_labels = zip(*keys, strict=True)
+    out.index = pd.MultiIndex.from_arrays(
+        [pd.array(issuers, dtype="string"), pd.array(years, dtype="Int64"), list(row_labels)],
+        names=["issuer", "year", "row"],
+    )
     for c in order:
         out[c] = out[c].astype("Float64" if value_kind(table, c) == "amount" else "Int64")
     out.columns = pd.Index([tbl.column_by_code[c].label_for(last_variant) for c in order], name="column")
     if len(parts) == 1:
         out.index = out.index.get_level_values("row")
     return out
+
+
+def _key(value: Any) -> Any:
+    """A groupby key with pandas' missing markers (NaN, <NA>) turned into None."""
+    import pandas as pd
+
+    return None if value is None or value is pd.NA or (isinstance(value, float) and value != value) else value
 
 
 def _layout(table: str, variant: str | None) -> tuple[list[str], list[str]]:

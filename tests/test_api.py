@@ -277,3 +277,14 @@ def test_read_findings_checks_a_year_against_the_one_before() -> None:
         '{"t3.carried_in.total": 3, "previous.t3.carry_over.total": 1}',
     ]
     assert carry[["expected", "actual"]].values.tolist() == [[1.0, 3.0], [1.0, 3.0]]
+
+
+def test_wide_of_a_report_without_issuer_or_year() -> None:
+    from tests.schemas.builders import make_report
+
+    rep = make_report(issuer=None, year=None)  # type: ignore[arg-type]
+    t4 = nianbao.wide(nianbao.read(rep), "t4")
+    assert t4.values.tolist() == [[2, 1, 0, 1, 4], [1, 0, 0, 1, 2], [0, 0, 1, 0, 1]]
+    two = nianbao.read([rep, make_report(year=2022)])
+    years = nianbao.wide(two, "t4").index.get_level_values("year")
+    assert str(years.dtype) == "Int64" and years.tolist()[::3] == [2022, pd.NA]
