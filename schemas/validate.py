@@ -518,7 +518,9 @@ def validate(report: Report, previous: Previous | None = None, tpl: Template = T
             )
         ]
     values = cell_values(report)
-    out = check_types(report, tpl) + check_identities(report, tpl)
+    from schemas.frames import check as check_frames  # the frame schema; it builds on this module
+
+    out = check_frames(report, tpl) + check_identities(report, tpl)
     if previous is not None:
         prev = cell_values(previous) if isinstance(previous, Report) else previous
         out += check_cross_year(values, prev, tpl)

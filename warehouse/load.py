@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from schemas.crosswalk import measure_unit, to_measure_unit
+from schemas.frames import WAREHOUSE_CELLS, WAREHOUSE_FINDINGS, WAREHOUSE_REPORTS
 from schemas.places import Place, clean_issuer
 from schemas.records import Finding, Report
 from schemas.template import TEMPLATE
@@ -182,14 +182,11 @@ def reports_frame(
                 "place_note": place.reason if place else None,
             }
         )
-    return pd.DataFrame(rows, columns=list(REPORT_COLUMNS))
+    return WAREHOUSE_REPORTS.build({n: [r[n] for r in rows] for n in REPORT_COLUMNS}, strings_as_object=True)
 
 
-REPORT_COLUMNS = (
-    "report_id report_key sha256 source format issuer title region_id year variant_t2 variant_t3 status "
-    "error published pages sections extra_cells parser_version loaded_at version part issuer_raw place_status "
-    "place_note"
-).split()
+# Columns and dtypes are declared once, in the frame schema (schemas/frames.py).
+REPORT_COLUMNS = WAREHOUSE_REPORTS.names
 
 _NO_PROV = (None, None, None, None, None, None, None)
 
@@ -212,7 +209,7 @@ def cells_frame(planned: list[Planned]) -> pd.DataFrame:
         cols["unit"],
         cols["note"],
     )
-    pf, pp, pt, pr, pc, pb, pk = (cols[k] for k in CELL_FRAME_COLUMNS[11:18])
+    pf, pp, pt, pr, pc, pb, pk = (cols[k] for k in CELL_FRAME_COLUMNS if k.startswith("prov_"))
     cnt, amt, amt_unit = cols["count"], cols["amount"], cols["amount_unit"]
     for p in planned:
         report_id = p.report_id
@@ -245,25 +242,10 @@ def cells_frame(planned: list[Planned]) -> pd.DataFrame:
             pc.append(prov[4])
             pb.append(prov[5])
             pk.append(prov[6])
-    data: dict[str, Any] = {}
-    for k, v in cols.items():
-        if k == "value":
-            data[k] = np.array(v, dtype="float64")  # None -> NaN, which DuckDB reads as NULL
-        elif k in ("report_id",):
-            data[k] = np.array(v, dtype="int64")
-        elif k == "count":
-            data[k] = pd.array(v, dtype="Int64")
-        elif k in ("prov_page", "prov_table", "prov_row", "prov_col", "prov_confidence"):
-            data[k] = np.array(v, dtype="float64")
-        else:
-            data[k] = np.array(v, dtype=object)
-    return pd.DataFrame(data, copy=False)
+    return WAREHOUSE_CELLS.build(cols, strings_as_object=True)
 
 
-CELL_FRAME_COLUMNS = (
-    "report_id table_id block row_code col_code row_label col_label value raw unit note "
-    "prov_file prov_page prov_table prov_row prov_col prov_bbox prov_confidence count amount amount_unit"
-).split()
+CELL_FRAME_COLUMNS = WAREHOUSE_CELLS.names
 
 
 def typed_value(
@@ -337,12 +319,12 @@ def findings_frame(findings: Mapping[int, list[tuple[str, Finding]]]) -> pd.Data
                     f.source_inconsistent,
                 )
             )
-    return pd.DataFrame(rows, columns=list(FINDING_COLUMNS))
+    return WAREHOUSE_FINDINGS.build(
+        {n: [r[i] for r in rows] for i, n in enumerate(FINDING_COLUMNS)}, strings_as_object=True
+    )
 
 
-FINDING_COLUMNS = (
-    "report_id seq origin rule severity message cells expected actual source_inconsistent".split()
-)
+FINDING_COLUMNS = WAREHOUSE_FINDINGS.names
 
 
 def narratives_frame(planned: list[Planned]) -> pd.DataFrame:
