@@ -46,6 +46,8 @@ class LabelSpace(Protocol):
 
     def group_of_row(self, row_code: str) -> str | None: ...
 
+    def group_after(self, row_code: str) -> str | None: ...
+
 
 @dataclass
 class Segment:
@@ -68,106 +70,161 @@ class Segmentation:
     headers: list[list[tuple[str | None, int]]] = field(default_factory=list)
 
 
-def segment_rows(rows: list[tuple[list[GridCell], int, bool]], space: LabelSpace) -> Segmentation:
-    """Segment table rows (cells, table index, structured) with the labels of one table."""
-    out = Segmentation()
-    current: Segment | None = None
-    unknown: tuple[str, list[RowCell]] | None = None
-    group: str | None = None
-    block: str | None = None
-    header: list[tuple[str | None, int]] = []
-    header_open = False  # True while consecutive header cells are being collected
+class _RowLabeller:
+    """The state of one walk over a table's rows; each method does one job of `label_rows`."""
 
-    def close() -> None:
-        nonlocal current, unknown
-        if current is not None:
-            out.segments.append(current)
-        if unknown is not None and unknown[1]:
-            out.unknown_labels.append(unknown)
-        current = None
-        unknown = None
+    def __init__(self, space: LabelSpace) -> None:
+        self.space = space
+        self.out = Segmentation()
+        self.current: Segment | None = None  # the row label whose values are being collected
+        self.unknown: tuple[str, list[RowCell]] | None = None  # a label the table does not know
+        self.group: str | None = None  # the （三）-style group in force
+        self.block: str | None = None  # table 2: the 第二十条 item in force
+        self.header: list[tuple[str | None, int]] = []  # column codes in force, with grid column
+        self.header_open = False  # True while consecutive header cells are being collected
 
-    for cells, table_index, structured in rows:
-        pending: list[RowCell] = []  # values seen in this row before any label
-        row_has_label = False
-        for cell in cells:
-            if cell.is_continuation:
-                # A merged label spanning this row gives context (三、本年度办理结果, （三）不予公开).
-                kind = space.classify(norm_label(cell.text), group) if cell.text.strip() else Kind()
-                if kind.group:
-                    group = kind.group
-                continue
-            parsed = parse_value(cell.text)
-            rc = RowCell(cell, table_index, parsed)
-            if parsed is not None:  # a value, a blank or a marker
-                header_open = False
-                if not row_has_label:
-                    # Before any label: merge placeholders, or a value-only line (decided at row end).
-                    pending.append(rc)
-                elif current is not None:
-                    current.values.append(rc)
-                elif unknown is not None:
-                    unknown[1].append(rc)
-                continue
-            normed = norm_label(cell.text)
-            kind = space.classify(normed, group)
-            row_has_label = True
-            if kind.caption is not None:
-                close()
-                block = kind.caption or None
-                header = []
-                header_open = False
-                group = None
-                continue
-            if kind.row and kind.column and not out.segments and current is None:
-                kind.row = None  # "总计" before any data row is the column header, not （七）总计
-            if kind.column and not kind.row:
-                if not header_open:
-                    header = []
-                    out.headers.append(header)
-                    header_open = True
-                header.append((kind.column, cell.col))
-                close()
-                continue
-            header_open = False
-            if kind.row:
-                if current is not None and not current.values and current.overridable:
-                    current.row = kind.row  # （六）其他处理 followed by its 2021 sub-item
-                    current.label += cell.text
-                    current.overridable = kind.overridable
-                else:
-                    close()
-                    current = Segment(
-                        kind.row,
-                        cell.text,
-                        block=block,
-                        header=list(header),
-                        structured=structured,
-                        overridable=kind.overridable,
-                    )
-                group = kind.group or space.group_of_row(kind.row)
-                continue
-            if kind.group:
-                group = kind.group
-                continue
-            # A label this table does not know: a fragment of a broken label ("（四）无" / "法提供"),
-            # a note, or an extra row (Hubei 其他主动公开文件). Fragments before any value are kept
-            # with the open segment; text followed by values becomes an unknown row.
-            if current is not None and not current.values:
-                current.label += cell.text
-            else:
-                close()
-                unknown = (cell.text, [])
-        # End of a printed row. A row of values only belongs to a label left open above it
-        # (a wrapped label whose numbers sit on the next line, or text one cell per line).
+    def close(self) -> None:
+        """End the open segment (and the open unknown label, if it took values)."""
+        if self.current is not None:
+            self.out.segments.append(self.current)
+        if self.unknown is not None and self.unknown[1]:
+            self.out.unknown_labels.append(self.unknown)
+        self.current = None
+        self.unknown = None
+
+    def context(self, cell: GridCell) -> None:
+        """A merged label spanning this row gives context (三、本年度办理结果, （三）不予公开)."""
+        kind = self.space.classify(norm_label(cell.text), self.group) if cell.text.strip() else Kind()
+        if kind.group:
+            self.group = kind.group
+
+    def value(self, rc: RowCell, row_has_label: bool, pending: list[RowCell]) -> None:
+        """A value, blank or marker: to the open label, or kept for the end of the row."""
+        self.header_open = False
+        if not row_has_label:
+            pending.append(rc)  # merge placeholders, or a value-only line (decided at row end)
+        elif self.current is not None:
+            self.current.values.append(rc)
+        elif self.unknown is not None:
+            self.unknown[1].append(rc)
+
+    def classify(self, normed: str) -> Kind:
+        """What a label is in the group in force; a label unknown there is tried in the group of
+        the row the template prints next (a merged group label the reader lost: OCR, short forms)."""
+        kind = self.space.classify(normed, self.group)
+        last = self.current or (self.out.segments[-1] if self.out.segments else None)
+        if kind == Kind() and last is not None and last.values:
+            after = self.space.group_after(last.row)
+            if after is not None and after != self.group:
+                retry = self.space.classify(normed, after)
+                if retry.row is not None and self.space.group_of_row(retry.row) == after:
+                    return retry
+        return kind
+
+    def label(self, cell: GridCell, structured: bool) -> None:
+        """A label cell: a block caption, a column header, a row, a group, or something unknown."""
+        kind = self.classify(norm_label(cell.text))
+        if kind.caption is not None:
+            self.caption(kind.caption)
+            return
+        if kind.row and kind.column and not self.out.segments and self.current is None:
+            kind.row = None  # "总计" before any data row is the column header, not （七）总计
+        if kind.column and not kind.row:
+            self.column(kind.column, cell.col)
+            return
+        self.header_open = False
+        if kind.row:
+            self.row(kind, cell.text, structured)
+        elif kind.group:
+            self.group = kind.group
+        else:
+            self.unknown_label(cell.text)
+
+    def caption(self, item: str) -> None:
+        """第二十条第（X）项: a new table-2 block; header and group start afresh."""
+        self.close()
+        self.block = item or None
+        self.header = []
+        self.header_open = False
+        self.group = None
+
+    def column(self, code: str, col: int) -> None:
+        """A column header cell; consecutive ones make one header."""
+        if not self.header_open:
+            self.header = []
+            self.out.headers.append(self.header)
+            self.header_open = True
+        self.header.append((code, col))
+        self.close()
+
+    def row(self, kind: Kind, text: str, structured: bool) -> None:
+        """A template row label opens a segment (or refines an open group-row label)."""
+        assert kind.row is not None
+        cur = self.current
+        if cur is not None and not cur.values and cur.overridable:
+            cur.row = kind.row  # （六）其他处理 followed by its 2021 sub-item
+            cur.label += text
+            cur.overridable = kind.overridable
+        else:
+            self.close()
+            self.current = Segment(
+                kind.row,
+                text,
+                block=self.block,
+                header=list(self.header),
+                structured=structured,
+                overridable=kind.overridable,
+            )
+        self.group = kind.group or self.space.group_of_row(kind.row)
+
+    def unknown_label(self, text: str) -> None:
+        """A label this table does not know: a fragment of a broken label ("（四）无" / "法提供"), a
+        note, or an extra row (Hubei 其他主动公开文件). Fragments before any value stay with the
+        open segment; text followed by values becomes an unknown row."""
+        if self.current is not None and not self.current.values:
+            self.current.label += text
+        else:
+            self.close()
+            self.unknown = (text, [])
+
+    def end_row(self, pending: list[RowCell], row_has_label: bool, structured: bool) -> None:
+        """End of a printed row. A row of values only belongs to a label left open above it (a
+        wrapped label whose numbers sit on the next line, or text one cell per line)."""
         if pending and not row_has_label:
-            if current is not None and (not current.values or not structured):
-                current.values.extend(pending)
+            if self.current is not None and (not self.current.values or not structured):
+                self.current.values.extend(pending)
             else:
-                out.loose_values.append(pending)
-        if structured and current is not None and current.values:
-            close()
-        if structured and unknown is not None and unknown[1]:
-            close()
-    close()
-    return out
+                self.out.loose_values.append(pending)
+        if structured and self.current is not None and self.current.values:
+            self.close()
+        if structured and self.unknown is not None and self.unknown[1]:
+            self.close()
+
+    def walk(self, rows: list[tuple[list[GridCell], int, bool]]) -> Segmentation:
+        for cells, table_index, structured in rows:
+            pending: list[RowCell] = []  # values seen in this row before any label
+            row_has_label = False
+            for cell in cells:
+                if cell.is_continuation:
+                    self.context(cell)
+                    continue
+                parsed = parse_value(cell.text)
+                if parsed is not None:
+                    self.value(RowCell(cell, table_index, parsed), row_has_label, pending)
+                    continue
+                row_has_label = True
+                self.label(cell, structured)
+            self.end_row(pending, row_has_label, structured)
+        self.close()
+        return self.out
+
+
+def segment_rows(rows: list[tuple[list[GridCell], int, bool]], space: LabelSpace) -> Segmentation:
+    """Segment table rows (cells, table index, structured) with the labels of one table.
+
+    Args:
+        rows: the table's printed rows in reading order, each with its table index and whether
+            the reader knew the grid.
+        space: answers what each label of this table is (rows, groups, columns, captions).
+    """
+    return _RowLabeller(space).walk(rows)

@@ -55,6 +55,12 @@ class TableSpace:
     def group_of_row(self, row_code: str) -> str | None:
         return self.table.row_by_code[row_code].group_of
 
+    def group_after(self, row_code: str) -> str | None:
+        """The group of the row the template prints after `row_code` (its order is the form's)."""
+        codes = [r.code for r in self.table.rows]
+        i = codes.index(row_code)
+        return self.table.rows[i + 1].group_of if i + 1 < len(codes) else None
+
 
 @dataclass
 class TableResult:
