@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from extractors.document import Block, GridCell, Heading, Paragraph, Table
+from extractors.inline import split_run_together
 from schemas import TEMPLATE
 from schemas.text import clean_space, is_value_text, norm_label
 
@@ -115,7 +116,7 @@ def cjk_count(text: str) -> int:
 # Line classification
 # ------------------------------------------------------------------------------------------------
 _ANCHORS = tuple(norm_label(a) for a in (*TEMPLATE.t2.anchors, *TEMPLATE.t3.anchors, *TEMPLATE.t4.anchors))
-_TABLE_SECTIONS = frozenset({"active", "applications", "review_litigation"})
+_TABLE_SECTIONS = frozenset(s.code for s in TEMPLATE.sections if s.table)
 
 
 def is_prose(s: str) -> bool:
@@ -208,6 +209,13 @@ def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
         if not s:
             i += 1
             continue
+        if is_prose(s):
+            inline = split_run_together(s)  # a whole report on one line (issue 11, class 6)
+            if inline is not None:
+                out.extend(inline)
+                pending = False
+                i += 1
+                continue
         if is_table_pipe_row(s):
             i = _pipe_rows(items, i, out)
             pending = False

@@ -37,6 +37,7 @@ class Label:
     signed: bool = False
     amount: bool = False
     unit: str | None = None
+    table: str | None = None  # sections: the statistical table the section holds
 
     @cached_property
     def group_of(self) -> str | None:
@@ -74,6 +75,7 @@ def _labels(items: list[dict[str, Any]]) -> tuple[Label, ...]:
                 signed=bool(it.get("signed", False)),
                 amount=bool(it.get("amount", False)),
                 unit=it.get("unit"),
+                table=it.get("table"),
             )
         )
     return tuple(out)

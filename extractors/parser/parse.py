@@ -11,7 +11,7 @@ import re
 
 from extractors.document import Document, GridCell, Heading, Paragraph, Table
 from extractors.parser.meta import read_metadata
-from extractors.parser.segments import segment_rows
+from extractors.parser.segments import PrintedRow, segment_rows
 from extractors.parser.tables import TableResult, TableSpace, parse_t2, parse_t3, parse_t4
 from schemas import TEMPLATE, Finding, Report
 from schemas.text import norm_label
@@ -21,7 +21,7 @@ _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.]")
 _DECLARED_NONE = re.compile(r"[(（]\s*无\s*[)）]\s*$")
 _SPACES = {t: TableSpace(TEMPLATE.table(t)) for t in ("t2", "t3", "t4")}
 
-RowRef = tuple[list[GridCell], int, bool]
+RowRef = PrintedRow
 
 
 def section_of(text: str) -> str | None:
@@ -97,7 +97,9 @@ def collect_rows(doc: Document, report: Report) -> dict[str, list[RowRef]]:
             elif kind is None and section in (None, "active", "applications", "review_litigation"):
                 kind, kind_guessed = _label_kind(text), True
             if kind is not None:
-                (guessed if kind_guessed else rows)[kind].append((cells, block.index, block.structured))
+                (guessed if kind_guessed else rows)[kind].append(
+                    PrintedRow(cells, block.index, block.structured, block.run_together)
+                )
     for t, extra in guessed.items():
         # Rows placed by their labels alone count only when no anchored table of that kind exists
         # (an overview table listing 行政许可 must not shadow the real table 2).

@@ -31,6 +31,16 @@ class RowCell:
 
 
 @dataclass
+class PrintedRow:
+    """One printed row of a table as a reader gave it, with where it came from."""
+
+    cells: list[GridCell]
+    table: int  # index of the table in the document
+    structured: bool = True  # the reader knew the grid
+    run_together: bool = False  # cut from text printed without separators
+
+
+@dataclass
 class Kind:
     """What a label cell is, as a LabelSpace answers."""
 
@@ -60,6 +70,7 @@ class Segment:
     header: list[tuple[str | None, int]] = field(default_factory=list)  # column codes in force, with grid col
     structured: bool = True
     overridable: bool = False
+    run_together: bool = False
 
 
 @dataclass
@@ -68,6 +79,7 @@ class Segmentation:
     loose_values: list[list[RowCell]] = field(default_factory=list)  # value-only rows with no open label
     unknown_labels: list[tuple[str, list[RowCell]]] = field(default_factory=list)  # label text, its values
     headers: list[list[tuple[str | None, int]]] = field(default_factory=list)
+    run_together: bool = False  # some rows were cut from text printed without separators
 
 
 class _RowLabeller:
@@ -121,7 +133,7 @@ class _RowLabeller:
                     return retry
         return kind
 
-    def label(self, cell: GridCell, structured: bool) -> None:
+    def label(self, cell: GridCell, printed: PrintedRow) -> None:
         """A label cell: a block caption, a column header, a row, a group, or something unknown."""
         kind = self.classify(norm_label(cell.text))
         if kind.caption is not None:
@@ -134,7 +146,7 @@ class _RowLabeller:
             return
         self.header_open = False
         if kind.row:
-            self.row(kind, cell.text, structured)
+            self.row(kind, cell.text, printed)
         elif kind.group:
             self.group = kind.group
         else:
@@ -157,7 +169,7 @@ class _RowLabeller:
         self.header.append((code, col))
         self.close()
 
-    def row(self, kind: Kind, text: str, structured: bool) -> None:
+    def row(self, kind: Kind, text: str, printed: PrintedRow) -> None:
         """A template row label opens a segment (or refines an open group-row label)."""
         assert kind.row is not None
         cur = self.current
@@ -172,8 +184,9 @@ class _RowLabeller:
                 text,
                 block=self.block,
                 header=list(self.header),
-                structured=structured,
+                structured=printed.structured,
                 overridable=kind.overridable,
+                run_together=printed.run_together,
             )
         self.group = kind.group or self.space.group_of_row(kind.row)
 
@@ -200,31 +213,31 @@ class _RowLabeller:
         if structured and self.unknown is not None and self.unknown[1]:
             self.close()
 
-    def walk(self, rows: list[tuple[list[GridCell], int, bool]]) -> Segmentation:
-        for cells, table_index, structured in rows:
+    def walk(self, rows: list[PrintedRow]) -> Segmentation:
+        for printed in rows:
+            self.out.run_together |= printed.run_together
             pending: list[RowCell] = []  # values seen in this row before any label
             row_has_label = False
-            for cell in cells:
+            for cell in printed.cells:
                 if cell.is_continuation:
                     self.context(cell)
                     continue
                 parsed = parse_value(cell.text)
                 if parsed is not None:
-                    self.value(RowCell(cell, table_index, parsed), row_has_label, pending)
+                    self.value(RowCell(cell, printed.table, parsed), row_has_label, pending)
                     continue
                 row_has_label = True
-                self.label(cell, structured)
-            self.end_row(pending, row_has_label, structured)
+                self.label(cell, printed)
+            self.end_row(pending, row_has_label, printed.structured)
         self.close()
         return self.out
 
 
-def segment_rows(rows: list[tuple[list[GridCell], int, bool]], space: LabelSpace) -> Segmentation:
-    """Segment table rows (cells, table index, structured) with the labels of one table.
+def segment_rows(rows: list[PrintedRow], space: LabelSpace) -> Segmentation:
+    """Segment the printed rows of one table with its labels.
 
     Args:
-        rows: the table's printed rows in reading order, each with its table index and whether
-            the reader knew the grid.
+        rows: the table's printed rows in reading order.
         space: answers what each label of this table is (rows, groups, columns, captions).
     """
     return _RowLabeller(space).walk(rows)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from extractors.parser.digits import split_digits
 from extractors.parser.segments import Kind, RowCell, Segment, Segmentation
 from schemas import TEMPLATE, Cell, Finding, Provenance
 from schemas.template import Label, Table
-from schemas.text import strip_parens
+from schemas.text import ParsedValue, strip_parens
 
 _CAPTION = re.compile(r"第二十条(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?")
 
@@ -179,6 +180,10 @@ def _emit(
 ) -> None:
     row = tpl.row_by_code[seg.row]
     placed = place_values(seg.values, cols, seg.header, seg.structured)
+    if placed is None and seg.run_together:
+        placed = _split_run(res, table, f"{table} row {row.label_for(variant)}", seg.values, cols)
+        if placed is None:
+            return
     if placed is None:
         raw = [v.text for v in seg.values]
         res.findings.append(
@@ -196,6 +201,42 @@ def _emit(
         col = tpl.column_by_code[code]
         res.cells.append(_cell(table, row, col, variant, rc, file, block))
         _check_values(res, table, row, col, rc)
+
+
+def _split_run(
+    res: TableResult, table: str, where: str, values: list[RowCell], cols: tuple[str, ...]
+) -> list[tuple[str, RowCell]] | None:
+    """Values printed run together (`2100003` for seven cells): cut only when one reading is left."""
+    raw = "".join(v.text.strip() for v in values)
+    if len(values) != 1 or not raw.isdigit():
+        return None
+    got = split_digits(raw, table, cols)
+    if got is None:
+        res.findings.append(
+            _finding(
+                "digits_run_together",
+                "warning",
+                f"{where}: {raw!r} holds {len(cols)} values printed without separators and more than "
+                f"one reading fits the template's identities; left blank",
+                cells={where: raw},
+            )
+        )
+        return None
+    res.findings.append(
+        _finding(
+            "digits_split",
+            "info",
+            f"{where}: {raw!r} printed without separators read as {got}, the only reading that fits "
+            f"{len(cols)} counts and the template's identities",
+            cells={where: raw},
+        )
+    )
+    cell = values[0]
+    out = []
+    for code, v in zip(cols, got, strict=True):
+        pv = ParsedValue(v, str(v))
+        out.append((code, RowCell(cell.cell, cell.table, pv)))
+    return out
 
 
 def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
@@ -358,8 +399,12 @@ def parse_t4(seg: Segmentation, file: str) -> TableResult:
     if len(values) > n:  # blank corner cells of header rows come first; keep the last full row
         values = next((r for r in loose_rows if len(_trim_blank_tail(r, n)) == n), values)
         values = _trim_blank_tail(values, n)
+    tried_split = len(values) != n and seg.run_together and len(values) == 1
+    if tried_split:
+        placed = _split_run(res, "t4", "table 4", values, cols * len(tpl.rows))
+        values = [rc for _, rc in placed] if placed else values
     if len(values) != n:
-        if loose:
+        if loose and not tried_split:  # a failed split has said so already
             res.findings.append(
                 _finding(
                     "row_ambiguous",

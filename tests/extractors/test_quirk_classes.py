@@ -63,3 +63,37 @@ def test_short_group_label_of_other_processing(printed: list[str], rendering: st
     report = read(q, rendering, tmp_path)
     assert_exact(report, q)
     assert not [f for f in report.findings if f.rule in ("extra_row", "row_not_in_variant")]
+
+
+# Class 6: the whole report on one line, headings inline, cells run together; table 4 spaced or not.
+@pytest.mark.parametrize("t4_sep", [" ", ""])
+@pytest.mark.parametrize("ext", ["txt", "html"])
+def test_run_together_page_text(ext: str, t4_sep: str, tmp_path: Path) -> None:
+    q = QuirkReport.build("2021")
+    text = q.run_together(t4_sep)
+    path = tmp_path / f"report.{ext}"
+    path.write_text(text if ext == "txt" else f"<html><body><p>{text}</p></body></html>", "utf-8")
+    report = extract_file(path)
+    got = found(report)
+    assert report.sections == ["overview", "active", "applications", "review_litigation", "problems", "other"]
+    assert {k: v for k, v in q.truth.items() if k in got} == got  # no wrong number, nothing extra
+    ambiguous = {f.message.split(":")[0] for f in report.findings if f.rule == "digits_run_together"}
+    # Only rows whose digits allow several readings are left blank, and each is named.
+    assert ambiguous == {"t2 row 行政规范性文件", "t3 row 一、本年新收政府信息公开申请数量", "t3 row （七）总计"}
+    missing_rows = {(t, r) for t, r, _ in q.truth if (t, r, _) not in got}
+    assert missing_rows == {("t2", "normative"), ("t3", "new"), ("t3", "r7_total")}
+    split = [f for f in report.findings if f.rule == "digits_split"]
+    assert any(f.message.startswith("t3 row （三）1.属于国家秘密: '2300016'") for f in split)
+    assert got[("t3", "r3_1", "natural")] == 2 and got[("t3", "r3_1", "total")] == 6
+    assert (report.issuer, report.year) == (q.issuer, q.year)
+
+
+def test_run_together_digits_need_one_reading(tmp_path: Path) -> None:
+    """A table-3 row of seven single digits has one cut; '11' for 总计 with parts 1+10 would not."""
+    from extractors.parser.digits import split_digits
+
+    cols = ("natural", "business", "research", "public_interest", "legal_service", "other_org", "total")
+    assert split_digits("1000001", "t3", cols) == [1, 0, 0, 0, 0, 0, 1]
+    assert split_digits("2930333371", "t3", cols) is None  # e.g. 2,9,3,0,3,3,(3371)… several cuts fit
+    assert split_digits("000", "t2", ("issued", "repealed", "in_force")) == [0, 0, 0]
+    assert split_digits("1203", "t2", ("issued", "repealed", "in_force")) is None
