@@ -44,6 +44,16 @@ def find_title(doc: Document) -> str | None:
     """The report's own title: an early line naming the report, else the page/file title."""
     texts = _texts(doc)[:12]
     for i, text in enumerate(texts):
+        if (
+            i + 1 < len(texts)
+            and len(text) <= 60
+            and len(texts[i + 1]) <= 30
+            and _YEAR_IN_TITLE.search(text)
+            and not _REPORT_WORDS.search(text)
+            and _REPORT_WORDS.search(text + texts[i + 1])
+        ):
+            # A title broken over two lines: "2025 年青溪市…街道政府信息" / "公开工作年度报告".
+            return text + texts[i + 1]
         if len(text) <= 80 and _REPORT_WORDS.search(text) and _YEAR_IN_TITLE.search(text):
             # A title set on two lines: "淮安市人民政府" / "2024 年政府信息公开工作年度报告".
             if (

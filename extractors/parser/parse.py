@@ -9,10 +9,18 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import Document, GridCell, Heading, Paragraph, Table
+from extractors.document import Document, Heading, Paragraph, Table
 from extractors.parser.meta import read_metadata
-from extractors.parser.segments import PrintedRow, segment_rows
-from extractors.parser.tables import TableResult, TableSpace, parse_t2, parse_t3, parse_t4
+from extractors.parser.segments import PrintedRow, Segmentation, segment_rows
+from extractors.parser.tables import (
+    TableResult,
+    TableSpace,
+    detect_t2_variant,
+    detect_t3_variant,
+    parse_t2,
+    parse_t3,
+    parse_t4,
+)
 from schemas import TEMPLATE, Finding, Report
 from schemas.text import norm_label
 
@@ -147,6 +155,23 @@ def _status(report: Report, results: dict[str, TableResult]) -> None:
 _TABLE_NAMES = {"t2": "主动公开", "t3": "依申请公开", "t4": "行政复议、行政诉讼"}
 
 
+def _variants(segs: dict[str, Segmentation]) -> tuple[str | None, str | None, list[Finding]]:
+    """The variants of tables 2 and 3, from their own labels; a table that tells nothing takes the
+    other's (one report follows one format). Never from the report year (templates.md §2.1)."""
+    v2, why = detect_t2_variant(segs["t2"])
+    v3 = detect_t3_variant(segs["t3"])
+    notes: list[Finding] = []
+    if why == "block width" and segs["t2"].segments:
+        notes.append(Finding("variant_guessed", "info", f"table 2 variant {v2} taken from a block's width"))
+    if v2 is None and v3 is not None and segs["t2"].segments:
+        v2 = v3
+        notes.append(Finding("variant_guessed", "info", f"table 2 variant {v2} taken from table 3's rows"))
+    if v3 is None and v2 is not None and segs["t3"].segments:
+        v3 = v2
+        notes.append(Finding("variant_guessed", "info", f"table 3 variant {v3} taken from table 2's labels"))
+    return v2, v3, notes
+
+
 def parse_document(doc: Document) -> Report:
     """Parse a document into a Report: metadata, sections, cells of tables 2–4 and findings."""
     report = Report(source=doc.path, sha256="", format=doc.format, pages=doc.pages)
@@ -159,11 +184,13 @@ def parse_document(doc: Document) -> Report:
     )
     rows = collect_rows(doc, report)
     segs = {t: segment_rows(r, _SPACES[t]) for t, r in rows.items()}
+    v2, v3, notes = _variants(segs)
     results = {
-        "t2": parse_t2(segs["t2"], doc.path, report.year),
-        "t3": parse_t3(segs["t3"], doc.path, report.year),
+        "t2": parse_t2(segs["t2"], doc.path, v2),
+        "t3": parse_t3(segs["t3"], doc.path, v3),
         "t4": parse_t4(segs["t4"], doc.path),
     }
+    report.findings.extend(notes)
     report.variants = {"t2": results["t2"].variant, "t3": results["t3"].variant}
     for r in results.values():
         report.cells.extend(r.cells)

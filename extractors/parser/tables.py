@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from extractors.parser.digits import split_digits
 from extractors.parser.segments import Kind, RowCell, Segment, Segmentation
 from schemas import TEMPLATE, Cell, Finding, Provenance
-from schemas.template import Label, Table
+from schemas.template import VARIANTS, Label, Table
 from schemas.text import ParsedValue, strip_parens
 
 _CAPTION = re.compile(r"第二十条(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?")
@@ -262,7 +262,8 @@ def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
 # ------------------------------------------------------------------------------------------------
 # Table 2
 # ------------------------------------------------------------------------------------------------
-def detect_t2_variant(seg: Segmentation, year: int | None) -> tuple[str | None, str]:
+def detect_t2_variant(seg: Segmentation) -> tuple[str | None, str]:
+    """Table 2's variant and what told it: column labels, row labels, or a block's width."""
     rules = TEMPLATE.variant_rules
     codes = {c for h in seg.headers for c, _ in h if c}
     codes |= {c for s in seg.segments for c, _ in s.header if c}
@@ -275,26 +276,30 @@ def detect_t2_variant(seg: Segmentation, year: int | None) -> tuple[str | None, 
         return "2019", "row labels"
     for s in seg.segments:  # a block's width tells the variants apart (五/六: 3 columns vs 1)
         b = TEMPLATE.block_of_row(s.row)
-        widths = {v: len(b.columns[v]) for v in ("2019", "2021")}
+        widths = {v: len(b.columns[v]) for v in VARIANTS}
         if widths["2019"] != widths["2021"]:
             n = len(_trim_blank_tail(s.values, min(widths.values())))
             for v, w in widths.items():
                 if n == w:
                     return v, "block width"
-    if year is not None:
-        return ("2019" if year <= 2020 else "2021"), "report year"
     return None, "nothing to tell"
 
 
-def parse_t2(seg: Segmentation, file: str, year: int | None) -> TableResult:
-    res = TableResult()
+def detect_t3_variant(seg: Segmentation) -> str | None:
+    """Table 3's variant from the rows only one variant has (（六）其他处理 alone, or its sub-rows)."""
+    rows = {s.row for s in seg.segments if s.values}
+    rules = TEMPLATE.variant_rules
+    if rows & set(rules["t3_2021_rows"]):
+        return "2021"
+    if rows & set(rules["t3_2019_rows"]):
+        return "2019"
+    return None
+
+
+def parse_t2(seg: Segmentation, file: str, variant: str | None) -> TableResult:
+    """Table 2's cells in the given variant (None: nothing placed, the table was not told apart)."""
+    res = TableResult(variant=variant)
     tpl = TEMPLATE.t2
-    variant, why = detect_t2_variant(seg, year)
-    res.variant = variant
-    if why in ("report year", "block width") and seg.segments:
-        res.findings.append(
-            _finding("variant_guessed", "info", f"table 2 variant {variant} taken from the {why}")
-        )
     if variant is None:
         return res
     for s in _dedupe(res, seg.segments, "t2"):
@@ -337,26 +342,15 @@ def _extra_rows(res: TableResult, seg: Segmentation, table: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # Table 3
 # ------------------------------------------------------------------------------------------------
-def parse_t3(seg: Segmentation, file: str, year: int | None) -> TableResult:
-    res = TableResult()
+def parse_t3(seg: Segmentation, file: str, variant: str | None) -> TableResult:
+    """Table 3's cells in the given variant (None: only rows both variants share are placed)."""
+    res = TableResult(variant=variant)
     tpl = TEMPLATE.t3
-    rows = {s.row for s in seg.segments}
-    rules = TEMPLATE.variant_rules
-    if rows & set(rules["t3_2021_rows"]):
-        variant: str | None = "2021"
-    elif rows & set(rules["t3_2019_rows"]):
-        variant = "2019"
-    elif rows:
-        variant = "2019" if (year or 2021) <= 2020 else "2021"
-        res.findings.append(
-            _finding("variant_guessed", "info", f"table 3 variant {variant} taken from the year")
-        )
-    else:
-        variant = None
-    res.variant = variant
     cols = tuple(c.code for c in tpl.columns)
     for s in _dedupe(res, seg.segments, "t3"):
         if tpl.row_by_code[s.row].variant not in ("both", variant):
+            if not s.values:
+                continue  # a group label that is also a row of the other variant: context only
             res.findings.append(
                 _finding(
                     "row_not_in_variant",

@@ -79,7 +79,11 @@ def test_run_together_page_text(ext: str, t4_sep: str, tmp_path: Path) -> None:
     assert {k: v for k, v in q.truth.items() if k in got} == got  # no wrong number, nothing extra
     ambiguous = {f.message.split(":")[0] for f in report.findings if f.rule == "digits_run_together"}
     # Only rows whose digits allow several readings are left blank, and each is named.
-    assert ambiguous == {"t2 row 行政规范性文件", "t3 row 一、本年新收政府信息公开申请数量", "t3 row （七）总计"}
+    assert ambiguous == {
+        "t2 row 行政规范性文件",
+        "t3 row 一、本年新收政府信息公开申请数量",
+        "t3 row （七）总计",
+    }
     missing_rows = {(t, r) for t, r, _ in q.truth if (t, r, _) not in got}
     assert missing_rows == {("t2", "normative"), ("t3", "new"), ("t3", "r7_total")}
     split = [f for f in report.findings if f.rule == "digits_split"]
@@ -97,3 +101,48 @@ def test_run_together_digits_need_one_reading(tmp_path: Path) -> None:
     assert split_digits("2930333371", "t3", cols) is None  # e.g. 2,9,3,0,3,3,(3371)… several cuts fit
     assert split_digits("000", "t2", ("issued", "repealed", "in_force")) == [0, 0, 0]
     assert split_digits("1203", "t2", ("issued", "repealed", "in_force")) is None
+
+
+def _without_period_and_signature(q: QuirkReport) -> None:
+    """Leave the title as the only source of issuer and year."""
+    blocks = q.blocks
+
+    def fewer() -> list[tuple[str, object]]:
+        return [
+            b
+            for b in blocks()
+            if not (
+                isinstance(b[1], str) and ("统计期限" in b[1] or b[1] in (q.issuer, f"{q.year + 1}年1月20日"))
+            )
+        ]
+
+    q.blocks = fewer  # type: ignore[method-assign]
+
+
+# Class 7: a title printed year first with a space and broken over two lines.
+@pytest.mark.parametrize("rendering", list(RENDERINGS))
+def test_title_year_first_over_two_lines(rendering: str, tmp_path: Path) -> None:
+    q = QuirkReport.build("2021", 2025)
+    q.issuer = "青溪市云岭区人民政府枫林街道"
+    q.title_lines = ["2025 年青溪市云岭区人民政府枫林街道政府信息", "公开工作年度报告"]
+    _without_period_and_signature(q)
+    report = read(q, rendering, tmp_path)
+    assert (report.issuer, report.year) == ("青溪市云岭区人民政府枫林街道", 2025)
+    assert report.title == "2025 年青溪市云岭区人民政府枫林街道政府信息公开工作年度报告"
+    assert_exact(report, q)
+
+
+def test_variant_never_from_the_year(tmp_path: Path) -> None:
+    """A table 3 without its （六） rows takes table 2's variant, said so; the year is not used."""
+    q = QuirkReport.build("2021", 2025)
+    q.t3_rows = [
+        r for r in q.t3_rows if not any("（六）" in c or c.startswith(("2.申请人", "3.其他")) for c in r)
+    ]
+    q.truth = {k: v for k, v in q.truth.items() if not k[1].startswith("r6")}
+    q.title_lines = ["枫林街道政府信息公开工作年度报告"]  # no year anywhere in the title
+    _without_period_and_signature(q)
+    report = read(q, "txt", tmp_path)
+    assert report.year is None and report.variants == {"t2": "2021", "t3": "2021"}
+    notes = [f.message for f in report.findings if f.rule == "variant_guessed"]
+    assert notes == ["table 3 variant 2021 taken from table 2's labels"]
+    assert found(report) == q.truth
