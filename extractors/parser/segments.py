@@ -150,7 +150,7 @@ class _RowLabeller:
         elif kind.group:
             self.group = kind.group
         else:
-            self.unknown_label(cell.text)
+            self.unknown_label(cell.text, printed)
 
     def caption(self, item: str) -> None:
         """第二十条第（X）项: a new table-2 block; header and group start afresh."""
@@ -173,6 +173,9 @@ class _RowLabeller:
         """A template row label opens a segment (or refines an open group-row label)."""
         assert kind.row is not None
         cur = self.current
+        if cur is not None and not cur.values and cur.row == kind.row:
+            cur.label += text  # the rest of a label broken over two cells ("四、结转下年度" / "继续办理")
+            return
         if cur is not None and not cur.values and cur.overridable:
             cur.row = kind.row  # （六）其他处理 followed by its 2021 sub-item
             cur.label += text
@@ -190,15 +193,25 @@ class _RowLabeller:
             )
         self.group = kind.group or self.space.group_of_row(kind.row)
 
-    def unknown_label(self, text: str) -> None:
+    def unknown_label(self, text: str, printed: PrintedRow) -> None:
         """A label this table does not know: a fragment of a broken label ("（四）无" / "法提供"), a
         note, or an extra row (Hubei 其他主动公开文件). Fragments before any value stay with the
         open segment; text followed by values becomes an unknown row."""
         if self.current is not None and not self.current.values:
             self.current.label += text
-        else:
-            self.close()
-            self.unknown = (text, [])
+            return
+        if self.unknown is not None and not self.unknown[1]:
+            # two fragments of one broken label ("政府集中" / "采购"): together they may name a row
+            joined = self.unknown[0] + text
+            kind = self.space.classify(norm_label(joined), self.group)
+            if kind.row and not kind.column:
+                self.unknown = None
+                self.row(kind, joined, printed)
+                return
+            self.unknown = (joined, [])
+            return
+        self.close()
+        self.unknown = (text, [])
 
     def end_row(self, pending: list[RowCell], row_has_label: bool, structured: bool) -> None:
         """End of a printed row. A row of values only belongs to a label left open above it (a

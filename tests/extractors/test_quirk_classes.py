@@ -146,3 +146,31 @@ def test_variant_never_from_the_year(tmp_path: Path) -> None:
     notes = [f.message for f in report.findings if f.rule == "variant_guessed"]
     assert notes == ["table 3 variant 2021 taken from table 2's labels"]
     assert found(report) == q.truth
+
+
+# Class 3: row labels printed with other wording, or broken over two cells (every cell its own <p>).
+LABEL_VARIANTS = [
+    ("2021", "t3", "四、结转下年度继续办理", ["四、结转下一年度继续办理"]),
+    ("2021", "t3", "四、结转下年度继续办理", ["结转下一年度继续办理"]),
+    ("2021", "t3", "四、结转下年度继续办理", ["四、结转下年度", "继续办理"]),
+    ("2021", "t3", "四、结转下年度继续办理", ["四、结转下一年度继", "续办理"]),
+    ("2021", "t3", "二、上年结转政府信息公开申请数量", ["二、上年结转政府信息公开", "申请数量"]),
+    ("2019", "t2", "政府集中采购", ["政府集中", "采购"]),
+    ("2019", "t2", "政府集中采购", ["政府采购"]),
+    ("2019", "t2", "采购项目数量", ["采购项目数"]),
+    ("2019", "t2", "第二十条第（九）项", ["第二十条第"]),
+]
+
+
+@pytest.mark.parametrize("rendering", ["txt", "html_p", "html_grid"])
+@pytest.mark.parametrize(("variant", "table", "label", "printed"), LABEL_VARIANTS)
+def test_row_label_variants(
+    variant: str, table: str, label: str, printed: list[str], rendering: str, tmp_path: Path
+) -> None:
+    q = QuirkReport.build(variant)
+    rows = q.t2_rows if table == "t2" else q.t3_rows
+    row = next(r for r in rows if label in r)
+    i = row.index(label)
+    row[i : i + 1] = printed
+    report = read(q, rendering, tmp_path)
+    assert_exact(report, q)
