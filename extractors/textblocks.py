@@ -166,6 +166,15 @@ def is_table_pipe_row(s: str) -> bool:
     return is_pipe_row(s) and s.count("|") >= 2 and not any(is_prose(c) for c in split_pipe_row(s))
 
 
+_RULE_CELL = re.compile(r"^:?-{3,}:?$")
+
+
+def is_rule_row(s: str) -> bool:
+    """`|---|:---:|`: the rule under a markdown table's first row, not a row of dashes as values."""
+    cells = [c.strip() for c in split_pipe_row(s)]
+    return bool(cells) and all(_RULE_CELL.match(c) for c in cells)
+
+
 def split_pipe_row(s: str) -> list[str]:
     """Cells of a pipe row; the outer pipes are dropped, empty cells (merge artefacts) kept."""
     s = s.strip()
@@ -250,7 +259,7 @@ def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
         s = item.strip()
         if s and not (is_table_pipe_row(s)):
             break
-        if s:
+        if s and not is_rule_row(s):
             rows.append(split_pipe_row(s))
         i += 1
     out.append(make_table(rows))

@@ -117,7 +117,7 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class Table:
+class TableSpec:
     """Rows, columns and groups of one statistical table."""
 
     id: TableId
@@ -126,6 +126,14 @@ class Table:
     columns: tuple[Label, ...]
     groups: tuple[Label, ...] = ()
     sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    number: int = 0  # its number in the form: 2, 3, 4
+    name: str = ""  # its short name, e.g. 主动公开
+    caption: str | None = None  # table 2: the words that open a block caption (第二十条)
+
+    @property
+    def title(self) -> str:
+        """How messages and exports name the table: "table 2 (主动公开)"."""
+        return f"table {self.number} ({self.name})"
 
     @cached_property
     def row_by_code(self) -> dict[str, Label]:
@@ -178,15 +186,15 @@ class Template:
     """The whole template: sections, the three tables, table-2 blocks, variant rules, identities."""
 
     sections: tuple[Label, ...]
-    t2: Table
-    t3: Table
-    t4: Table
+    t2: TableSpec
+    t3: TableSpec
+    t4: TableSpec
     blocks: tuple[Block, ...]
     identities: tuple[Identity, ...]
     variant_rules: dict[str, tuple[str, ...]]
     raw: dict[str, Any]
 
-    def table(self, table_id: str) -> Table:
+    def table(self, table_id: str) -> TableSpec:
         return {"t2": self.t2, "t3": self.t3, "t4": self.t4}[table_id]
 
     def block(self, item: str) -> Block:
@@ -230,24 +238,22 @@ def load_template() -> Template:
     """Read and check the bundled template file."""
     text = resources.files("schemas").joinpath("templates/template.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    t2 = Table(
-        "t2", tuple(data["t2"]["anchors"]), _labels(data["t2"]["rows"]), _labels(data["t2"]["columns"])
-    )
-    t3 = Table(
-        "t3",
-        tuple(data["t3"]["anchors"]),
-        _labels(data["t3"]["rows"]),
-        _labels(data["t3"]["columns"]),
-        _labels(data["t3"]["groups"]),
-        {k: tuple(v) for k, v in data["t3"]["row_sets"].items()},
-    )
-    t4 = Table(
-        "t4",
-        tuple(data["t4"]["anchors"]),
-        _labels(data["t4"]["rows"]),
-        _labels(data["t4"]["columns"]),
-        sets={k: tuple(v) for k, v in data["t4"]["row_sets"].items()},
-    )
+
+    def table(tid: TableId) -> TableSpec:
+        t = data[tid]
+        return TableSpec(
+            tid,
+            tuple(t["anchors"]),
+            _labels(t["rows"]),
+            _labels(t["columns"]),
+            _labels(t.get("groups", [])),
+            {k: tuple(v) for k, v in t.get("row_sets", {}).items()},
+            number=t["number"],
+            name=t["name"],
+            caption=t.get("caption"),
+        )
+
+    t2, t3, t4 = table("t2"), table("t3"), table("t4")
     blocks = tuple(
         Block(
             item=b["item"],

@@ -31,7 +31,7 @@ Number = int | float
 # because the warehouse reads the previous year from DuckDB, not from a Report.
 Previous = Mapping[Key, Number | None] | Report
 
-SECTION_CODES = ("overview", "active", "applications", "review_litigation", "problems", "other")
+SECTION_CODES = tuple(s.code for s in TEMPLATE.sections)
 TABLES = ("t2", "t3", "t4")
 _TOWNSHIP = re.compile(r"(镇|乡|街道|街道办事处)(人民政府)?$")
 _TOL = 1e-6  # amounts such as 96171.6 万元 are floats; counts compare exactly anyway
@@ -46,6 +46,9 @@ class Rule:
     group: str
     description: str
     source_inconsistent: bool | None = None
+    origin: str = "validation"  # the stage that emits it: "parser" or "validation"
+    message_zh: str = ""
+    message_en: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +58,14 @@ def load_rules() -> dict[str, Rule]:
     out: dict[str, Rule] = {}
     for r in tomllib.loads(text)["rules"]:
         out[r["code"]] = Rule(
-            r["code"], r["severity"], r["group"], r["description"], r.get("source_inconsistent")
+            r["code"],
+            r["severity"],
+            r["group"],
+            r["description"],
+            r.get("source_inconsistent"),
+            r.get("origin", "validation"),
+            r.get("message_zh", ""),
+            r.get("message_en", ""),
         )
     missing = {i.code for i in TEMPLATE.identities} - set(out)
     if missing:
@@ -79,7 +89,7 @@ def cell_values(report: Report) -> dict[Key, Number | None]:
 def _finding(code: str, message: str, **kw: Any) -> Finding:
     rule = RULES[code]
     kw.setdefault("source_inconsistent", rule.source_inconsistent)
-    return Finding(rule=code, severity=rule.severity, message=message, **kw)
+    return Finding(rule=code, severity=rule.severity, message=message, origin="validation", **kw)
 
 
 def _fmt(x: Number | None) -> str:
@@ -441,7 +451,7 @@ def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     for c in report.cells:
         if c.table in by_table:
             by_table[c.table].append(c.value)
-    names = {"t2": "table 2 (主动公开)", "t3": "table 3 (依申请公开)", "t4": "table 4 (复议诉讼)"}
+    names = {t: tpl.table(t).title for t in TABLES}
     for t, vals in by_table.items():
         if not vals:
             out.append(_finding("missing_table", f"{names[t]} was not found", cells={t: None}))

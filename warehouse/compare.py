@@ -15,7 +15,9 @@ from typing import Any
 import duckdb
 import xlsxwriter
 
-SHEETS = (("t2", "表2 主动公开"), ("t3", "表3 依申请公开"), ("t4", "表4 复议诉讼"))
+from schemas import TEMPLATE
+
+SHEETS = tuple((t.id, f"表{t.number} {t.name}") for t in (TEMPLATE.t2, TEMPLATE.t3, TEMPLATE.t4))
 HEADER_ROWS = 3  # issuer, year, township
 
 _SELECT_REPORTS = """

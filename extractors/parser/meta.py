@@ -35,6 +35,15 @@ class Metadata:
     year: int | None = None
     published: str | None = None
 
+    def filled_from(self, other: Metadata) -> Metadata:
+        """These fields, with the blanks filled from `other` (what the document prints wins)."""
+        return Metadata(
+            title=self.title or other.title,
+            issuer=self.issuer or other.issuer,
+            year=self.year or other.year,
+            published=self.published or other.published,
+        )
+
 
 def _texts(doc: Document) -> list[str]:
     return [clean_space(b.text) for b in doc.blocks if isinstance(b, (Heading, Paragraph)) and b.text.strip()]

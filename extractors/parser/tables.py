@@ -14,16 +14,21 @@ from dataclasses import dataclass, field, replace
 from extractors.parser.digits import split_digits
 from extractors.parser.segments import Kind, RowCell, Segment, Segmentation
 from schemas import TEMPLATE, Cell, Finding, Provenance
-from schemas.template import VARIANTS, Label, Table
+from schemas.template import VARIANTS, Label, TableSpec
 from schemas.text import ParsedValue, strip_parens
+from schemas.validate import RULES
 
-_CAPTION = re.compile(r"第二十条(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?")
+# A table-2 block caption: the template's caption words, then the item numeral (often dropped).
+_CAPTION = re.compile(
+    re.escape(TEMPLATE.t2.caption or "")
+    + r"(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?"
+)
 
 
 class TableSpace:
     """Answers "what is this label?" for one table from the template."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: TableSpec) -> None:
         self.table = table
         self._cache: dict[tuple[str, str | None], Kind] = {}
 
@@ -39,7 +44,7 @@ class TableSpace:
     def _classify(self, normed: str, group: str | None) -> Kind:
         if not normed:
             return Kind()
-        if self.table.id == "t2":
+        if self.table.caption:
             m = _CAPTION.search(normed)
             if m:
                 return Kind(caption=m.group(1) or m.group(2) or "")
@@ -140,8 +145,17 @@ def place_values(
     return None
 
 
-def _finding(rule: str, severity: str, message: str, **kw: object) -> Finding:
-    return Finding(rule=rule, severity=severity, message=message, source_inconsistent=False, **kw)  # type: ignore[arg-type]
+def parser_finding(rule: str, message: str, **kw: object) -> Finding:
+    """A finding of the parser; its severity is the one rules.toml gives the rule."""
+    r = RULES[rule]
+    return Finding(
+        rule=rule,
+        severity=r.severity,
+        message=message,
+        source_inconsistent=r.source_inconsistent,
+        origin="parser",
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def _check_values(res: TableResult, table: str, row: Label, col: Label, rc: RowCell) -> None:
@@ -150,18 +164,16 @@ def _check_values(res: TableResult, table: str, row: Label, col: Label, rc: RowC
     where = f"{table}.{row.code}.{col.code}"
     if pv.suspect:
         res.findings.append(
-            _finding(
+            parser_finding(
                 "suspect_value",
-                "warning",
                 f"{where}: printed {pv.raw!r} ({pv.suspect}); left blank",
                 cells={where: pv.raw},
             )
         )
     if rc.cell.confidence is not None and rc.cell.confidence < 0.8:
         res.findings.append(
-            _finding(
+            parser_finding(
                 "low_confidence",
-                "warning",
                 f"{where}: OCR confidence {rc.cell.confidence:.2f} for {pv.raw!r}",
                 cells={where: pv.value},
             )
@@ -173,7 +185,7 @@ def _emit(
     table: str,
     seg: Segment,
     cols: tuple[str, ...],
-    tpl: Table,
+    tpl: TableSpec,
     variant: str | None,
     file: str,
     block: str | None = None,
@@ -187,9 +199,8 @@ def _emit(
     if placed is None:
         raw = [v.text for v in seg.values]
         res.findings.append(
-            _finding(
+            parser_finding(
                 "row_ambiguous",
-                "warning",
                 f"{table} row {row.label_for(variant)}: {len(seg.values)} value cells for {len(cols)} columns "
                 f"({raw}); not placed",
                 cells={f"{table}.{seg.row}": raw},
@@ -213,9 +224,8 @@ def _split_run(
     got = split_digits(raw, table, cols)
     if got is None:
         res.findings.append(
-            _finding(
+            parser_finding(
                 "digits_run_together",
-                "warning",
                 f"{where}: {raw!r} holds {len(cols)} values printed without separators and more than "
                 f"one reading fits the template's identities; left blank",
                 cells={where: raw},
@@ -223,9 +233,8 @@ def _split_run(
         )
         return None
     res.findings.append(
-        _finding(
+        parser_finding(
             "digits_split",
-            "info",
             f"{where}: {raw!r} printed without separators read as {got}, the only reading that fits "
             f"{len(cols)} counts and the template's identities",
             cells={where: raw},
@@ -247,9 +256,8 @@ def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
         if s.row in seen:
             if s.values:
                 res.findings.append(
-                    _finding(
+                    parser_finding(
                         "duplicate_row",
-                        "warning",
                         f"{table}: row {s.row} printed again ({s.label!r}); second ignored",
                     )
                 )
@@ -306,18 +314,16 @@ def parse_t2(seg: Segmentation, file: str, variant: str | None) -> TableResult:
         block = TEMPLATE.block_of_row(s.row)
         if s.block and s.block != block.item:
             res.findings.append(
-                _finding(
+                parser_finding(
                     "block_mismatch",
-                    "info",
                     f"row {s.row} printed under 第二十条第（{s.block}）项; placed in （{block.item}）",
                 )
             )
         cols = block.columns[variant]
         if s.row not in block.rows[variant] or not cols:
             res.findings.append(
-                _finding(
+                parser_finding(
                     "row_not_in_variant",
-                    "warning",
                     f"table 2 row {s.label!r} is not part of the {variant} format; kept aside",
                 )
             )
@@ -333,8 +339,8 @@ def _extra_rows(res: TableResult, seg: Segmentation, table: str) -> None:
         if strip_parens(label).strip() and any(v.parsed and v.parsed.value is not None for v in values):
             res.extra.append({"table": table, "row_label": label, "raw": [v.text for v in values]})
             res.findings.append(
-                _finding(
-                    "extra_row", "info", f"{table}: row {label!r} is not in the template; kept in extra_cells"
+                parser_finding(
+                    "extra_row", f"{table}: row {label!r} is not in the template; kept in extra_cells"
                 )
             )
 
@@ -352,9 +358,8 @@ def parse_t3(seg: Segmentation, file: str, variant: str | None) -> TableResult:
             if not s.values:
                 continue  # a group label that is also a row of the other variant: context only
             res.findings.append(
-                _finding(
+                parser_finding(
                     "row_not_in_variant",
-                    "warning",
                     f"table 3 row {s.label!r} does not belong to the {variant} format",
                 )
             )
@@ -400,9 +405,8 @@ def parse_t4(seg: Segmentation, file: str) -> TableResult:
     if len(values) != n:
         if loose and not tried_split:  # a failed split has said so already
             res.findings.append(
-                _finding(
+                parser_finding(
                     "row_ambiguous",
-                    "warning",
                     f"table 4: {len(loose)} value cells for {n} columns; not placed",
                     cells={"t4": [v.text for v in loose]},
                 )

@@ -74,15 +74,15 @@ class QuirkReport:
             if not cols:
                 continue
             q.t2_rows.append([b.label])
-            q.t2_rows.append(
-                ["信息内容", *(TEMPLATE.t2.column_by_code[c].label_for(variant) for c in cols)]
-            )
+            q.t2_rows.append(["信息内容", *(TEMPLATE.t2.column_by_code[c].label_for(variant) for c in cols)])
             for r in b.rows[variant]:
                 q.t2_rows.append([TEMPLATE.t2.row_by_code[r].label_for(variant), *(t2[(r, c)] for c in cols)])
                 for c in cols:
                     q.truth[("t2", r, c)] = float(t2[(r, c)])
         t3 = _t3_numbers(variant)
-        q.t3_rows.append(["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"])
+        q.t3_rows.append(
+            ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"]
+        )
         q.t3_rows.append(["自然人", "法人或其他组织", "总计"])
         q.t3_rows.append(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])
         groups = {g.code: g.label for g in TEMPLATE.t3.groups}
@@ -203,6 +203,20 @@ class QuirkReport:
                 body.append("<tr>" + "".join(tds) + "</tr>")
             body.append("</table>")
         return _page(self.title_lines[0] if self.title_lines else "", body)
+
+    def markdown(self) -> str:
+        """A markdown conversion: one `| a | b |` row per printed row, a `|---|` rule under the first."""
+        lines: list[str] = []
+        for kind, item in self.blocks():
+            if kind == "line":
+                lines += [str(item), ""]
+                continue
+            for r, row in enumerate(item):  # type: ignore[arg-type]
+                lines.append("| " + " | ".join(row) + " |")
+                if r == 0:
+                    lines.append("|" + "---|" * len(row))
+            lines.append("")
+        return "\n".join(lines) + "\n"
 
     def run_together(self, t4_sep: str = " ") -> str:
         """The whole report on one line, cells concatenated; table 4's values joined by `t4_sep`."""

@@ -237,8 +237,18 @@ def test_report_without_tables_is_partial() -> None:
     )
     report = parse_document(doc)
     assert report.status == "partial"
+    assert report.error == "no statistical tables found (they may be images or missing)"
     assert report.year == 2021 and report.issuer == "某镇"
-    assert {f.rule for f in report.findings} >= {"table_missing"}
+    # The parser says what it saw; that tables are missing is validation's finding, said once.
+    assert report.findings == []
+    from schemas.validate import validate
+
+    missing = [f for f in validate(report) if f.rule == "missing_table"]
+    assert [(f.origin, f.cells) for f in missing] == [
+        ("validation", {"t2": None}),
+        ("validation", {"t3": None}),
+        ("validation", {"t4": None}),
+    ]
 
 
 def test_metadata_from_title_period_and_signature() -> None:
