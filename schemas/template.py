@@ -117,6 +117,46 @@ class Identity:
 
 
 @dataclass(frozen=True)
+class Term:
+    """One cell of a cross-year chain: this year's or the previous year's, added or subtracted."""
+
+    previous: bool
+    code: str  # a row code (chains along columns) or a column code (chains along rows)
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class CrossYear:
+    """A chain between a report and the same issuer's report of the year before."""
+
+    code: str
+    table: TableId
+    each: Literal["row", "column"]
+    over: tuple[str, ...]  # the rows (each = "row") or columns it is checked at
+    lhs: tuple[Term, ...]
+    rhs: tuple[Term, ...]
+    rule: str
+
+    def positions(
+        self,
+    ) -> tuple[
+        tuple[
+            str, tuple[tuple[Term, tuple[str, str, str]], ...], tuple[tuple[Term, tuple[str, str, str]], ...]
+        ],
+        ...,
+    ]:
+        """(position, lhs terms with their cell keys, rhs terms with theirs) at every position."""
+        out = []
+        for pos in self.over:
+
+            def key(t: Term, pos: str = pos) -> tuple[str, str, str]:
+                return (self.table, pos, t.code) if self.each == "row" else (self.table, t.code, pos)
+
+            out.append((pos, tuple((t, key(t)) for t in self.lhs), tuple((t, key(t)) for t in self.rhs)))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """Rows, columns and groups of one statistical table."""
 
@@ -191,6 +231,7 @@ class Template:
     t4: TableSpec
     blocks: tuple[Block, ...]
     identities: tuple[Identity, ...]
+    cross_year: tuple[CrossYear, ...]
     variant_rules: dict[str, tuple[str, ...]]
     raw: dict[str, Any]
 
@@ -267,6 +308,20 @@ def load_template() -> Template:
         Identity(i["code"], i["number"], i["table"], i["along"], tuple(i["lhs"]), tuple(i["rhs"]), i["rule"])
         for i in data["identities"]
     )
+    tables = {"t2": t2, "t3": t3, "t4": t4}
+
+    def terms(items: list[dict[str, Any]]) -> tuple[Term, ...]:
+        return tuple(Term(t["year"] == "previous", t["code"], int(t.get("sign", 1))) for t in items)
+
+    def over(c: dict[str, Any]) -> tuple[str, ...]:
+        table = tables[c["table"]]
+        every = table.rows if c["each"] == "row" else table.columns
+        return tuple(c.get("over") or (x.code for x in every))
+
+    cross_year = tuple(
+        CrossYear(c["code"], c["table"], c["each"], over(c), terms(c["lhs"]), terms(c["rhs"]), c["rule"])
+        for c in data.get("cross_year", [])
+    )
     tpl = Template(
         sections=_labels(data["sections"]["items"]),
         t2=t2,
@@ -274,6 +329,7 @@ def load_template() -> Template:
         t4=t4,
         blocks=blocks,
         identities=identities,
+        cross_year=cross_year,
         variant_rules={k: tuple(v) for k, v in data["variants"].items()},
         raw=data,
     )
@@ -297,6 +353,12 @@ def _check(tpl: Template) -> None:
         for code in table.expand(ident.lhs + ident.rhs):
             if code not in known:
                 raise ValueError(f"identity {ident.code}: unknown code {code!r}")
+    for chain in tpl.cross_year:
+        table = tpl.table(chain.table)
+        known = set(table.row_by_code) | set(table.column_by_code)
+        for code in [*chain.over, *(t.code for t in chain.lhs + chain.rhs)]:
+            if code not in known:
+                raise ValueError(f"cross-year chain {chain.code}: unknown code {code!r}")
 
 
 TEMPLATE = load_template()

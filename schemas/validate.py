@@ -225,71 +225,37 @@ def check_identities(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
 def check_cross_year(
     values: Mapping[Key, Number | None], previous: Mapping[Key, Number | None], tpl: Template = TEMPLATE
 ) -> list[Finding]:
-    """Carry-over (table 3), stock of rules in force (2021 t2), and item chain (2019 t2)."""
+    """The template's cross-year chains (carry-over, stock in force, item chain), position by position.
+
+    A position is checked only when every cell it involves is printed in both years; a failure is a
+    finding with `expected` = what last year (and this year's parts) compute, `actual` = as printed.
+    """
     out: list[Finding] = []
-
-    def both(*keys: Key, prev: tuple[Key, ...] = ()) -> bool:
-        return all(values.get(k) is not None for k in keys) and all(previous.get(k) is not None for k in prev)
-
-    for col in tpl.t3.columns:
-        now, before = ("t3", "carried_in", col.code), ("t3", "carry_over", col.code)
-        if both(now, prev=(before,)):
-            a, b = values[now], previous[before]
-            assert a is not None and b is not None
-            if not _eq(a, b):
-                out.append(
-                    _finding(
-                        "carry_over_mismatch",
-                        f"table 3 {col.label}: 上年结转 {_fmt(a)} this year, but 结转下年度 "
-                        f"{_fmt(b)} last year",
-                        cells={cell_path(now): a, "previous." + cell_path(before): b},
-                        expected=b,
-                        actual=a,
-                    )
+    for chain in tpl.cross_year:
+        for pos, lhs, rhs in chain.positions():
+            terms = lhs + rhs
+            got = [(previous if t.previous else values).get(k) for t, k in terms]
+            printed = [v for v in got if v is not None]
+            if len(printed) != len(got):
+                continue
+            signed = [t.sign * v for (t, _), v in zip(terms, printed, strict=True)]
+            left, right = sum(signed[: len(lhs)]), sum(signed[len(lhs) :])
+            if _eq(left, right):
+                continue
+            cells = {
+                ("previous." if t.previous else "") + cell_path(k): v
+                for (t, k), v in zip(terms, got, strict=True)
+            }
+            out.append(
+                _finding(
+                    chain.code,
+                    f"{tpl.table(chain.table).title} at {pos}: {chain.rule} fails: "
+                    f"{_fmt(left)} printed, {_fmt(right)} computed from last year",
+                    cells=cells,
+                    expected=right,
+                    actual=left,
                 )
-    for code in ("rules", "normative"):
-        k_now, k_iss, k_rep = ("t2", code, "in_force"), ("t2", code, "issued"), ("t2", code, "repealed")
-        if both(k_now, k_iss, k_rep, prev=(k_now,)):
-            now_v, iss, rep, prev_v = values[k_now], values[k_iss], values[k_rep], previous[k_now]
-            assert now_v is not None and iss is not None and rep is not None and prev_v is not None
-            expect = prev_v + iss - rep
-            if not _eq(now_v, expect):
-                out.append(
-                    _finding(
-                        "in_force_stock",
-                        f"table 2 {code}: 现行有效 {_fmt(now_v)}, but last year's {_fmt(prev_v)} "
-                        f"+ 制发 {_fmt(iss)} - 废止 {_fmt(rep)} = {_fmt(expect)}",
-                        cells={
-                            cell_path(k_now): now_v,
-                            cell_path(k_iss): iss,
-                            cell_path(k_rep): rep,
-                            "previous." + cell_path(k_now): prev_v,
-                        },
-                        expected=expect,
-                        actual=now_v,
-                    )
-                )
-    for row in tpl.t2.rows:
-        k_items, k_delta = ("t2", row.code, "prev_items"), ("t2", row.code, "delta")
-        if both(k_items, prev=(k_items, k_delta)):
-            now_v, p_items, p_delta = values[k_items], previous[k_items], previous[k_delta]
-            assert now_v is not None and p_items is not None and p_delta is not None
-            expect = p_items + p_delta
-            if not _eq(now_v, expect):
-                out.append(
-                    _finding(
-                        "prev_items_chain",
-                        f"table 2 {row.label}: 上一年项目数量 {_fmt(now_v)}, but last year's "
-                        f"{_fmt(p_items)} + 增/减 {_fmt(p_delta)} = {_fmt(expect)}",
-                        cells={
-                            cell_path(k_items): now_v,
-                            "previous." + cell_path(k_items): p_items,
-                            "previous." + cell_path(k_delta): p_delta,
-                        },
-                        expected=expect,
-                        actual=now_v,
-                    )
-                )
+            )
     return out
 
 
