@@ -77,6 +77,9 @@ class Segment:
 class Segmentation:
     segments: list[Segment] = field(default_factory=list)
     loose_values: list[list[RowCell]] = field(default_factory=list)  # value-only rows with no open label
+    # Value-only rows of a true grid, with the number of segments before them: a row whose label the
+    # reader lost (OCR) may still be placed by the template's row order.
+    unlabelled: list[tuple[int, list[RowCell]]] = field(default_factory=list)
     unknown_labels: list[tuple[str, list[RowCell]]] = field(default_factory=list)  # label text, its values
     headers: list[list[tuple[str | None, int]]] = field(default_factory=list)
     run_together: bool = False  # some rows were cut from text printed without separators
@@ -221,6 +224,9 @@ class _RowLabeller:
                 self.current.values.extend(pending)
             else:
                 self.out.loose_values.append(pending)
+                if structured:
+                    before = len(self.out.segments) + (1 if self.current is not None else 0)
+                    self.out.unlabelled.append((before, pending))
         if structured and self.current is not None and self.current.values:
             self.close()
         if structured and self.unknown is not None and self.unknown[1]:

@@ -248,6 +248,45 @@ def _split_run(
     return out
 
 
+def by_position(res: TableResult, seg: Segmentation, order: tuple[str, ...], table: str) -> list[Segment]:
+    """Segments with the value-only rows of a true grid placed by the template's row order.
+
+    A row whose label the recogniser lost (OCR) sits between two labelled rows; when the template
+    prints exactly one row between them, and that row is not printed elsewhere, it is that row.
+    """
+    segs = list(seg.segments)
+    if not seg.unlabelled:
+        return segs
+    printed = {s.row for s in segs}
+    placed: list[tuple[int, Segment]] = []
+    for before, values in seg.unlabelled:
+        prev = next((s.row for s in reversed(segs[:before]) if s.row in order), None)
+        nxt = next((s.row for s in segs[before:] if s.row in order), None)
+        lo = order.index(prev) + 1 if prev else 0
+        hi = order.index(nxt) if nxt else len(order)
+        between = [r for r in order[lo:hi] if r not in printed]
+        if (
+            len(between) != 1
+            or hi - lo != 1
+            or not any(v.parsed and v.parsed.value is not None for v in values)
+        ):
+            continue
+        row = between[0]
+        printed.add(row)
+        placed.append((before, Segment(row, "", values=list(values), structured=True)))
+        res.findings.append(
+            parser_finding(
+                "row_by_position",
+                f"{table}: a row of {len(values)} values with no label, between "
+                f"{prev or 'the header'} and {nxt or 'the end'}, read as row {row} by the template's order",
+                cells={f"{table}.{row}": [v.text for v in values]},
+            )
+        )
+    for before, s in sorted(placed, key=lambda p: p[0], reverse=True):
+        segs.insert(before, s)
+    return segs
+
+
 def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
     """Keep the first segment of each row; a repeated row label is reported, not merged."""
     seen: set[str] = set()
@@ -310,7 +349,8 @@ def parse_t2(seg: Segmentation, file: str, variant: str | None) -> TableResult:
     tpl = TEMPLATE.t2
     if variant is None:
         return res
-    for s in _dedupe(res, seg.segments, "t2"):
+    order = tuple(r for b in TEMPLATE.blocks for r in b.rows[variant])
+    for s in _dedupe(res, by_position(res, seg, order, "t2"), "t2"):
         block = TEMPLATE.block_of_row(s.row)
         if s.block and s.block != block.item:
             res.findings.append(
@@ -353,7 +393,8 @@ def parse_t3(seg: Segmentation, file: str, variant: str | None) -> TableResult:
     res = TableResult(variant=variant)
     tpl = TEMPLATE.t3
     cols = tuple(c.code for c in tpl.columns)
-    for s in _dedupe(res, seg.segments, "t3"):
+    order = tuple(r.code for r in tpl.rows_for(variant)) if variant else ()
+    for s in _dedupe(res, by_position(res, seg, order, "t3"), "t3"):
         if tpl.row_by_code[s.row].variant not in ("both", variant):
             if not s.values:
                 continue  # a group label that is also a row of the other variant: context only

@@ -174,3 +174,32 @@ def test_row_label_variants(
     row[i : i + 1] = printed
     report = read(q, rendering, tmp_path)
     assert_exact(report, q)
+
+
+# Class 5: a row label lost by the recogniser; the grid position and the template's order place it.
+@pytest.mark.parametrize(
+    ("variant", "table", "label"),
+    [
+        ("2021", "t3", "一、本年新收政府信息公开申请数量"),
+        ("2021", "t3", "四、结转下年度继续办理"),
+        ("2019", "t3", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+        ("2021", "t2", "行政许可"),
+    ],
+)
+def test_lost_row_label_placed_by_order(variant: str, table: str, label: str, tmp_path: Path) -> None:
+    q = QuirkReport.build(variant)
+    q.relabel(table, label, "")
+    report = read(q, "html_grid", tmp_path)
+    assert found(report) == q.truth
+    lost = [f for f in report.findings if f.rule == "row_by_position"]
+    assert len(lost) == 1 and lost[0].origin == "parser"
+
+
+def test_lost_label_between_two_unprinted_rows_is_not_guessed(tmp_path: Path) -> None:
+    q = QuirkReport.build("2021")
+    q.relabel("t3", "二、上年结转政府信息公开申请数量", "")
+    q.t3_rows = [r for r in q.t3_rows if r[:1] != ["一、本年新收政府信息公开申请数量"]]
+    report = read(q, "html_grid", tmp_path)
+    got = found(report)
+    assert not any(k[1] in ("new", "carried_in") for k in got)
+    assert {k: v for k, v in q.truth.items() if k in got} == got
