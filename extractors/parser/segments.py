@@ -80,6 +80,7 @@ class Segmentation:
     # Value-only rows of a true grid, with the number of segments before them: a row whose label the
     # reader lost (OCR) may still be placed by the template's row order.
     unlabelled: list[tuple[int, list[RowCell]]] = field(default_factory=list)
+    unknown_at: list[int] = field(default_factory=list)  # segments before each unknown label
     unknown_labels: list[tuple[str, list[RowCell]]] = field(default_factory=list)  # label text, its values
     headers: list[list[tuple[str | None, int]]] = field(default_factory=list)
     run_together: bool = False  # some rows were cut from text printed without separators
@@ -104,6 +105,7 @@ class _RowLabeller:
             self.out.segments.append(self.current)
         if self.unknown is not None and self.unknown[1]:
             self.out.unknown_labels.append(self.unknown)
+            self.out.unknown_at.append(len(self.out.segments) + (1 if self.current is not None else 0))
         self.current = None
         self.unknown = None
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 from extractors.parser.digits import split_digits
 from extractors.parser.segments import Kind, RowCell, Segment, Segmentation
 from schemas import TEMPLATE, Cell, Finding, Provenance
 from schemas.template import VARIANTS, Label, TableSpec
-from schemas.text import ParsedValue, strip_parens
+from schemas.text import ParsedValue, norm_label, strip_parens
 from schemas.validate import RULES
 
 # A table-2 block caption: the template's caption words, then the item numeral (often dropped).
@@ -248,36 +249,50 @@ def _split_run(
     return out
 
 
-def by_position(res: TableResult, seg: Segmentation, order: tuple[str, ...], table: str) -> list[Segment]:
-    """Segments with the value-only rows of a true grid placed by the template's row order.
+SIMILAR = 0.5  # a garbled label must share this much with the template's wording to be placed
 
-    A row whose label the recogniser lost (OCR) sits between two labelled rows; when the template
-    prints exactly one row between them, and that row is not printed elsewhere, it is that row.
+
+def _similar(printed: str, row: Label) -> bool:
+    return SequenceMatcher(None, norm_label(printed), norm_label(row.label)).ratio() >= SIMILAR
+
+
+def by_position(
+    res: TableResult, seg: Segmentation, tpl: TableSpec, order: tuple[str, ...], table: str
+) -> list[Segment]:
+    """Segments with rows whose label the reader lost or garbled placed by the template's row order.
+
+    A row of a true grid with no label, or with a label no template row matches but that resembles
+    one (OCR: 一、本年新牧…), sits between two labelled rows; when the template prints exactly one
+    row between them, and that row is not printed elsewhere, it is that row.
     """
     segs = list(seg.segments)
-    if not seg.unlabelled:
-        return segs
+    candidates = [(before, "", values) for before, values in seg.unlabelled]
+    candidates += [
+        (before, label, values)
+        for before, (label, values) in zip(seg.unknown_at, seg.unknown_labels, strict=True)
+        if values and seg.segments and seg.segments[0].structured
+    ]
     printed = {s.row for s in segs}
     placed: list[tuple[int, Segment]] = []
-    for before, values in seg.unlabelled:
+    for before, label, values in candidates:
         prev = next((s.row for s in reversed(segs[:before]) if s.row in order), None)
         nxt = next((s.row for s in segs[before:] if s.row in order), None)
         lo = order.index(prev) + 1 if prev else 0
         hi = order.index(nxt) if nxt else len(order)
-        between = [r for r in order[lo:hi] if r not in printed]
-        if (
-            len(between) != 1
-            or hi - lo != 1
-            or not any(v.parsed and v.parsed.value is not None for v in values)
-        ):
+        if hi - lo != 1 or order[lo] in printed:
             continue
-        row = between[0]
+        row = order[lo]
+        if not any(v.parsed and v.parsed.value is not None for v in values):
+            continue
+        if label and not _similar(label, tpl.row_by_code[row]):
+            continue
         printed.add(row)
-        placed.append((before, Segment(row, "", values=list(values), structured=True)))
+        placed.append((before, Segment(row, label, values=list(values), structured=True)))
+        seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not values]
         res.findings.append(
             parser_finding(
                 "row_by_position",
-                f"{table}: a row of {len(values)} values with no label, between "
+                f"{table}: a row of {len(values)} values labelled {label!r}, between "
                 f"{prev or 'the header'} and {nxt or 'the end'}, read as row {row} by the template's order",
                 cells={f"{table}.{row}": [v.text for v in values]},
             )
@@ -350,7 +365,7 @@ def parse_t2(seg: Segmentation, file: str, variant: str | None) -> TableResult:
     if variant is None:
         return res
     order = tuple(r for b in TEMPLATE.blocks for r in b.rows[variant])
-    for s in _dedupe(res, by_position(res, seg, order, "t2"), "t2"):
+    for s in _dedupe(res, by_position(res, seg, tpl, order, "t2"), "t2"):
         block = TEMPLATE.block_of_row(s.row)
         if s.block and s.block != block.item:
             res.findings.append(
@@ -394,7 +409,7 @@ def parse_t3(seg: Segmentation, file: str, variant: str | None) -> TableResult:
     tpl = TEMPLATE.t3
     cols = tuple(c.code for c in tpl.columns)
     order = tuple(r.code for r in tpl.rows_for(variant)) if variant else ()
-    for s in _dedupe(res, by_position(res, seg, order, "t3"), "t3"):
+    for s in _dedupe(res, by_position(res, seg, tpl, order, "t3"), "t3"):
         if tpl.row_by_code[s.row].variant not in ("both", variant):
             if not s.values:
                 continue  # a group label that is also a row of the other variant: context only

@@ -203,3 +203,26 @@ def test_lost_label_between_two_unprinted_rows_is_not_guessed(tmp_path: Path) ->
     got = found(report)
     assert not any(k[1] in ("new", "carried_in") for k in got)
     assert {k: v for k, v in q.truth.items() if k in got} == got
+
+
+@pytest.mark.parametrize(
+    ("printed", "placed"),
+    [("一、本年新牧政府信怠公开申请数量", True), ("其他主动公开文件", False)],
+)
+def test_garbled_row_label_placed_only_when_it_resembles_the_row(
+    printed: str, placed: bool, tmp_path: Path
+) -> None:
+    q = QuirkReport.build("2021")
+    q.relabel("t3", "一、本年新收政府信息公开申请数量", printed)
+    report = read(q, "html_grid", tmp_path)
+    got = found(report)
+    if placed:
+        assert got == q.truth
+        assert [f.rule for f in report.findings if f.rule in ("row_by_position", "extra_row")] == [
+            "row_by_position"
+        ]
+    else:
+        assert got == {k: v for k, v in q.truth.items() if k[1] != "new"}
+        assert [f.rule for f in report.findings if f.rule in ("row_by_position", "extra_row")] == [
+            "extra_row"
+        ]
