@@ -2,8 +2,8 @@
 
 Many published reports reach us with their tables flattened to text (quirks.md §A): one cell per
 line or per `<p>` (quirk A), one cell per line ending in `|` (quirk C), or one row per line with
-`|` between cells (quirk B). `segment` turns a sequence of raw lines into `Paragraph` blocks and
-`Table(structured=False)` blocks. It never aligns columns: the template parser segments the cells
+`|` between cells (quirk B). `blocks_from_lines` turns a sequence of raw lines into `Paragraph` blocks and
+`Table(structured=False)` blocks. It never aligns columns: the template parser labels the cells
 by their labels.
 
 Section headings and table anchors come from the template (`schemas.TEMPLATE`), never from here.
@@ -197,7 +197,7 @@ def make_table(rows: Iterable[Sequence[str]], structured: bool = False) -> Table
 Item = str | Block
 
 
-def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
+def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
     """Turn raw lines (and already built blocks, passed through) into Paragraphs and flattened Tables.
 
     `blank_is_cell`: in HTML every `<p>` is a cell, so an empty or NBSP-only `<p>` inside a flattened
@@ -247,6 +247,10 @@ def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
         out.append(Paragraph(clean_space(item)))
         i += 1
     return out
+
+
+# The readers (html.py, txt.py) still import the former name.
+segment = blocks_from_lines
 
 
 def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:

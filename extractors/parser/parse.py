@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.document import Document, Heading, Paragraph, Table
+from extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
 from extractors.parser.meta import Metadata, read_metadata
-from extractors.parser.segments import PrintedRow, Segmentation, segment_rows
 from extractors.parser.tables import (
     TableResult,
     TableSpace,
@@ -144,18 +144,18 @@ def _note(message: str) -> Finding:
     return parser_finding("variant_guessed", message)
 
 
-def _variants(segs: dict[str, Segmentation]) -> tuple[str | None, str | None, list[Finding]]:
+def _variants(segs: dict[str, LabelledTable]) -> tuple[str | None, str | None, list[Finding]]:
     """The variants of tables 2 and 3, from their own labels; a table that tells nothing takes the
     other's (one report follows one format). Never from the report year (templates.md §2.1)."""
     v2, why = detect_t2_variant(segs["t2"])
     v3 = detect_t3_variant(segs["t3"])
     notes: list[Finding] = []
-    if why == "block width" and segs["t2"].segments:
+    if why == "block width" and segs["t2"].labelled:
         notes.append(_note(f"table 2 variant {v2} taken from a block's width"))
-    if v2 is None and v3 is not None and segs["t2"].segments:
+    if v2 is None and v3 is not None and segs["t2"].labelled:
         v2 = v3
         notes.append(_note(f"table 2 variant {v2} taken from table 3's rows"))
-    if v3 is None and v2 is not None and segs["t3"].segments:
+    if v3 is None and v2 is not None and segs["t3"].labelled:
         v3 = v2
         notes.append(_note(f"table 3 variant {v3} taken from table 2's labels"))
     return v2, v3, notes
@@ -182,7 +182,7 @@ def parse_document(
     if defaults is not None:
         meta = meta.filled_from(defaults)
     walk = collect_rows(doc)
-    segs = {t: segment_rows(r, _SPACES[t]) for t, r in walk.rows.items()}
+    segs = {t: label_rows(r, _SPACES[t]) for t, r in walk.rows.items()}
     v2, v3, notes = _variants(segs)
     results = {
         "t2": parse_t2(segs["t2"], doc.path, v2),

@@ -1,4 +1,4 @@
-"""Lay the segments of tables 2, 3 and 4 onto the template and emit canonical cells.
+"""Lay the labelled rows of tables 2, 3 and 4 onto the template and emit canonical cells.
 
 Values are mapped by label first and by position inside a block second: the header's column labels
 decide the order when they are all there; the template's order is used when the count matches it.
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from extractors.parser.digits import split_digits
-from extractors.parser.segments import Kind, RowCell, Segment, Segmentation
+from extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from schemas import TEMPLATE, Cell, Finding, Provenance
 from schemas.template import VARIANTS, Label, TableSpec
 from schemas.text import ParsedValue, norm_label, strip_parens
@@ -184,7 +184,7 @@ def _check_values(res: TableResult, table: str, row: Label, col: Label, rc: RowC
 def _emit(
     res: TableResult,
     table: str,
-    seg: Segment,
+    seg: LabelledRow,
     cols: tuple[str, ...],
     tpl: TableSpec,
     variant: str | None,
@@ -257,23 +257,23 @@ def _similar(printed: str, row: Label) -> bool:
 
 
 def by_position(
-    res: TableResult, seg: Segmentation, tpl: TableSpec, order: tuple[str, ...], table: str
-) -> list[Segment]:
+    res: TableResult, seg: LabelledTable, tpl: TableSpec, order: tuple[str, ...], table: str
+) -> list[LabelledRow]:
     """Segments with rows whose label the reader lost or garbled placed by the template's row order.
 
     A row of a true grid with no label, or with a label no template row matches but that resembles
     one (OCR: 一、本年新牧…), sits between two labelled rows; when the template prints exactly one
     row between them, and that row is not printed elsewhere, it is that row.
     """
-    segs = list(seg.segments)
+    segs = list(seg.labelled)
     candidates = [(before, "", values) for before, values in seg.unlabelled]
     candidates += [
         (before, label, values)
         for before, (label, values) in zip(seg.unknown_at, seg.unknown_labels, strict=True)
-        if values and seg.segments and seg.segments[0].structured
+        if values and seg.labelled and seg.labelled[0].structured
     ]
     printed = {s.row for s in segs}
-    placed: list[tuple[int, Segment]] = []
+    placed: list[tuple[int, LabelledRow]] = []
     for before, label, values in candidates:
         prev = next((s.row for s in reversed(segs[:before]) if s.row in order), None)
         nxt = next((s.row for s in segs[before:] if s.row in order), None)
@@ -287,7 +287,7 @@ def by_position(
         if label and not _similar(label, tpl.row_by_code[row]):
             continue
         printed.add(row)
-        placed.append((before, Segment(row, label, values=list(values), structured=True)))
+        placed.append((before, LabelledRow(row, label, values=list(values), structured=True)))
         seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not values]
         res.findings.append(
             parser_finding(
@@ -302,8 +302,8 @@ def by_position(
     return segs
 
 
-def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
-    """Keep the first segment of each row; a repeated row label is reported, not merged."""
+def _dedupe(res: TableResult, segs: list[LabelledRow], table: str) -> list[LabelledRow]:
+    """Keep the first labelled row of each row code; a repeated row label is reported, not merged."""
     seen: set[str] = set()
     out = []
     for s in segs:
@@ -324,19 +324,19 @@ def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
 # ------------------------------------------------------------------------------------------------
 # Table 2
 # ------------------------------------------------------------------------------------------------
-def detect_t2_variant(seg: Segmentation) -> tuple[str | None, str]:
+def detect_t2_variant(seg: LabelledTable) -> tuple[str | None, str]:
     """Table 2's variant and what told it: column labels, row labels, or a block's width."""
     rules = TEMPLATE.variant_rules
     codes = {c for h in seg.headers for c, _ in h if c}
-    codes |= {c for s in seg.segments for c, _ in s.header if c}
+    codes |= {c for s in seg.labelled for c, _ in s.header if c}
     if codes & set(rules["t2_2021_columns"]):
         return "2021", "column labels"
     if codes & set(rules["t2_2019_columns"]):
         return "2019", "column labels"
-    rows = {s.row for s in seg.segments}
+    rows = {s.row for s in seg.labelled}
     if rows & set(rules["t2_2019_rows"]):
         return "2019", "row labels"
-    for s in seg.segments:  # a block's width tells the variants apart (五/六: 3 columns vs 1)
+    for s in seg.labelled:  # a block's width tells the variants apart (五/六: 3 columns vs 1)
         b = TEMPLATE.block_of_row(s.row)
         widths = {v: len(b.columns[v]) for v in VARIANTS}
         if widths["2019"] != widths["2021"]:
@@ -347,9 +347,9 @@ def detect_t2_variant(seg: Segmentation) -> tuple[str | None, str]:
     return None, "nothing to tell"
 
 
-def detect_t3_variant(seg: Segmentation) -> str | None:
+def detect_t3_variant(seg: LabelledTable) -> str | None:
     """Table 3's variant from the rows only one variant has (（六）其他处理 alone, or its sub-rows)."""
-    rows = {s.row for s in seg.segments if s.values}
+    rows = {s.row for s in seg.labelled if s.values}
     rules = TEMPLATE.variant_rules
     if rows & set(rules["t3_2021_rows"]):
         return "2021"
@@ -358,7 +358,7 @@ def detect_t3_variant(seg: Segmentation) -> str | None:
     return None
 
 
-def parse_t2(seg: Segmentation, file: str, variant: str | None) -> TableResult:
+def parse_t2(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
     """Table 2's cells in the given variant (None: nothing placed, the table was not told apart)."""
     res = TableResult(variant=variant)
     tpl = TEMPLATE.t2
@@ -389,7 +389,7 @@ def parse_t2(seg: Segmentation, file: str, variant: str | None) -> TableResult:
     return res
 
 
-def _extra_rows(res: TableResult, seg: Segmentation, table: str) -> None:
+def _extra_rows(res: TableResult, seg: LabelledTable, table: str) -> None:
     for label, values in seg.unknown_labels:
         if strip_parens(label).strip() and any(v.parsed and v.parsed.value is not None for v in values):
             res.extra.append({"table": table, "row_label": label, "raw": [v.text for v in values]})
@@ -403,7 +403,7 @@ def _extra_rows(res: TableResult, seg: Segmentation, table: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # Table 3
 # ------------------------------------------------------------------------------------------------
-def parse_t3(seg: Segmentation, file: str, variant: str | None) -> TableResult:
+def parse_t3(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
     """Table 3's cells in the given variant (None: only rows both variants share are placed)."""
     res = TableResult(variant=variant)
     tpl = TEMPLATE.t3
@@ -428,7 +428,7 @@ def parse_t3(seg: Segmentation, file: str, variant: str | None) -> TableResult:
 # ------------------------------------------------------------------------------------------------
 # Table 4
 # ------------------------------------------------------------------------------------------------
-def parse_t4(seg: Segmentation, file: str) -> TableResult:
+def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     res = TableResult()
     tpl = TEMPLATE.t4
     cols = tuple(c.code for c in tpl.columns)
@@ -436,7 +436,7 @@ def parse_t4(seg: Segmentation, file: str) -> TableResult:
     # Header labels (行政复议 / 复议后起诉) followed by the empty cells of their colspan are not rows.
     labelled = [
         s
-        for s in seg.segments
+        for s in seg.labelled
         if s.values and not (all(_blank(v) for v in s.values) and len(s.values) != len(cols))
     ]
     labelled = _dedupe(res, labelled, "t4")

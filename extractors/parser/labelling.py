@@ -1,11 +1,11 @@
-"""Cut the rows of one statistical table into labelled segments: a row label and its value cells.
+"""Label the printed rows of one statistical table: each template row label with its value cells.
 
 This is the part of the template parser that does not care which table it reads. It walks cells in
 reading order and asks a `LabelSpace` (one per table) what each label cell is: a row of the
 template, a group that gives context, a column header, a block caption, or nothing known. Values
 are the cells `schemas.text.parse_value` accepts (numbers, blanks, markers). It works the same on a
 true grid (rows from Word/HTML/PDF tables) and on text flattened one cell per line, because a
-segment ends at the next row label, not at a fixed count.
+labelled row ends at the next row label, not at a fixed count.
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ class LabelSpace(Protocol):
 
 
 @dataclass
-class Segment:
+class LabelledRow:
     """A row label and the value cells that follow it."""
 
     row: str
@@ -74,8 +74,8 @@ class Segment:
 
 
 @dataclass
-class Segmentation:
-    segments: list[Segment] = field(default_factory=list)
+class LabelledTable:
+    labelled: list[LabelledRow] = field(default_factory=list)
     loose_values: list[list[RowCell]] = field(default_factory=list)  # value-only rows with no open label
     # Value-only rows of a true grid, with the number of segments before them: a row whose label the
     # reader lost (OCR) may still be placed by the template's row order.
@@ -91,8 +91,8 @@ class _RowLabeller:
 
     def __init__(self, space: LabelSpace) -> None:
         self.space = space
-        self.out = Segmentation()
-        self.current: Segment | None = None  # the row label whose values are being collected
+        self.out = LabelledTable()
+        self.current: LabelledRow | None = None  # the row label whose values are being collected
         self.unknown: tuple[str, list[RowCell]] | None = None  # a label the table does not know
         self.group: str | None = None  # the （三）-style group in force
         self.block: str | None = None  # table 2: the 第二十条 item in force
@@ -100,12 +100,12 @@ class _RowLabeller:
         self.header_open = False  # True while consecutive header cells are being collected
 
     def close(self) -> None:
-        """End the open segment (and the open unknown label, if it took values)."""
+        """End the open labelled row (and the open unknown label, if it took values)."""
         if self.current is not None:
-            self.out.segments.append(self.current)
+            self.out.labelled.append(self.current)
         if self.unknown is not None and self.unknown[1]:
             self.out.unknown_labels.append(self.unknown)
-            self.out.unknown_at.append(len(self.out.segments) + (1 if self.current is not None else 0))
+            self.out.unknown_at.append(len(self.out.labelled) + (1 if self.current is not None else 0))
         self.current = None
         self.unknown = None
 
@@ -129,7 +129,7 @@ class _RowLabeller:
         """What a label is in the group in force; a label unknown there is tried in the group of
         the row the template prints next (a merged group label the reader lost: OCR, short forms)."""
         kind = self.space.classify(normed, self.group)
-        last = self.current or (self.out.segments[-1] if self.out.segments else None)
+        last = self.current or (self.out.labelled[-1] if self.out.labelled else None)
         if kind == Kind() and last is not None and last.values:
             after = self.space.group_after(last.row)
             if after is not None and after != self.group:
@@ -144,7 +144,7 @@ class _RowLabeller:
         if kind.caption is not None:
             self.caption(kind.caption)
             return
-        if kind.row and kind.column and not self.out.segments and self.current is None:
+        if kind.row and kind.column and not self.out.labelled and self.current is None:
             kind.row = None  # "总计" before any data row is the column header, not （七）总计
         if kind.column and not kind.row:
             self.column(kind.column, cell.col)
@@ -175,7 +175,7 @@ class _RowLabeller:
         self.close()
 
     def row(self, kind: Kind, text: str, printed: PrintedRow) -> None:
-        """A template row label opens a segment (or refines an open group-row label)."""
+        """A template row label opens a labelled row (or refines an open group-row label)."""
         assert kind.row is not None
         cur = self.current
         if cur is not None and not cur.values and cur.row == kind.row:
@@ -187,7 +187,7 @@ class _RowLabeller:
             cur.overridable = kind.overridable
         else:
             self.close()
-            self.current = Segment(
+            self.current = LabelledRow(
                 kind.row,
                 text,
                 block=self.block,
@@ -201,7 +201,7 @@ class _RowLabeller:
     def unknown_label(self, text: str, printed: PrintedRow) -> None:
         """A label this table does not know: a fragment of a broken label ("（四）无" / "法提供"), a
         note, or an extra row (Hubei 其他主动公开文件). Fragments before any value stay with the
-        open segment; text followed by values becomes an unknown row."""
+        open labelled row; text followed by values becomes an unknown row."""
         if self.current is not None and not self.current.values:
             self.current.label += text
             return
@@ -227,14 +227,14 @@ class _RowLabeller:
             else:
                 self.out.loose_values.append(pending)
                 if structured:
-                    before = len(self.out.segments) + (1 if self.current is not None else 0)
+                    before = len(self.out.labelled) + (1 if self.current is not None else 0)
                     self.out.unlabelled.append((before, pending))
         if structured and self.current is not None and self.current.values:
             self.close()
         if structured and self.unknown is not None and self.unknown[1]:
             self.close()
 
-    def walk(self, rows: list[PrintedRow]) -> Segmentation:
+    def walk(self, rows: list[PrintedRow]) -> LabelledTable:
         for printed in rows:
             self.out.run_together |= printed.run_together
             pending: list[RowCell] = []  # values seen in this row before any label
@@ -254,8 +254,8 @@ class _RowLabeller:
         return self.out
 
 
-def segment_rows(rows: list[PrintedRow], space: LabelSpace) -> Segmentation:
-    """Segment the printed rows of one table with its labels.
+def label_rows(rows: list[PrintedRow], space: LabelSpace) -> LabelledTable:
+    """LabelledRow the printed rows of one table with its labels.
 
     Args:
         rows: the table's printed rows in reading order.
