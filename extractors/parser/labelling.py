@@ -86,6 +86,11 @@ class LabelledTable:
     run_together: bool = False  # some rows were cut from text printed without separators
 
 
+def _blank(rc: RowCell) -> bool:
+    """An empty cell (a label cell the reader left empty, or a merge placeholder)."""
+    return rc.parsed is not None and rc.parsed.is_blank and not rc.text.strip()
+
+
 class _RowLabeller:
     """The state of one walk over a table's rows; each method does one job of `label_rows`."""
 
@@ -220,14 +225,19 @@ class _RowLabeller:
 
     def end_row(self, pending: list[RowCell], row_has_label: bool, structured: bool) -> None:
         """End of a printed row. A row of values only belongs to a label left open above it (a
-        wrapped label whose numbers sit on the next line, or text one cell per line)."""
+        wrapped label whose numbers sit on the next line, or text one cell per line), unless it is a
+        printed row of its own: in a true grid, or as wide as the full row above it (a row whose
+        label the reader lost, left for the template's row order to place)."""
         if pending and not row_has_label:
-            if self.current is not None and (not self.current.values or not structured):
-                self.current.values.extend(pending)
+            cur = self.current
+            width = len(pending) - next((i for i, v in enumerate(pending) if not _blank(v)), len(pending))
+            own_row = structured or (cur is not None and width >= 2 and len(cur.values) == width)
+            if cur is not None and (not cur.values or not own_row):
+                cur.values.extend(pending)
             else:
                 self.out.loose_values.append(pending)
-                if structured:
-                    before = len(self.out.labelled) + (1 if self.current is not None else 0)
+                if own_row:
+                    before = len(self.out.labelled) + (1 if cur is not None else 0)
                     self.out.unlabelled.append((before, pending))
         if structured and self.current is not None and self.current.values:
             self.close()

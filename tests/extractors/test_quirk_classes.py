@@ -226,3 +226,15 @@ def test_garbled_row_label_placed_only_when_it_resembles_the_row(
         assert [f.rule for f in report.findings if f.rule in ("row_by_position", "extra_row")] == [
             "extra_row"
         ]
+
+
+@pytest.mark.parametrize("rendering", ["markdown", "html_grid"])
+def test_lost_row_label_in_rows_without_a_grid(rendering: str, tmp_path: Path) -> None:
+    """Pipe rows (no grid known): a row of values as wide as the row above is a row of its own."""
+    q = QuirkReport.build("2021")
+    q.relabel("t3", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "")
+    path = tmp_path / ("report.txt" if rendering == "markdown" else "report.html")
+    path.write_text(q.markdown() if rendering == "markdown" else q.html_grid(), "utf-8")
+    report = extract_file(path)
+    assert found(report) == q.truth
+    assert [f.rule for f in report.findings if f.rule == "row_by_position"] == ["row_by_position"]
