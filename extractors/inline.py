@@ -26,8 +26,14 @@ _ITEM = re.compile(r"(?=[一二三四五六七八九十]{1,2}、|[（(][一二�
 _TABLE_SECTIONS = {s.code: s.table for s in TEMPLATE.sections if s.table}
 
 
-def _section_keys() -> list[tuple[str, str]]:
-    return [(k, s.code) for s in TEMPLATE.sections for k in s.keys]
+def _section_keys() -> list[tuple[str, str, str]]:
+    """(key, section code, the canonical wording after the key) of every section key."""
+    out = []
+    for s in TEMPLATE.sections:
+        for k in s.keys:
+            i = s.label.find(k)
+            out.append((k, s.code, s.label[i + len(k) :] if i >= 0 else ""))
+    return out
 
 
 def find_headings(text: str) -> list[tuple[int, int, str]]:
@@ -35,17 +41,16 @@ def find_headings(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for m in _NUMERAL.finditer(text):
         window = text[m.end() : m.end() + _HEADING_WINDOW + 12]
-        best: tuple[int, int, str] | None = None
-        for key, code in _section_keys():
+        best: tuple[int, int, str, str] | None = None
+        for key, code, rest in _section_keys():
             i = window.find(key)
             if 0 <= i <= _HEADING_WINDOW and (best is None or i < best[0]):
-                best = (i, i + len(key), code)
+                best = (i, i + len(key), code, rest)
         if best is None:
             continue
         end = m.end() + best[1]
-        tail = re.match(r"的?情况|及改进情况|和改进措施|的事项", text[end:])
-        if tail:
-            end += tail.end()
+        if best[3] and text.startswith(best[3], end):  # the heading's canonical ending, when printed
+            end += len(best[3])
         if TEMPLATE.t3.match_row(norm_label(text[m.start() : end])) is not None:
             continue  # 四、结转下年度继续办理 is a row of table 3, not a heading
         if not out or out[-1][1] <= m.start():
