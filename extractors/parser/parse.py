@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.document import Document, Heading, Paragraph, Table
+from extractors.document import Document, GridCell, Heading, Paragraph, Table
 from extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
 from extractors.parser.meta import Metadata, read_metadata
 from extractors.parser.tables import (
@@ -25,7 +25,7 @@ from extractors.parser.tables import (
     parser_finding,
 )
 from schemas import TEMPLATE, Finding, Report
-from schemas.text import norm_label
+from schemas.text import is_value_text, norm_label
 
 TABLE_IDS = ("t2", "t3", "t4")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.]")
@@ -69,6 +69,15 @@ def _label_kind(normed_row: str) -> str | None:
     return None
 
 
+def _value_line(block: Heading | Paragraph, table_index: int) -> PrintedRow | None:
+    """A text line made only of three or more separate values ("2 1 0 1 4 …"), as a printed row."""
+    tokens = block.text.split()
+    if len(tokens) < 3 or not all(is_value_text(t) and any(ch.isdigit() for ch in t) for t in tokens):
+        return None
+    cells = [GridCell(text=t, row=0, col=i, page=block.page) for i, t in enumerate(tokens)]
+    return PrintedRow(cells, table_index, structured=False)
+
+
 @dataclass
 class Walk:
     """What one pass over a document saw: sections, narrative, table rows, findings."""
@@ -87,6 +96,7 @@ def collect_rows(doc: Document) -> Walk:
     kind_guessed = False
     section: str | None = None
     narrative: dict[str, list[str]] = {}
+    last_table = 0
     for block in doc.blocks:
         if isinstance(block, (Heading, Paragraph)):
             code = section_of(block.text)
@@ -103,9 +113,16 @@ def collect_rows(doc: Document) -> Walk:
                         )
                     )
                 continue
+            values = _value_line(block, last_table)
+            if values is not None and kind is not None and not kind_guessed:
+                # A line of values printed under a table's rules (Word PDFs: table 4's 15 numbers
+                # below its ruled header) is a row of that table, not narrative.
+                walk.rows[kind].append(values)
+                continue
             narrative.setdefault(section or "preamble", []).append(block.text)
             continue
         assert isinstance(block, Table)
+        last_table = block.index
         for cells in block.rows:
             text = norm_label("".join(c.text for c in cells if not c.is_continuation))
             anchor = _row_anchor(text)
