@@ -9,6 +9,7 @@ wrong number is worse than a missing one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
@@ -256,8 +257,23 @@ def _similar(printed: str, row: Label) -> bool:
     return SequenceMatcher(None, norm_label(printed), norm_label(row.label)).ratio() >= SIMILAR
 
 
+def _strip_empty(values: list[RowCell]) -> list[RowCell]:
+    """Without the empty cells at both ends (an empty label cell, grid padding)."""
+    out = list(values)
+    while out and not out[0].text.strip():
+        out.pop(0)
+    while out and not out[-1].text.strip():
+        out.pop()
+    return out
+
+
 def by_position(
-    res: TableResult, seg: LabelledTable, tpl: TableSpec, order: tuple[str, ...], table: str
+    res: TableResult,
+    seg: LabelledTable,
+    tpl: TableSpec,
+    order: tuple[str, ...],
+    table: str,
+    width: Callable[[str], int],
 ) -> list[LabelledRow]:
     """Segments with rows whose label the reader lost or garbled placed by the template's row order.
 
@@ -282,13 +298,16 @@ def by_position(
         if hi - lo != 1 or order[lo] in printed:
             continue
         row = order[lo]
-        if not any(v.parsed and v.parsed.value is not None for v in values):
+        printed_values, values = values, _strip_empty(values)
+        # Exactly the row's width once empty ends are dropped: an empty label cell must never be
+        # read as a blank first value, nor a missing value be made up by shifting.
+        if len(values) != width(row) or not any(v.parsed and v.parsed.value is not None for v in values):
             continue
         if label and not _similar(label, tpl.row_by_code[row]):
             continue
         printed.add(row)
         placed.append((before, LabelledRow(row, label, values=list(values), structured=True)))
-        seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not values]
+        seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not printed_values]
         res.findings.append(
             parser_finding(
                 "row_by_position",
@@ -365,7 +384,11 @@ def parse_t2(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
     if variant is None:
         return res
     order = tuple(r for b in TEMPLATE.blocks for r in b.rows[variant])
-    for s in _dedupe(res, by_position(res, seg, tpl, order, "t2"), "t2"):
+
+    def t2_width(row: str) -> int:
+        return len(TEMPLATE.block_of_row(row).columns[variant or "2021"])
+
+    for s in _dedupe(res, by_position(res, seg, tpl, order, "t2", t2_width), "t2"):
         block = TEMPLATE.block_of_row(s.row)
         if s.block and s.block != block.item:
             res.findings.append(
@@ -409,7 +432,7 @@ def parse_t3(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
     tpl = TEMPLATE.t3
     cols = tuple(c.code for c in tpl.columns)
     order = tuple(r.code for r in tpl.rows_for(variant)) if variant else ()
-    for s in _dedupe(res, by_position(res, seg, tpl, order, "t3"), "t3"):
+    for s in _dedupe(res, by_position(res, seg, tpl, order, "t3", lambda _: len(cols)), "t3"):
         if tpl.row_by_code[s.row].variant not in ("both", variant):
             if not s.values:
                 continue  # a group label that is also a row of the other variant: context only

@@ -238,3 +238,16 @@ def test_lost_row_label_in_rows_without_a_grid(rendering: str, tmp_path: Path) -
     report = extract_file(path)
     assert found(report) == q.truth
     assert [f.rule for f in report.findings if f.rule == "row_by_position"] == ["row_by_position"]
+
+
+def test_lost_label_row_short_of_a_value_is_not_shifted(tmp_path: Path) -> None:
+    """An empty label cell is not a blank first value: a row one value short stays unplaced."""
+    q = QuirkReport.build("2021")
+    label = "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    row = next(r for r in q.t3_rows if label in r)
+    row[row.index(label)] = ""
+    row.pop()  # the printed total went missing too
+    report = read(q, "html_grid", tmp_path)
+    got = found(report)
+    assert not [k for k in got if k[1] == "r2_partial"]
+    assert got == {k: v for k, v in q.truth.items() if k[1] != "r2_partial"}
