@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from typing import cast
 
 from schemas import TEMPLATE
 
@@ -88,13 +89,13 @@ class QuirkReport:
         groups = {g.code: g.label for g in TEMPLATE.t3.groups}
         t3_rows = TEMPLATE.t3.rows_for(variant)
         n_results = sum(1 for r in t3_rows if r.code in TEMPLATE.t3.sets["results"]) + 1
-        for row in t3_rows:
-            label = row.label
+        for t3row in t3_rows:
+            label = t3row.label
             cells: Row = []
-            if row.code == "r1_open":
+            if t3row.code == "r1_open":
                 q.t3_spans[(len(q.t3_rows), 0)] = n_results
                 cells.append(groups["results"])
-            g = row.group_of
+            g = t3row.group_of
             if g and not (g == "六" and variant == "2019"):
                 sub = label.split("）", 1)[1]
                 if sub.startswith("1."):
@@ -104,9 +105,9 @@ class QuirkReport:
                 cells.append(sub)
             else:
                 cells.append(label)
-            q.t3_rows.append(cells + [str(v) for v in t3[row.code]])
-            for c, v in zip(TEMPLATE.t3.columns, t3[row.code], strict=True):
-                q.truth[("t3", row.code, c.code)] = float(v)
+            q.t3_rows.append(cells + [str(v) for v in t3[t3row.code]])
+            for col3, v in zip(TEMPLATE.t3.columns, t3[t3row.code], strict=True):
+                q.truth[("t3", t3row.code, col3.code)] = float(v)
         q.t4_rows = [
             ["行政复议", "行政诉讼"],
             ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"],
@@ -160,7 +161,7 @@ class QuirkReport:
             if kind == "line":
                 lines.append(str(item))
             else:
-                lines += [c for row in item for c in row]  # type: ignore[attr-defined]
+                lines += [c for row in cast(list[Row], item) for c in row]
         return "\n".join(lines) + "\n"
 
     def html_p_per_cell(self) -> str:
@@ -170,7 +171,7 @@ class QuirkReport:
             if kind == "line":
                 body.append(f"<p>{html.escape(str(item))}</p>")
             else:
-                body += [f"<p>{html.escape(c)}</p>" for row in item for c in row]  # type: ignore[attr-defined]
+                body += [f"<p>{html.escape(c)}</p>" for row in cast(list[Row], item) for c in row]
         return _page(self.title_lines[0] if self.title_lines else "", body)
 
     def html_table(self) -> str:
@@ -181,7 +182,7 @@ class QuirkReport:
                 body.append(f"<p>{html.escape(str(item))}</p>")
             else:
                 body.append("<table border='1'>")
-                for row in item:  # type: ignore[attr-defined]
+                for row in cast(list[Row], item):
                     body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in row) + "</tr>")
                 body.append("</table>")
         return _page(self.title_lines[0] if self.title_lines else "", body)
@@ -194,7 +195,7 @@ class QuirkReport:
                 body.append(f"<p>{html.escape(str(item))}</p>")
                 continue
             body.append("<table border='1'>")
-            for r, row in enumerate(item):  # type: ignore[arg-type]
+            for r, row in enumerate(cast(list[Row], item)):
                 tds = []
                 for i, c in enumerate(row):
                     span = self.t3_spans.get((r, i)) if item is self.t3_rows else None
@@ -211,7 +212,7 @@ class QuirkReport:
             if kind == "line":
                 lines += [str(item), ""]
                 continue
-            for r, row in enumerate(item):  # type: ignore[arg-type]
+            for r, row in enumerate(cast(list[Row], item)):
                 lines.append("| " + " | ".join(row) + " |")
                 if r == 0:
                     lines.append("|" + "---|" * len(row))
@@ -225,11 +226,11 @@ class QuirkReport:
             if kind == "line":
                 parts.append(str(item))
             elif item is self.t4_rows:
-                rows = list(item)  # type: ignore[call-overload]
+                rows = cast(list[Row], item)
                 parts.append("".join(c for row in rows[:-1] for c in row))
                 parts.append(t4_sep.join(rows[-1]))
             else:
-                parts.append("".join(c for row in item for c in row))  # type: ignore[attr-defined]
+                parts.append("".join(c for row in cast(list[Row], item) for c in row))
         return "".join(parts) + "\n"
 
 

@@ -251,3 +251,54 @@ def test_lost_label_row_short_of_a_value_is_not_shifted(tmp_path: Path) -> None:
     got = found(report)
     assert not [k for k in got if k[1] == "r2_partial"]
     assert got == {k: v for k, v in q.truth.items() if k[1] != "r2_partial"}
+
+
+# Classes 4 and 5 in Word files: the merged grids above, converted by LibreOffice (real vMerge).
+def _six_short(q: QuirkReport) -> None:
+    row = next(r for r in q.t3_rows if "（六）其他处理" in r)
+    row[row.index("（六）其他处理")] = "（六）其他"
+
+
+def _six_bare(q: QuirkReport) -> None:
+    row = next(r for r in q.t3_rows if "（六）其他处理" in r)
+    row[row.index("（六）其他处理")] = "（六）"
+
+
+WORD_CASES: dict[str, tuple[Callable[[QuirkReport], None], int]] = {
+    "six_short": (_six_short, 0),
+    "six_bare": (_six_bare, 0),
+    "lost_new": (lambda q: q.relabel("t3", "一、本年新收政府信息公开申请数量", ""), 1),
+    "lost_partial": (
+        lambda q: q.relabel("t3", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", ""),
+        1,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def word_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[QuirkReport, Path]]:
+    import shutil
+    import subprocess
+
+    d = tmp_path_factory.mktemp("word")
+    out: dict[str, tuple[QuirkReport, Path]] = {}
+    for name, (change, _) in WORD_CASES.items():
+        q = QuirkReport.build("2021")
+        change(q)
+        (d / f"{name}.html").write_text(q.html_grid(), "utf-8")
+        out[name] = (q, d / f"{name}.docx")
+    profile = d / "profile"
+    cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore"]
+    cmd += ["--convert-to", "docx:MS Word 2007 XML", "--outdir", str(d), *(str(d / f"{n}.html") for n in out)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+    shutil.rmtree(profile, ignore_errors=True)
+    return out
+
+
+@pytest.mark.parametrize("name", list(WORD_CASES))
+def test_word_grids(name: str, word_files: dict[str, tuple[QuirkReport, Path]]) -> None:
+    q, path = word_files[name]
+    report = extract_file(path)
+    assert report.format == "docx"
+    assert found(report) == q.truth
+    assert len([f for f in report.findings if f.rule == "row_by_position"]) == WORD_CASES[name][1]
