@@ -394,7 +394,7 @@ def parse_t2(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
             res.findings.append(
                 parser_finding(
                     "block_mismatch",
-                    f"row {s.row} printed under 第二十条第（{s.block}）项; placed in （{block.item}）",
+                    f"row {s.row} printed under block ({s.block}); placed in {block.label}",
                 )
             )
         cols = block.columns[variant]
