@@ -3,18 +3,24 @@
 Run-together page text prints a table-3 row as `2100003` for seven cells. The digits are cut into
 as many counts as the row has columns, with no leading zeros (a printed count never has one), and
 every cut is checked against the template's identities along rows (table 3: 总计 == the sum of its
-parts; table 4: each block's 总计). A cut is used only when it is the single one left; otherwise the
-row stays blank, with a finding. Never a guess.
+parts; table 4: each block's 总计), then, once the other rows are placed, along columns (table 3:
+一 + 二 == （七） + 四 and （七） == Σ results). A cut is used only when it is the single one left;
+otherwise the row stays blank, with a finding. Never a guess.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from itertools import combinations
 
-from schemas import TEMPLATE
+from extractors.parser.findings import parser_finding
+from extractors.parser.labelling import LabelledRow, RowCell
+from schemas import TEMPLATE, Finding
+from schemas.text import ParsedValue
 
 MAX_CUTS = 200_000  # beyond this many ways to cut, the row is left blank (never searched at length)
+MAX_READINGS = 5_000  # readings kept for the column identities to choose from
 
 
 def _cuts(digits: str, n: int) -> Iterator[list[int]]:
@@ -47,8 +53,9 @@ def _holds(table: str, columns: tuple[str, ...], values: list[int]) -> bool:
     return True
 
 
-def split_digits(digits: str, table: str, columns: tuple[str, ...]) -> list[int] | None:
-    """The one reading of a digit run as the row's values, or None when there is not exactly one.
+def readings(digits: str, table: str, columns: tuple[str, ...]) -> list[list[int]] | None:
+    """Every reading of a digit run as the row's values that its row identities allow (at most
+    MAX_READINGS); None when there are too many ways to cut it to search.
 
     Args:
         digits: the printed run, digits only.
@@ -58,10 +65,46 @@ def split_digits(digits: str, table: str, columns: tuple[str, ...]) -> list[int]
     n = len(columns)
     if not digits.isdigit() or len(digits) < n or _n_cuts(len(digits), n) > MAX_CUTS:
         return None
-    found: list[int] | None = None
+    out: list[list[int]] = []
     for values in _cuts(digits, n):
         if _holds(table, columns, values):
-            if found is not None:
-                return None  # a second reading: ambiguous
-            found = values
-    return found
+            out.append(values)
+            if len(out) > MAX_READINGS:
+                return None
+    return out
+
+
+def split_digits(digits: str, table: str, columns: tuple[str, ...]) -> list[int] | None:
+    """The one reading of a digit run that the row identities allow, or None (none, or several)."""
+    found = readings(digits, table, columns)
+    return found[0] if found is not None and len(found) == 1 else None
+
+
+@dataclass
+class RunTogether:
+    """A row printed as one digit run with several readings, waiting for the column identities."""
+
+    seg: LabelledRow
+    where: str
+    raw: str
+    cols: tuple[str, ...]
+    readings: list[list[int]]
+
+
+def one_reading(
+    findings: list[Finding], where: str, cell: RowCell, cols: tuple[str, ...], values: list[int], by: str
+) -> list[tuple[str, RowCell]]:
+    """The values of the one reading left, as cells of the printed run, said in a `digits_split`."""
+    raw = cell.text.strip()
+    findings.append(
+        parser_finding(
+            "digits_split",
+            f"{where}: {raw!r} printed without separators read as {values}, the only reading that "
+            f"fits {len(cols)} counts and {by}",
+            cells={where: raw},
+        )
+    )
+    return [
+        (code, RowCell(cell.cell, cell.table, ParsedValue(v, str(v))))
+        for code, v in zip(cols, values, strict=True)
+    ]

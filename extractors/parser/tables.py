@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from extractors.parser.digits import split_digits
+from extractors.parser.digits import RunTogether, one_reading, readings
+from extractors.parser.findings import parser_finding
 from extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from schemas import TEMPLATE, Cell, Finding, Provenance
 from schemas.template import VARIANTS, Label, TableSpec
-from schemas.text import ParsedValue, norm_label, strip_parens
-from schemas.validate import RULES
+from schemas.text import norm_label, strip_parens
 
 # A table-2 block caption: the template's caption words, then the item numeral (often dropped).
 _CAPTION = re.compile(
@@ -77,6 +77,7 @@ class TableResult:
     extra: list[dict[str, object]] = field(default_factory=list)
     variant: str | None = None
     rows_found: set[str] = field(default_factory=set)
+    pending: list[RunTogether] = field(default_factory=list)  # run-together rows still ambiguous
 
 
 def _cell(
@@ -147,19 +148,6 @@ def place_values(
     return None
 
 
-def parser_finding(rule: str, message: str, **kw: object) -> Finding:
-    """A finding of the parser; its severity is the one rules.toml gives the rule."""
-    r = RULES[rule]
-    return Finding(
-        rule=rule,
-        severity=r.severity,
-        message=message,
-        source_inconsistent=r.source_inconsistent,
-        origin="parser",
-        **kw,  # type: ignore[arg-type]
-    )
-
-
 def _check_values(res: TableResult, table: str, row: Label, col: Label, rc: RowCell) -> None:
     pv = rc.parsed
     assert pv is not None
@@ -195,7 +183,7 @@ def _emit(
     row = tpl.row_by_code[seg.row]
     placed = place_values(seg.values, cols, seg.header, seg.structured)
     if placed is None and seg.run_together:
-        placed = _split_run(res, table, f"{table} row {row.label_for(variant)}", seg.values, cols)
+        placed = _split_run(res, table, f"{table} row {row.label_for(variant)}", seg, cols)
         if placed is None:
             return
     if placed is None:
@@ -209,6 +197,20 @@ def _emit(
             )
         )
         return
+    _place(res, table, seg, placed, tpl, variant, file, block)
+
+
+def _place(
+    res: TableResult,
+    table: str,
+    seg: LabelledRow,
+    placed: list[tuple[str, RowCell]],
+    tpl: TableSpec,
+    variant: str | None,
+    file: str,
+    block: str | None = None,
+) -> None:
+    row = tpl.row_by_code[seg.row]
     res.rows_found.add(seg.row)
     for code, rc in placed:
         col = tpl.column_by_code[code]
@@ -217,37 +219,92 @@ def _emit(
 
 
 def _split_run(
-    res: TableResult, table: str, where: str, values: list[RowCell], cols: tuple[str, ...]
+    res: TableResult, table: str, where: str, seg: LabelledRow, cols: tuple[str, ...]
 ) -> list[tuple[str, RowCell]] | None:
-    """Values printed run together (`2100003` for seven cells): cut only when one reading is left."""
-    raw = "".join(v.text.strip() for v in values)
-    if len(values) != 1 or not raw.isdigit():
+    """Values printed run together (`2100003` for seven cells): cut only when one reading is left.
+
+    A row with several readings that fit its own identities waits in `res.pending`: the column
+    identities, once the other rows are placed, may leave one (see `resolve_pending`).
+    """
+    raw = "".join(v.text.strip() for v in seg.values)
+    if len(seg.values) != 1 or not raw.isdigit():
         return None
-    got = split_digits(raw, table, cols)
-    if got is None:
-        res.findings.append(
-            parser_finding(
-                "digits_run_together",
-                f"{where}: {raw!r} holds {len(cols)} values printed without separators and more than "
-                f"one reading fits the template's identities; left blank",
-                cells={where: raw},
-            )
-        )
+    found = readings(raw, table, cols)
+    if found is not None and len(found) > 1:
+        res.pending.append(RunTogether(seg, where, raw, cols, found))
         return None
-    res.findings.append(
-        parser_finding(
-            "digits_split",
-            f"{where}: {raw!r} printed without separators read as {got}, the only reading that fits "
-            f"{len(cols)} counts and the template's identities",
-            cells={where: raw},
-        )
+    if found is None or not found:
+        res.findings.append(run_together_finding(where, raw, len(cols)))
+        return None
+    return one_reading(res.findings, where, seg.values[0], cols, found[0], "its row's identities")
+
+
+def run_together_finding(where: str, raw: str, n: int) -> Finding:
+    return parser_finding(
+        "digits_run_together",
+        f"{where}: {raw!r} holds {n} values printed without separators and not exactly one reading "
+        f"fits the template's identities; left blank",
+        cells={where: raw},
     )
-    cell = values[0]
-    out = []
-    for code, v in zip(cols, got, strict=True):
-        pv = ParsedValue(v, str(v))
-        out.append((code, RowCell(cell.cell, cell.table, pv)))
-    return out
+
+
+def resolve_pending(res: TableResult, table: str, tpl: TableSpec, variant: str | None, file: str) -> None:
+    """Rows printed run together with several readings: the column identities (table 3: 一 + 二 ==
+    （七） + 四, （七） == Σ results) decide, once the other rows are placed, when one reading is left."""
+    progress = True
+    while res.pending and progress:
+        progress = False
+        known = {(c.row_code, c.col_code): c.value for c in res.cells if c.table == table}
+        for item in list(res.pending):
+            fits = [
+                r for r in item.readings if _fits_columns(tpl, variant, item.seg.row, item.cols, r, known)
+            ]
+            if len(fits) == 1:
+                res.pending.remove(item)
+                placed = one_reading(
+                    res.findings,
+                    item.where,
+                    item.seg.values[0],
+                    item.cols,
+                    fits[0],
+                    "the row and column identities",
+                )
+                _place(res, table, item.seg, placed, tpl, variant, file)
+                progress = True
+                break
+    for item in res.pending:
+        res.findings.append(run_together_finding(item.where, item.raw, len(item.cols)))
+    res.pending.clear()
+
+
+def _fits_columns(
+    tpl: TableSpec,
+    variant: str | None,
+    row: str,
+    cols: tuple[str, ...],
+    reading: list[int],
+    known: dict[tuple[str, str], float | int | None],
+) -> bool:
+    """True unless a column identity involving `row`, with every other cell known, fails."""
+    present = {r.code for r in tpl.rows_for(variant)}
+    for ident in TEMPLATE.identities:
+        if ident.table != tpl.id or ident.along != "columns":
+            continue
+        lhs = [r for r in tpl.expand(ident.lhs) if r in present]
+        rhs = [r for r in tpl.expand(ident.rhs) if r in present]
+        if row not in lhs + rhs:
+            continue
+        for col, value in zip(cols, reading, strict=True):
+
+            def at(r: str, col: str = col, value: int = value) -> float | int | None:
+                return value if r == row else known.get((r, col))
+
+            left, right = [at(r) for r in lhs], [at(r) for r in rhs]
+            if any(v is None for v in left + right):
+                continue
+            if sum(v for v in left if v is not None) != sum(v for v in right if v is not None):
+                return False
+    return True
 
 
 SIMILAR = 0.5  # a garbled label must share this much with the template's wording to be placed
@@ -408,6 +465,7 @@ def parse_t2(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
             res.extra.append({"table": "t2", "row_label": s.label, "raw": [v.text for v in s.values]})
             continue
         _emit(res, "t2", s, cols, tpl, variant, file, block.label)
+    resolve_pending(res, "t2", tpl, variant, file)
     _extra_rows(res, seg, "t2")
     return res
 
@@ -444,6 +502,7 @@ def parse_t3(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
             )
             continue
         _emit(res, "t3", s, cols, tpl, variant, file)
+    resolve_pending(res, "t3", tpl, variant, file)
     _extra_rows(res, seg, "t3")
     return res
 
@@ -479,7 +538,11 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
         values = _trim_blank_tail(values, n)
     tried_split = len(values) != n and seg.run_together and len(values) == 1
     if tried_split:
-        placed = _split_run(res, "t4", "table 4", values, cols * len(tpl.rows))
+        whole = LabelledRow("", "", values=values, run_together=True)
+        placed = _split_run(res, "t4", "table 4", whole, cols * len(tpl.rows))
+        if res.pending:  # no column identities in table 4: several readings stay ambiguous
+            res.findings += [run_together_finding(p.where, p.raw, len(p.cols)) for p in res.pending]
+            res.pending.clear()
         values = [rc for _, rc in placed] if placed else values
     if len(values) != n:
         if loose and not tried_split:  # a failed split has said so already
