@@ -12,7 +12,7 @@ from extractors.document import Document
 from extractors.readers.sniff import FORMATS, sniff_format
 from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 MAX_BYTES = 200 * 1024 * 1024  # a 年报 is a few MB at most; larger files are refused, not read
 
 # format -> "module:function"; imported on first use so that a text run never loads OCR models.
