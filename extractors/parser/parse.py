@@ -157,6 +157,27 @@ def _status(sections: list[str], results: dict[str, TableResult]) -> tuple[str, 
     return "ok", None
 
 
+def _t4_after_t3(segs: dict[str, LabelledTable]) -> list[Finding]:
+    """Table 4 printed with neither heading nor header right after table 3, in text flattened one
+    cell per line: table 3's last row then holds its own values and exactly table 4's after them."""
+    t3, t4 = segs["t3"], segs["t4"]
+    if t4.labelled or t4.loose_values or not t3.labelled:
+        return []
+    last = t3.labelled[-1]
+    n3, n4 = len(TEMPLATE.t3.columns), len(TEMPLATE.t4.rows) * len(TEMPLATE.t4.columns)
+    if last.structured or last.row != TEMPLATE.t3.rows[-1].code or len(last.values) != n3 + n4:
+        return []
+    t4.loose_values.append(last.values[n3:])
+    del last.values[n3:]
+    return [
+        parser_finding(
+            "table_by_position",
+            f"the {n4} values printed after table 3's last row, with no heading or header of their own, "
+            f"read as {TEMPLATE.t4.title}",
+        )
+    ]
+
+
 def _note(message: str) -> Finding:
     return parser_finding("variant_guessed", message)
 
@@ -201,6 +222,7 @@ def parse_document(
     walk = collect_rows(doc)
     segs = {t: label_rows(r, _SPACES[t]) for t, r in walk.rows.items()}
     v2, v3, notes = _variants(segs)
+    notes += _t4_after_t3(segs)
     results = {
         "t2": parse_t2(segs["t2"], doc.path, v2),
         "t3": parse_t3(segs["t3"], doc.path, v3),

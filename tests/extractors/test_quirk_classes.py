@@ -301,3 +301,47 @@ def test_word_grids(name: str, word_files: dict[str, tuple[QuirkReport, Path]]) 
     assert report.format == "docx"
     assert found(report) == q.truth
     assert len([f for f in report.findings if f.rule == "row_by_position"]) == WORD_CASES[name][1]
+
+
+# Class 1: table 4 as a single row of 15 numbers, with no header (and no heading of its own).
+@pytest.mark.parametrize("rendering", ["txt", "html_p", "html_rows", "markdown"])
+@pytest.mark.parametrize("heading", [True, False])
+def test_t4_as_a_bare_row_of_values(rendering: str, heading: bool, tmp_path: Path) -> None:
+    q = QuirkReport.build("2021")
+    q.t4_rows = [q.t4_rows[-1]]
+    if not heading:
+        blocks = q.blocks
+        q.blocks = lambda: [b for b in blocks() if b[1] != "四、政府信息公开行政复议、行政诉讼情况"]  # type: ignore[method-assign]
+    if rendering == "markdown":
+        path = tmp_path / "r.txt"
+        path.write_text(q.markdown(), "utf-8")
+        report = extract_file(path)
+    else:
+        report = read(q, rendering, tmp_path)
+    got = found(report)
+    by_position = [f for f in report.findings if f.rule == "table_by_position"]
+    if heading or rendering in ("txt", "html_p", "markdown"):
+        assert got == q.truth
+        assert len(by_position) == (0 if heading else 1)
+    else:  # a row of its own with nothing to say it is table 4: left out, never guessed
+        assert got == {k: v for k, v in q.truth.items() if k[0] != "t4"}
+
+
+@pytest.mark.parametrize("rendering", ["txt", "html_p", "markdown"])
+def test_t4_flattened_header_in_reading_order(rendering: str, tmp_path: Path) -> None:
+    q = QuirkReport.build("2021")
+    head = [
+        "行政复议",
+        "行政诉讼",
+        "结果维持",
+        "结果纠正",
+        "其他结果",
+        "尚未审结",
+        "总计",
+        "未经复议直接起诉",
+        "复议后起诉",
+    ]
+    q.t4_rows = [head + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2, q.t4_rows[-1]]
+    path = tmp_path / ("r.txt" if rendering != "html_p" else "r.html")
+    path.write_text(q.markdown() if rendering == "markdown" else RENDERINGS[rendering][1](q), "utf-8")
+    assert_exact(extract_file(path), q)
