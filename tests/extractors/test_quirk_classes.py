@@ -107,13 +107,15 @@ def _without_period_and_signature(q: QuirkReport) -> None:
     blocks = q.blocks
 
     def fewer() -> list[tuple[str, object]]:
-        return [
+        all_blocks = blocks()
+        n = len(q.title_lines)
+        signature = (q.issuer, f"{q.year + 1}年1月20日")
+        body = [
             b
-            for b in blocks()
-            if not (
-                isinstance(b[1], str) and ("统计期限" in b[1] or b[1] in (q.issuer, f"{q.year + 1}年1月20日"))
-            )
+            for b in all_blocks[n:]
+            if not (isinstance(b[1], str) and ("统计期限" in b[1] or b[1] in signature))
         ]
+        return all_blocks[:n] + body
 
     q.blocks = fewer  # type: ignore[method-assign]
 
@@ -345,3 +347,21 @@ def test_t4_flattened_header_in_reading_order(rendering: str, tmp_path: Path) ->
     path = tmp_path / ("r.txt" if rendering != "html_p" else "r.html")
     path.write_text(q.markdown() if rendering == "markdown" else RENDERINGS[rendering][1](q), "utf-8")
     assert_exact(extract_file(path), q)
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["青溪市云岭区人民政府枫林街道", "2025年政府信息公开", "工作年度报告"],
+        ["2025年青溪市云岭区人民政府枫林街道", "政府信息公开工作年度报告"],
+        ["青溪市云岭区人民政府枫林街道", "2025 年政府信息公开工作年度报告"],
+    ],
+)
+def test_title_over_several_lines(lines: list[str], tmp_path: Path) -> None:
+    q = QuirkReport.build("2021", 2025)
+    q.issuer = "青溪市云岭区人民政府枫林街道"
+    q.title_lines = lines
+    _without_period_and_signature(q)
+    report = read(q, "html_p", tmp_path)
+    assert (report.issuer, report.year) == ("青溪市云岭区人民政府枫林街道", 2025)
+    assert report.title == "".join(lines)
