@@ -73,9 +73,9 @@ def find_title(doc: Document) -> str | None:
         ):
             return texts[i - 1] + title  # the issuer on the line before
         return title
-    title = doc.metadata.get("title")
-    if title and _REPORT_WORDS.search(title):
-        return _SITE_SUFFIX.sub("", clean_space(title))
+    page_title = doc.metadata.get("title")
+    if page_title and _REPORT_WORDS.search(page_title):
+        return _SITE_SUFFIX.sub("", clean_space(page_title))
     return None
 
 
