@@ -115,7 +115,12 @@ def cjk_count(text: str) -> int:
 # ------------------------------------------------------------------------------------------------
 # Line classification
 # ------------------------------------------------------------------------------------------------
-_ANCHORS = tuple(norm_label(a) for a in (*TEMPLATE.t2.anchors, *TEMPLATE.t3.anchors, *TEMPLATE.t4.anchors))
+_ANCHORS = tuple(
+    norm_label(a)
+    for t in (TEMPLATE.t2, TEMPLATE.t3, TEMPLATE.t4)
+    for a in (*t.anchors, *t.weak_anchors)
+    if len(a) >= 4  # "维持", "商业" alone are too common to open a table
+)
 _TABLE_SECTIONS = frozenset(s.code for s in TEMPLATE.sections if s.table)
 
 

@@ -169,6 +169,7 @@ class TableSpec:
     number: int = 0  # its number in the form: 2, 3, 4
     name: str = ""  # its short name, e.g. 主动公开
     caption: str | None = None  # table 2: the words that open a block caption (第二十条)
+    weak_anchors: tuple[str, ...] = ()  # words that mark the table only in its section, or two together
 
     @property
     def title(self) -> str:
@@ -292,6 +293,7 @@ def load_template() -> Template:
             number=t["number"],
             name=t["name"],
             caption=t.get("caption"),
+            weak_anchors=tuple(t.get("weak_anchors", [])),
         )
 
     t2, t3, t4 = table("t2"), table("t3"), table("t4")

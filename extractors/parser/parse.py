@@ -33,8 +33,11 @@ _DECLARED_NONE = re.compile(r"[(（]\s*无\s*[)）]\s*$")
 _SPACES = {t: TableSpace(TEMPLATE.table(t)) for t in TABLE_IDS}
 _SECTION_TABLE = {s.code: s.table for s in TEMPLATE.sections if s.table}
 # Anchors in the order they are tried: table 4's words never occur in tables 2 and 3, table 3's
-# never in table 2.
-_ANCHORS = tuple((t, tuple(norm_label(a) for a in TEMPLATE.table(t).anchors)) for t in ("t4", "t3", "t2"))
+# never in table 2. (table, anchors, weak anchors)
+_ANCHORS = tuple(
+    (t, tuple(norm_label(a) for a in spec.anchors), tuple(norm_label(a) for a in spec.weak_anchors))
+    for t, spec in ((t, TEMPLATE.table(t)) for t in ("t4", "t3", "t2"))
+)
 
 
 def section_of(text: str) -> str | None:
@@ -53,10 +56,18 @@ def section_of(text: str) -> str | None:
     return sec.code
 
 
-def _row_anchor(normed_row: str) -> str | None:
-    """The table a printed row belongs to by the template's anchor words, or None."""
-    for t, anchors in _ANCHORS:
+def _row_anchor(normed_row: str, section: str | None) -> str | None:
+    """The table a printed row belongs to by the template's anchor words, or None.
+
+    A weak anchor (行政复议, 自然人) suffices inside a table section or before any section; in the
+    narrative sections (an overview table listing 行政复议 0 件) two must be printed together.
+    """
+    in_tables = section is None or section in _SECTION_TABLE
+    for t, anchors, weak in _ANCHORS:
         if any(a in normed_row for a in anchors):
+            return t
+        n_weak = sum(1 for a in weak if a in normed_row)
+        if n_weak >= 2 or (n_weak == 1 and in_tables):
             return t
     return None
 
@@ -125,7 +136,7 @@ def collect_rows(doc: Document) -> Walk:
         last_table = block.index
         for cells in block.rows:
             text = norm_label("".join(c.text for c in cells if not c.is_continuation))
-            anchor = _row_anchor(text)
+            anchor = _row_anchor(text, section)
             if anchor is not None:
                 kind, kind_guessed = anchor, False
             elif kind is None and (section is None or section in _SECTION_TABLE):

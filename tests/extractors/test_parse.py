@@ -300,3 +300,18 @@ def test_t4_values_printed_as_a_line_below_its_ruled_header() -> None:
     got = [c.value for c in report.cells if c.table == "t4"]
     assert got == [int(v) for v in values.split()]
     assert report.narrative["problems"] == "2 0 1"
+
+
+def test_overview_table_mentioning_review_is_not_table_4() -> None:
+    """行政复议 alone marks table 4 in its own section, not in an overview table of 一、总体情况."""
+    overview = [[("事项", 1, 1), ("数量", 1, 1)], [("行政复议", 1, 1), ("3", 1, 1)]]
+    values = [(v, 1, 1) for v in "2 1 0 1 4 1 0 0 2 3 0 1 0 0 1".split()]
+    doc = doc_of(
+        Paragraph("一、总体情况"),
+        Table(grid_from_spans(overview)),
+        Paragraph("四、政府信息公开行政复议、行政诉讼情况"),
+        Table(grid_from_spans([[("行政复议", 1, 5), ("行政诉讼", 1, 10)], values])),
+    )
+    report = parse_document(doc)
+    assert [c.value for c in report.cells if c.table == "t4"] == [int(v) for v, _, _ in values]
+    assert not [f for f in report.findings if f.rule == "row_ambiguous"]
