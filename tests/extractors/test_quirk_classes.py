@@ -365,3 +365,82 @@ def test_title_over_several_lines(lines: list[str], tmp_path: Path) -> None:
     report = read(q, "html_p", tmp_path)
     assert (report.issuer, report.year) == ("青溪市云岭区人民政府枫林街道", 2025)
     assert report.title == "".join(lines)
+
+
+# Class 2: table 4 in text PDFs exported from a word processor: merged header cells, header text
+# wrapped over three or four lines in narrow columns, the values on one line below; the table
+# whole on a page, or broken across pages between its header and its values.
+T4_PDF_CASES = {"wrapped_12pt": (12.0, 0), "across_pages": (10.5, 36), "two_digit": (9.0, 0)}
+
+
+def _t4_docx(path: Path, values: list[str], font: float, filler: int) -> None:
+    from docx import Document as new_docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    d = new_docx()
+    sec = d.sections[0]
+    sec.page_width, sec.page_height = Cm(21), Cm(29.7)
+    sec.left_margin = sec.right_margin = Cm(2.2)
+    d.add_paragraph("某某街道办事处2023年政府信息公开工作年度报告")
+    for _ in range(filler):
+        d.add_paragraph("本段文字为测试所加，用于把表格推到页面底部。")
+    d.add_paragraph("四、政府信息公开行政复议、行政诉讼情况")
+    t = d.add_table(rows=4, cols=15)
+    t.style = "Table Grid"
+
+    def put(r: int, c: int, text: str, rs: int = 1, cs: int = 1) -> None:
+        cell = t.cell(r, c)
+        if rs > 1 or cs > 1:
+            cell = cell.merge(t.cell(r + rs - 1, c + cs - 1))
+        p = cell.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(text).font.size = Pt(font)
+
+    heads = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    put(0, 0, "行政复议", cs=5)
+    put(0, 5, "行政诉讼", cs=10)
+    for i, h in enumerate(heads):
+        put(1, i, h, rs=2)
+    put(1, 5, "未经复议直接起诉", cs=5)
+    put(1, 10, "复议后起诉", cs=5)
+    for i, h in enumerate(heads * 2):
+        put(2, 5 + i, h)
+    for i, v in enumerate(values):
+        put(3, i, v)
+    for row in t.rows:
+        for c in row.cells:
+            c.width = Cm(16.6 / 15)
+    d.add_paragraph("五、存在的主要问题及改进情况")
+    d.add_paragraph("无。")
+    d.save(str(path))
+
+
+def _t4_values(case: str) -> list[str]:
+    if case == "two_digit":
+        return ["12", "3", "0", "1", "16", "10", "0", "0", "2", "12", "0", "1", "0", "0", "1"]
+    return ["2", "1", "0", "1", "4", "1", "0", "0", "2", "3", "0", "1", "0", "0", "1"]
+
+
+@pytest.fixture(scope="module")
+def t4_pdfs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import shutil
+    import subprocess
+
+    d = tmp_path_factory.mktemp("t4pdf")
+    for case, (font, filler) in T4_PDF_CASES.items():
+        _t4_docx(d / f"{case}.docx", _t4_values(case), font, filler)
+    profile = d / "profile"
+    cmd = ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--norestore"]
+    cmd += ["--convert-to", "pdf", "--outdir", str(d), *(str(d / f"{c}.docx") for c in T4_PDF_CASES)]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+    shutil.rmtree(profile, ignore_errors=True)
+    return d
+
+
+@pytest.mark.parametrize("case", list(T4_PDF_CASES))
+def test_t4_in_text_pdf(case: str, t4_pdfs: Path) -> None:
+    report = extract_file(t4_pdfs / f"{case}.pdf")
+    assert report.format == "pdf"
+    assert [c.raw for c in report.cells if c.table == "t4"] == _t4_values(case)
+    assert (report.pages == 2) == (case == "across_pages")
