@@ -105,6 +105,20 @@ def _labels(text: str) -> list[str]:
     return [p for p in out if p.strip()]
 
 
+_SENTENCE_END = re.compile(r"[。：:；;]")
+
+
+def _intro(body: str, table: str) -> tuple[str, str]:
+    """The sentences before a table (up to its first anchor word), and the table's text."""
+    spec = TEMPLATE.table(table)
+    at = [i for a in spec.anchors if (i := body.find(a)) >= 0]
+    if not at:
+        return "", body
+    ends = [m.end() for m in _SENTENCE_END.finditer(body, 0, min(at))]
+    cut = ends[-1] if ends else 0
+    return body[:cut].strip(), body[cut:]
+
+
 def split_run_together(line: str) -> list[Block] | None:
     """Blocks of a line holding at least two section headings; None for any other line."""
     heads = find_headings(line)
@@ -119,6 +133,9 @@ def split_run_together(line: str) -> list[Block] | None:
         if not body:
             continue
         if code in _TABLE_SECTIONS:
+            intro, body = _intro(body, _TABLE_SECTIONS[code])
+            if intro:
+                out.append(Paragraph(intro))  # "本年度情况如下：" is narrative, never cells
             cells = cells_of(body)
             grid = [[GridCell(text=c, row=r, col=0)] for r, c in enumerate(cells)]
             out.append(Table(rows=grid, structured=False, run_together=True))

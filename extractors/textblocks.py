@@ -147,6 +147,11 @@ def section_code(s: str) -> str | None:
     return sec.code
 
 
+def is_intro(s: str) -> bool:
+    """A line that introduces what follows ("具体情况如下：", "详见下表："): text, never a table cell."""
+    return s.rstrip().endswith(("：", ":")) and len(s) > 6
+
+
 def is_anchor(s: str) -> bool:
     """True for a short line that can only be a table cell (第二十条…, 信息内容, 申请人情况, 行政复议…)."""
     if len(s) > 40 or is_prose(s):
@@ -240,7 +245,7 @@ def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]
             pending = sec in _TABLE_SECTIONS
             i += 1
             continue
-        if not is_prose(s) and (pending or is_anchor(s) or is_pipe_cell(s)):
+        if not is_prose(s) and not is_intro(s) and (pending or is_anchor(s) or is_pipe_cell(s)):
             j, cells, anchored, piped = _cell_run(items, i, blank_is_cell)
             numeric = sum(1 for c in cells if c.strip() and is_value_text(c))
             if len(cells) >= 4 and (anchored or piped >= 3 or numeric >= 2):

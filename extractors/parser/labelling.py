@@ -149,7 +149,7 @@ class _RowLabeller:
         if kind.caption is not None:
             self.caption(kind.caption)
             return
-        if kind.row and kind.column and not self.out.labelled and self.current is None:
+        if kind.row and kind.column and not self._values_seen():
             kind.row = None  # "总计" before any data row is the column header, not （七）总计
         if kind.column and not kind.row:
             self.column(kind.column, cell.col)
@@ -161,6 +161,10 @@ class _RowLabeller:
             self.group = kind.group
         else:
             self.unknown_label(cell.text, printed)
+
+    def _values_seen(self) -> bool:
+        """True once a row label has taken values (the header is behind us)."""
+        return bool(self.current and self.current.values) or any(s.values for s in self.out.labelled)
 
     def caption(self, item: str) -> None:
         """第二十条第（X）项: a new table-2 block; header and group start afresh."""

@@ -379,10 +379,17 @@ def by_position(
 
 
 def _dedupe(res: TableResult, segs: list[LabelledRow], table: str) -> list[LabelledRow]:
-    """Keep the first labelled row of each row code; a repeated row label is reported, not merged."""
+    """Keep the first labelled row of each row code; a repeated row label is reported, not merged.
+
+    A label printed without values (a sentence above the table naming a row) gives way to the same
+    row printed with values.
+    """
+    valued = {s.row for s in segs if s.values}
     seen: set[str] = set()
     out = []
     for s in segs:
+        if not s.values and s.row in valued:
+            continue
         if s.row in seen:
             if s.values:
                 res.findings.append(

@@ -444,3 +444,48 @@ def test_t4_in_text_pdf(case: str, t4_pdfs: Path) -> None:
     assert report.format == "pdf"
     assert [c.raw for c in report.cells if c.table == "t4"] == _t4_values(case)
     assert (report.pages == 2) == (case == "across_pages")
+
+
+def test_run_together_intro_sentence_is_not_cells(tmp_path: Path) -> None:
+    """A sentence before a table names a row and a number: it is narrative, never that row's values."""
+    q = QuirkReport.build("2021")
+    blocks = q.blocks
+
+    def with_intro() -> list[tuple[str, object]]:
+        out: list[tuple[str, object]] = []
+        for b in blocks():
+            out.append(b)
+            if b[1] == "二、主动公开政府信息情况":
+                out.append(("line", "本年度制发行政规范性文件120件，具体情况如下："))
+        return out
+
+    q.blocks = with_intro  # type: ignore[method-assign]
+    path = tmp_path / "r.txt"
+    path.write_text(q.run_together(), "utf-8")
+    report = extract_file(path)
+    got = found(report)
+    assert {k: v for k, v in q.truth.items() if k in got} == got
+    assert "具体情况如下" in report.narrative["active"]
+
+
+@pytest.mark.parametrize("rendering", ["txt", "html_p", "html_rows", "html_grid"])
+@pytest.mark.parametrize("colon", ["：", ""])
+def test_intro_sentence_naming_a_row_above_a_table(rendering: str, colon: str, tmp_path: Path) -> None:
+    """本年新收申请71件，详见下表： names a row of table 3 but is not it; the table's own row wins."""
+    q = QuirkReport.build("2021")
+    blocks = q.blocks
+    intros = {
+        "二、主动公开政府信息情况": f"本年度制发行政规范性文件120件，具体情况如下{colon}",
+        "三、收到和处理政府信息公开申请情况": f"本年新收申请71件，详见下表{colon}",
+    }
+
+    def with_intro() -> list[tuple[str, object]]:
+        out: list[tuple[str, object]] = []
+        for b in blocks():
+            out.append(b)
+            if isinstance(b[1], str) and b[1] in intros:
+                out.append(("line", intros[b[1]]))
+        return out
+
+    q.blocks = with_intro  # type: ignore[method-assign]
+    assert_exact(read(q, rendering, tmp_path), q)
