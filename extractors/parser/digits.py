@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import combinations
+from math import comb
 
 from extractors.parser.findings import parser_finding
 from extractors.parser.labelling import LabelledRow, RowCell
@@ -32,14 +33,14 @@ def _cuts(digits: str, n: int) -> Iterator[list[int]]:
             yield [int(p) for p in parts]
 
 
-def _n_cuts(length: int, n: int) -> int:
-    from math import comb
+def _n_readings(length: int, n: int) -> int:
+    """How many (cut, blank columns) pairs a run of `length` digits has for n columns."""
+    return sum(comb(length - 1, k - 1) * comb(n, k) for k in range(1, min(length, n) + 1))
 
-    return comb(length - 1, n - 1) if length >= n >= 1 else 0
 
-
-def _holds(table: str, columns: tuple[str, ...], values: list[int]) -> bool:
-    """All of the table's row identities hold on one row (or on each row-block of a wide row)."""
+def _holds(table: str, columns: tuple[str, ...], values: list[int | None]) -> bool:
+    """No row identity of the table fails on the row (or on each row-block of a wide row); an
+    identity with a blank cell cannot be checked, so it does not rule the reading out."""
     tpl = TEMPLATE.table(table)
     width = len(tpl.columns)
     for start in range(0, len(values), width):
@@ -47,15 +48,22 @@ def _holds(table: str, columns: tuple[str, ...], values: list[int]) -> bool:
         for ident in TEMPLATE.identities:
             if ident.table != table or ident.along != "rows":
                 continue
-            lhs, rhs = tpl.expand(ident.lhs), tpl.expand(ident.rhs)
-            if all(c in row for c in lhs + rhs) and sum(row[c] for c in lhs) != sum(row[c] for c in rhs):
+            terms = [row.get(c) for c in tpl.expand(ident.lhs)], [row.get(c) for c in tpl.expand(ident.rhs)]
+            lhs, rhs = terms
+            if any(v is None for v in lhs + rhs):
+                continue
+            if sum(v for v in lhs if v is not None) != sum(v for v in rhs if v is not None):
                 return False
     return True
 
 
-def readings(digits: str, table: str, columns: tuple[str, ...]) -> list[list[int]] | None:
+def readings(digits: str, table: str, columns: tuple[str, ...]) -> list[list[int | None]] | None:
     """Every reading of a digit run as the row's values that its row identities allow (at most
-    MAX_READINGS); None when there are too many ways to cut it to search.
+    MAX_READINGS); None when there are too many to search.
+
+    A blank cell prints nothing in run-together text, so a reading may leave any columns blank
+    (None): `618` for three columns is 6/1/8, or 6/blank/18, or 61/8/blank... and stays ambiguous,
+    while `000` can only be 0/0/0.
 
     Args:
         digits: the printed run, digits only.
@@ -63,18 +71,23 @@ def readings(digits: str, table: str, columns: tuple[str, ...]) -> list[list[int
         columns: the column codes the values belong to, in order (table 4: all 15, three blocks).
     """
     n = len(columns)
-    if not digits.isdigit() or len(digits) < n or _n_cuts(len(digits), n) > MAX_CUTS:
+    if not digits.isdigit() or _n_readings(len(digits), n) > MAX_CUTS:
         return None
-    out: list[list[int]] = []
-    for values in _cuts(digits, n):
-        if _holds(table, columns, values):
-            out.append(values)
-            if len(out) > MAX_READINGS:
-                return None
+    out: list[list[int | None]] = []
+    for k in range(1, min(len(digits), n) + 1):
+        for parts in _cuts(digits, k):
+            for present in combinations(range(n), k):
+                values: list[int | None] = [None] * n
+                for i, v in zip(present, parts, strict=True):
+                    values[i] = v
+                if _holds(table, columns, values):
+                    out.append(values)
+                    if len(out) > MAX_READINGS:
+                        return None
     return out
 
 
-def split_digits(digits: str, table: str, columns: tuple[str, ...]) -> list[int] | None:
+def split_digits(digits: str, table: str, columns: tuple[str, ...]) -> list[int | None] | None:
     """The one reading of a digit run that the row identities allow, or None (none, or several)."""
     found = readings(digits, table, columns)
     return found[0] if found is not None and len(found) == 1 else None
@@ -88,11 +101,16 @@ class RunTogether:
     where: str
     raw: str
     cols: tuple[str, ...]
-    readings: list[list[int]]
+    readings: list[list[int | None]]
 
 
 def one_reading(
-    findings: list[Finding], where: str, cell: RowCell, cols: tuple[str, ...], values: list[int], by: str
+    findings: list[Finding],
+    where: str,
+    cell: RowCell,
+    cols: tuple[str, ...],
+    values: list[int | None],
+    by: str,
 ) -> list[tuple[str, RowCell]]:
     """The values of the one reading left, as cells of the printed run, said in a `digits_split`."""
     raw = cell.text.strip()

@@ -282,7 +282,7 @@ def _fits_columns(
     variant: str | None,
     row: str,
     cols: tuple[str, ...],
-    reading: list[int],
+    reading: list[int | None],
     known: dict[tuple[str, str], float | int | None],
 ) -> bool:
     """True unless a column identity involving `row`, with every other cell known, fails."""
@@ -296,7 +296,7 @@ def _fits_columns(
             continue
         for col, value in zip(cols, reading, strict=True):
 
-            def at(r: str, col: str = col, value: int = value) -> float | int | None:
+            def at(r: str, col: str = col, value: int | None = value) -> float | int | None:
                 return value if r == row else known.get((r, col))
 
             left, right = [at(r) for r in lhs], [at(r) for r in rhs]
