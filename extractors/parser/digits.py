@@ -1,8 +1,8 @@
 """Split a run of digits printed without separators into a row's values, only when unambiguous.
 
 Run-together page text prints a table-3 row as `2100003` for seven cells. The digits are cut into
-as many counts as the row has columns, with no leading zeros (a printed count never has one), and
-every cut is checked against the template's identities along rows (table 3: 总计 == the sum of its
+counts with no leading zeros (a printed count never has one), one per column or fewer (a blank
+cell prints nothing, so any columns may be blank), and every reading is checked against the template's identities along rows (table 3: 总计 == the sum of its
 parts; table 4: each block's 总计), then, once the other rows are placed, along columns (table 3:
 一 + 二 == （七） + 四 and （七） == Σ results). A cut is used only when it is the single one left;
 otherwise the row stays blank, with a finding. Never a guess.
