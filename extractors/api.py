@@ -12,7 +12,7 @@ from extractors.document import Document
 from extractors.readers.sniff import FORMATS, sniff_format
 from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
 
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 MAX_BYTES = 200 * 1024 * 1024  # a 年报 is a few MB at most; larger files are refused, not read
 
 # format -> "module:function"; imported on first use so that a text run never loads OCR models.
@@ -46,15 +46,20 @@ def sha256_file(path: str | Path) -> str:
     return h.hexdigest()
 
 
-def read_document(path: str | Path) -> Document:
-    """Read any supported file into the document model; raises UnreadableFile on bad input."""
+def read_document(path: str | Path, fmt: str | None = None) -> Document:
+    """Read any supported file into the document model; raises UnreadableFile on bad input.
+
+    Args:
+        path: the file.
+        fmt: its format when already sniffed (a file's format is sniffed once).
+    """
     p = str(path)
     size = os.path.getsize(p)
     if size == 0:
         raise UnreadableFile(p, "empty file")
     if size > MAX_BYTES:
         raise UnreadableFile(p, f"file is {size / 1e6:.0f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit")
-    fmt = sniff_format(p)
+    fmt = fmt or sniff_format(p)
     if fmt == "unknown":
         raise UnreadableFile(p, f"not a report file this tool can read (supported: {', '.join(FORMATS)})")
     return reader_for(fmt)(p)
@@ -68,56 +73,43 @@ def extract_file(path: str | Path | SourceFacts) -> Report:
 
     Args:
         path: the file, or the `SourceFacts` its source computed (sha256 then is not computed again,
-            and the report names `facts.location` as its source).
+            the report names `facts.location` as its source, and the issuer, year, publication date
+            and title the source knows fill what the document itself does not print).
     """
+    from extractors.parser.meta import Metadata
     from extractors.parser.parse import parse_document  # the template parser
 
     facts = path if isinstance(path, SourceFacts) else None
     p = facts.path if facts else str(path)
+    source = facts.location if facts else p
+
+    def failed(digest: str, fmt: str, error: str) -> Report:
+        return Report(
+            source=source,
+            sha256=digest,
+            format=fmt,
+            status="failed",
+            error=error,
+            parser_version=PARSER_VERSION,
+        )
+
     try:
         digest = facts.sha256 if facts else sha256_file(p)
     except OSError as exc:
-        return Report(
-            source=facts.location if facts else p,
-            sha256="",
-            format="unknown",
-            status="failed",
-            error=f"cannot read file: {exc}",
-            parser_version=PARSER_VERSION,
-        )
+        return failed("", "unknown", f"cannot read file: {exc}")
     fmt = "unknown"
+    defaults = (
+        Metadata(title=facts.title, issuer=facts.issuer, year=facts.year, published=facts.published)
+        if facts
+        else None
+    )
     try:
-        fmt = sniff_format(p)
-        doc = read_document(p)
-        report = parse_document(doc)
+        fmt = facts.format if facts and facts.format in READERS else sniff_format(p)
+        doc = read_document(p, fmt)
+        return parse_document(doc, defaults, source=source, sha256=digest, parser_version=PARSER_VERSION)
     except (UnreadableFile, ConversionFailed) as exc:
-        return Report(
-            source=facts.location if facts else p,
-            sha256=digest,
-            format=fmt,
-            status="failed",
-            error=exc.reason,
-            parser_version=PARSER_VERSION,
-        )
+        return failed(digest, fmt, exc.reason)
     except MemoryError:
-        return Report(
-            source=facts.location if facts else p,
-            sha256=digest,
-            format=fmt,
-            status="failed",
-            error="out of memory while reading",
-            parser_version=PARSER_VERSION,
-        )
+        return failed(digest, fmt, "out of memory while reading")
     except Exception as exc:  # a reader bug must not stop a batch; it is reported, never hidden
-        return Report(
-            source=facts.location if facts else p,
-            sha256=digest,
-            format=fmt,
-            status="failed",
-            error=f"internal error ({type(exc).__name__}): {exc}",
-            parser_version=PARSER_VERSION,
-        )
-    report.source = facts.location if facts else p
-    report.sha256 = digest
-    report.parser_version = PARSER_VERSION
-    return report
+        return failed(digest, fmt, f"internal error ({type(exc).__name__}): {exc}")

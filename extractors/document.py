@@ -57,6 +57,9 @@ class Table:
     index: int = 0
     page: int | None = None
     structured: bool = True
+    # Cells cut from text printed without separators (extractors/inline.py): a run of digits may
+    # hold several values, which the parser splits only where the identities allow one reading.
+    run_together: bool = False
 
     @property
     def n_rows(self) -> int:

@@ -2,8 +2,8 @@
 
 Many published reports reach us with their tables flattened to text (quirks.md §A): one cell per
 line or per `<p>` (quirk A), one cell per line ending in `|` (quirk C), or one row per line with
-`|` between cells (quirk B). `segment` turns a sequence of raw lines into `Paragraph` blocks and
-`Table(structured=False)` blocks. It never aligns columns: the template parser segments the cells
+`|` between cells (quirk B). `blocks_from_lines` turns a sequence of raw lines into `Paragraph` blocks and
+`Table(structured=False)` blocks. It never aligns columns: the template parser labels the cells
 by their labels.
 
 Section headings and table anchors come from the template (`schemas.TEMPLATE`), never from here.
@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from extractors.document import Block, GridCell, Heading, Paragraph, Table
+from extractors.inline import split_run_together
 from schemas import TEMPLATE
 from schemas.text import clean_space, is_value_text, norm_label
 
@@ -114,8 +115,13 @@ def cjk_count(text: str) -> int:
 # ------------------------------------------------------------------------------------------------
 # Line classification
 # ------------------------------------------------------------------------------------------------
-_ANCHORS = tuple(norm_label(a) for a in (*TEMPLATE.t2.anchors, *TEMPLATE.t3.anchors, *TEMPLATE.t4.anchors))
-_TABLE_SECTIONS = frozenset({"active", "applications", "review_litigation"})
+_ANCHORS = tuple(
+    norm_label(a)
+    for t in (TEMPLATE.t2, TEMPLATE.t3, TEMPLATE.t4)
+    for a in (*t.anchors, *t.weak_anchors)
+    if len(a) >= 4  # "维持", "商业" alone are too common to open a table
+)
+_TABLE_SECTIONS = frozenset(s.code for s in TEMPLATE.sections if s.table)
 
 
 def is_prose(s: str) -> bool:
@@ -139,6 +145,11 @@ def section_code(s: str) -> str | None:
     ):
         return None
     return sec.code
+
+
+def is_intro(s: str) -> bool:
+    """A line that introduces what follows ("具体情况如下：", "详见下表："): text, never a table cell."""
+    return s.rstrip().endswith(("：", ":")) and len(s) > 6
 
 
 def is_anchor(s: str) -> bool:
@@ -165,6 +176,15 @@ def is_table_pipe_row(s: str) -> bool:
     return is_pipe_row(s) and s.count("|") >= 2 and not any(is_prose(c) for c in split_pipe_row(s))
 
 
+_RULE_CELL = re.compile(r"^:?-{3,}:?$")
+
+
+def is_rule_row(s: str) -> bool:
+    """`|---|:---:|`: the rule under a markdown table's first row, not a row of dashes as values."""
+    cells = [c.strip() for c in split_pipe_row(s)]
+    return bool(cells) and all(_RULE_CELL.match(c) for c in cells)
+
+
 def split_pipe_row(s: str) -> list[str]:
     """Cells of a pipe row; the outer pipes are dropped, empty cells (merge artefacts) kept."""
     s = s.strip()
@@ -187,7 +207,7 @@ def make_table(rows: Iterable[Sequence[str]], structured: bool = False) -> Table
 Item = str | Block
 
 
-def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
+def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
     """Turn raw lines (and already built blocks, passed through) into Paragraphs and flattened Tables.
 
     `blank_is_cell`: in HTML every `<p>` is a cell, so an empty or NBSP-only `<p>` inside a flattened
@@ -208,6 +228,13 @@ def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
         if not s:
             i += 1
             continue
+        if is_prose(s):
+            inline = split_run_together(s)  # a whole report on one line (issue 11, class 6)
+            if inline is not None:
+                out.extend(inline)
+                pending = False
+                i += 1
+                continue
         if is_table_pipe_row(s):
             i = _pipe_rows(items, i, out)
             pending = False
@@ -218,7 +245,7 @@ def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
             pending = sec in _TABLE_SECTIONS
             i += 1
             continue
-        if not is_prose(s) and (pending or is_anchor(s) or is_pipe_cell(s)):
+        if not is_prose(s) and not is_intro(s) and (pending or is_anchor(s) or is_pipe_cell(s)):
             j, cells, anchored, piped = _cell_run(items, i, blank_is_cell)
             numeric = sum(1 for c in cells if c.strip() and is_value_text(c))
             if len(cells) >= 4 and (anchored or piped >= 3 or numeric >= 2):
@@ -232,6 +259,10 @@ def segment(items: Sequence[Item], blank_is_cell: bool) -> list[Block]:
     return out
 
 
+# The readers (html.py, txt.py) still import the former name.
+segment = blocks_from_lines
+
+
 def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
     """Collect consecutive pipe rows (blank lines between them allowed) into one table."""
     rows: list[list[str]] = []
@@ -242,7 +273,7 @@ def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
         s = item.strip()
         if s and not (is_table_pipe_row(s)):
             break
-        if s:
+        if s and not is_rule_row(s):
             rows.append(split_pipe_row(s))
         i += 1
     out.append(make_table(rows))

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 Status = Literal["ok", "partial", "failed"]
 Severity = Literal["error", "warning", "info"]
+Origin = Literal["parser", "validation"]
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Finding:
     expected: float | int | None = None
     actual: float | int | None = None
     source_inconsistent: bool | None = None
+    origin: Origin | None = None  # the stage that reported it: the parser (what it saw) or validation
 
     def to_json(self) -> dict[str, Any]:
         return _drop_none(asdict(self), keep=("rule", "severity", "message"))

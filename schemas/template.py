@@ -37,6 +37,7 @@ class Label:
     signed: bool = False
     amount: bool = False
     unit: str | None = None
+    table: str | None = None  # sections: the statistical table the section holds
 
     @cached_property
     def group_of(self) -> str | None:
@@ -74,6 +75,7 @@ def _labels(items: list[dict[str, Any]]) -> tuple[Label, ...]:
                 signed=bool(it.get("signed", False)),
                 amount=bool(it.get("amount", False)),
                 unit=it.get("unit"),
+                table=it.get("table"),
             )
         )
     return tuple(out)
@@ -115,7 +117,47 @@ class Identity:
 
 
 @dataclass(frozen=True)
-class Table:
+class Term:
+    """One cell of a cross-year chain: this year's or the previous year's, added or subtracted."""
+
+    previous: bool
+    code: str  # a row code (chains along columns) or a column code (chains along rows)
+    sign: int = 1
+
+
+@dataclass(frozen=True)
+class CrossYear:
+    """A chain between a report and the same issuer's report of the year before."""
+
+    code: str
+    table: TableId
+    each: Literal["row", "column"]
+    over: tuple[str, ...]  # the rows (each = "row") or columns it is checked at
+    lhs: tuple[Term, ...]
+    rhs: tuple[Term, ...]
+    rule: str
+
+    def positions(
+        self,
+    ) -> tuple[
+        tuple[
+            str, tuple[tuple[Term, tuple[str, str, str]], ...], tuple[tuple[Term, tuple[str, str, str]], ...]
+        ],
+        ...,
+    ]:
+        """(position, lhs terms with their cell keys, rhs terms with theirs) at every position."""
+        out = []
+        for pos in self.over:
+
+            def key(t: Term, pos: str = pos) -> tuple[str, str, str]:
+                return (self.table, pos, t.code) if self.each == "row" else (self.table, t.code, pos)
+
+            out.append((pos, tuple((t, key(t)) for t in self.lhs), tuple((t, key(t)) for t in self.rhs)))
+        return tuple(out)
+
+
+@dataclass(frozen=True)
+class TableSpec:
     """Rows, columns and groups of one statistical table."""
 
     id: TableId
@@ -124,6 +166,15 @@ class Table:
     columns: tuple[Label, ...]
     groups: tuple[Label, ...] = ()
     sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    number: int = 0  # its number in the form: 2, 3, 4
+    name: str = ""  # its short name, e.g. 主动公开
+    caption: str | None = None  # table 2: the words that open a block caption (第二十条)
+    weak_anchors: tuple[str, ...] = ()  # words that mark the table only in its section, or two together
+
+    @property
+    def title(self) -> str:
+        """How messages and exports name the table: "table 2 (主动公开)"."""
+        return f"table {self.number} ({self.name})"
 
     @cached_property
     def row_by_code(self) -> dict[str, Label]:
@@ -176,15 +227,16 @@ class Template:
     """The whole template: sections, the three tables, table-2 blocks, variant rules, identities."""
 
     sections: tuple[Label, ...]
-    t2: Table
-    t3: Table
-    t4: Table
+    t2: TableSpec
+    t3: TableSpec
+    t4: TableSpec
     blocks: tuple[Block, ...]
     identities: tuple[Identity, ...]
+    cross_year: tuple[CrossYear, ...]
     variant_rules: dict[str, tuple[str, ...]]
     raw: dict[str, Any]
 
-    def table(self, table_id: str) -> Table:
+    def table(self, table_id: str) -> TableSpec:
         return {"t2": self.t2, "t3": self.t3, "t4": self.t4}[table_id]
 
     def block(self, item: str) -> Block:
@@ -228,24 +280,23 @@ def load_template() -> Template:
     """Read and check the bundled template file."""
     text = resources.files("schemas").joinpath("templates/template.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    t2 = Table(
-        "t2", tuple(data["t2"]["anchors"]), _labels(data["t2"]["rows"]), _labels(data["t2"]["columns"])
-    )
-    t3 = Table(
-        "t3",
-        tuple(data["t3"]["anchors"]),
-        _labels(data["t3"]["rows"]),
-        _labels(data["t3"]["columns"]),
-        _labels(data["t3"]["groups"]),
-        {k: tuple(v) for k, v in data["t3"]["row_sets"].items()},
-    )
-    t4 = Table(
-        "t4",
-        tuple(data["t4"]["anchors"]),
-        _labels(data["t4"]["rows"]),
-        _labels(data["t4"]["columns"]),
-        sets={k: tuple(v) for k, v in data["t4"]["row_sets"].items()},
-    )
+
+    def table(tid: TableId) -> TableSpec:
+        t = data[tid]
+        return TableSpec(
+            tid,
+            tuple(t["anchors"]),
+            _labels(t["rows"]),
+            _labels(t["columns"]),
+            _labels(t.get("groups", [])),
+            {k: tuple(v) for k, v in t.get("row_sets", {}).items()},
+            number=t["number"],
+            name=t["name"],
+            caption=t.get("caption"),
+            weak_anchors=tuple(t.get("weak_anchors", [])),
+        )
+
+    t2, t3, t4 = table("t2"), table("t3"), table("t4")
     blocks = tuple(
         Block(
             item=b["item"],
@@ -259,6 +310,20 @@ def load_template() -> Template:
         Identity(i["code"], i["number"], i["table"], i["along"], tuple(i["lhs"]), tuple(i["rhs"]), i["rule"])
         for i in data["identities"]
     )
+    tables = {"t2": t2, "t3": t3, "t4": t4}
+
+    def terms(items: list[dict[str, Any]]) -> tuple[Term, ...]:
+        return tuple(Term(t["year"] == "previous", t["code"], int(t.get("sign", 1))) for t in items)
+
+    def over(c: dict[str, Any]) -> tuple[str, ...]:
+        table = tables[c["table"]]
+        every = table.rows if c["each"] == "row" else table.columns
+        return tuple(c.get("over") or (x.code for x in every))
+
+    cross_year = tuple(
+        CrossYear(c["code"], c["table"], c["each"], over(c), terms(c["lhs"]), terms(c["rhs"]), c["rule"])
+        for c in data.get("cross_year", [])
+    )
     tpl = Template(
         sections=_labels(data["sections"]["items"]),
         t2=t2,
@@ -266,6 +331,7 @@ def load_template() -> Template:
         t4=t4,
         blocks=blocks,
         identities=identities,
+        cross_year=cross_year,
         variant_rules={k: tuple(v) for k, v in data["variants"].items()},
         raw=data,
     )
@@ -289,6 +355,12 @@ def _check(tpl: Template) -> None:
         for code in table.expand(ident.lhs + ident.rhs):
             if code not in known:
                 raise ValueError(f"identity {ident.code}: unknown code {code!r}")
+    for chain in tpl.cross_year:
+        table = tpl.table(chain.table)
+        known = set(table.row_by_code) | set(table.column_by_code)
+        for code in [*chain.over, *(t.code for t in chain.lhs + chain.rhs)]:
+            if code not in known:
+                raise ValueError(f"cross-year chain {chain.code}: unknown code {code!r}")
 
 
 TEMPLATE = load_template()

@@ -31,7 +31,7 @@ Number = int | float
 # because the warehouse reads the previous year from DuckDB, not from a Report.
 Previous = Mapping[Key, Number | None] | Report
 
-SECTION_CODES = ("overview", "active", "applications", "review_litigation", "problems", "other")
+SECTION_CODES = tuple(s.code for s in TEMPLATE.sections)
 TABLES = ("t2", "t3", "t4")
 _TOWNSHIP = re.compile(r"(镇|乡|街道|街道办事处)(人民政府)?$")
 _TOL = 1e-6  # amounts such as 96171.6 万元 are floats; counts compare exactly anyway
@@ -46,6 +46,9 @@ class Rule:
     group: str
     description: str
     source_inconsistent: bool | None = None
+    origin: str = "validation"  # the stage that emits it: "parser" or "validation"
+    message_zh: str = ""
+    message_en: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -55,7 +58,14 @@ def load_rules() -> dict[str, Rule]:
     out: dict[str, Rule] = {}
     for r in tomllib.loads(text)["rules"]:
         out[r["code"]] = Rule(
-            r["code"], r["severity"], r["group"], r["description"], r.get("source_inconsistent")
+            r["code"],
+            r["severity"],
+            r["group"],
+            r["description"],
+            r.get("source_inconsistent"),
+            r.get("origin", "validation"),
+            r.get("message_zh", ""),
+            r.get("message_en", ""),
         )
     missing = {i.code for i in TEMPLATE.identities} - set(out)
     if missing:
@@ -79,7 +89,7 @@ def cell_values(report: Report) -> dict[Key, Number | None]:
 def _finding(code: str, message: str, **kw: Any) -> Finding:
     rule = RULES[code]
     kw.setdefault("source_inconsistent", rule.source_inconsistent)
-    return Finding(rule=code, severity=rule.severity, message=message, **kw)
+    return Finding(rule=code, severity=rule.severity, message=message, origin="validation", **kw)
 
 
 def _fmt(x: Number | None) -> str:
@@ -215,71 +225,37 @@ def check_identities(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
 def check_cross_year(
     values: Mapping[Key, Number | None], previous: Mapping[Key, Number | None], tpl: Template = TEMPLATE
 ) -> list[Finding]:
-    """Carry-over (table 3), stock of rules in force (2021 t2), and item chain (2019 t2)."""
+    """The template's cross-year chains (carry-over, stock in force, item chain), position by position.
+
+    A position is checked only when every cell it involves is printed in both years; a failure is a
+    finding with `expected` = what last year (and this year's parts) compute, `actual` = as printed.
+    """
     out: list[Finding] = []
-
-    def both(*keys: Key, prev: tuple[Key, ...] = ()) -> bool:
-        return all(values.get(k) is not None for k in keys) and all(previous.get(k) is not None for k in prev)
-
-    for col in tpl.t3.columns:
-        now, before = ("t3", "carried_in", col.code), ("t3", "carry_over", col.code)
-        if both(now, prev=(before,)):
-            a, b = values[now], previous[before]
-            assert a is not None and b is not None
-            if not _eq(a, b):
-                out.append(
-                    _finding(
-                        "carry_over_mismatch",
-                        f"table 3 {col.label}: 上年结转 {_fmt(a)} this year, but 结转下年度 "
-                        f"{_fmt(b)} last year",
-                        cells={cell_path(now): a, "previous." + cell_path(before): b},
-                        expected=b,
-                        actual=a,
-                    )
+    for chain in tpl.cross_year:
+        for pos, lhs, rhs in chain.positions():
+            terms = lhs + rhs
+            got = [(previous if t.previous else values).get(k) for t, k in terms]
+            printed = [v for v in got if v is not None]
+            if len(printed) != len(got):
+                continue
+            signed = [t.sign * v for (t, _), v in zip(terms, printed, strict=True)]
+            left, right = sum(signed[: len(lhs)]), sum(signed[len(lhs) :])
+            if _eq(left, right):
+                continue
+            cells = {
+                ("previous." if t.previous else "") + cell_path(k): v
+                for (t, k), v in zip(terms, got, strict=True)
+            }
+            out.append(
+                _finding(
+                    chain.code,
+                    f"{tpl.table(chain.table).title} at {pos}: {chain.rule} fails: "
+                    f"{_fmt(left)} printed, {_fmt(right)} computed from last year",
+                    cells=cells,
+                    expected=right,
+                    actual=left,
                 )
-    for code in ("rules", "normative"):
-        k_now, k_iss, k_rep = ("t2", code, "in_force"), ("t2", code, "issued"), ("t2", code, "repealed")
-        if both(k_now, k_iss, k_rep, prev=(k_now,)):
-            now_v, iss, rep, prev_v = values[k_now], values[k_iss], values[k_rep], previous[k_now]
-            assert now_v is not None and iss is not None and rep is not None and prev_v is not None
-            expect = prev_v + iss - rep
-            if not _eq(now_v, expect):
-                out.append(
-                    _finding(
-                        "in_force_stock",
-                        f"table 2 {code}: 现行有效 {_fmt(now_v)}, but last year's {_fmt(prev_v)} "
-                        f"+ 制发 {_fmt(iss)} - 废止 {_fmt(rep)} = {_fmt(expect)}",
-                        cells={
-                            cell_path(k_now): now_v,
-                            cell_path(k_iss): iss,
-                            cell_path(k_rep): rep,
-                            "previous." + cell_path(k_now): prev_v,
-                        },
-                        expected=expect,
-                        actual=now_v,
-                    )
-                )
-    for row in tpl.t2.rows:
-        k_items, k_delta = ("t2", row.code, "prev_items"), ("t2", row.code, "delta")
-        if both(k_items, prev=(k_items, k_delta)):
-            now_v, p_items, p_delta = values[k_items], previous[k_items], previous[k_delta]
-            assert now_v is not None and p_items is not None and p_delta is not None
-            expect = p_items + p_delta
-            if not _eq(now_v, expect):
-                out.append(
-                    _finding(
-                        "prev_items_chain",
-                        f"table 2 {row.label}: 上一年项目数量 {_fmt(now_v)}, but last year's "
-                        f"{_fmt(p_items)} + 增/减 {_fmt(p_delta)} = {_fmt(expect)}",
-                        cells={
-                            cell_path(k_items): now_v,
-                            "previous." + cell_path(k_items): p_items,
-                            "previous." + cell_path(k_delta): p_delta,
-                        },
-                        expected=expect,
-                        actual=now_v,
-                    )
-                )
+            )
     return out
 
 
@@ -441,7 +417,7 @@ def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     for c in report.cells:
         if c.table in by_table:
             by_table[c.table].append(c.value)
-    names = {"t2": "table 2 (主动公开)", "t3": "table 3 (依申请公开)", "t4": "table 4 (复议诉讼)"}
+    names = {t: tpl.table(t).title for t in TABLES}
     for t, vals in by_table.items():
         if not vals:
             out.append(_finding("missing_table", f"{names[t]} was not found", cells={t: None}))

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from schemas.template import TEMPLATE, Table
+from schemas.template import TEMPLATE
+from schemas.template import TableSpec as Table
 from schemas.validate import RULES
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
@@ -63,9 +64,10 @@ def render() -> str:
                     desc = d or _view_column(name, c) or borrowed.get(c, "")
                     out.append(f"| `{c}` | {t} | {_md(desc)} |")
     out.append("\n## Template codes (cells.table_id / row_code / col_code)\n")
-    for table, name in ((TEMPLATE.t2, "Table 2 主动公开 (t2)"), (TEMPLATE.t3, "Table 3 依申请公开 (t3)")):
+    for table in (TEMPLATE.t2, TEMPLATE.t3):
+        name = f"Table {table.number} {table.name} ({table.id})"
         out += _template_section(table, name)
-    out += _template_section(TEMPLATE.t4, "Table 4 行政复议、行政诉讼 (t4)")
+    out += _template_section(TEMPLATE.t4, f"Table 4 {TEMPLATE.t4.name} (t4)")
     out.append(
         "\n### Table-2 blocks by variant\n\n| block | 2019 rows × columns | 2021 rows × columns |\n|---|---|---|"
     )

@@ -35,28 +35,47 @@ class Metadata:
     year: int | None = None
     published: str | None = None
 
+    def filled_from(self, other: Metadata) -> Metadata:
+        """These fields, with the blanks filled from `other` (what the document prints wins)."""
+        return Metadata(
+            title=self.title or other.title,
+            issuer=self.issuer or other.issuer,
+            year=self.year or other.year,
+            published=self.published or other.published,
+        )
+
 
 def _texts(doc: Document) -> list[str]:
     return [clean_space(b.text) for b in doc.blocks if isinstance(b, (Heading, Paragraph)) and b.text.strip()]
 
 
 def find_title(doc: Document) -> str | None:
-    """The report's own title: an early line naming the report, else the page/file title."""
+    """The report's own title: an early line naming the report, else the page/file title.
+
+    Titles are set over up to three lines: "淮安市人民政府" / "2024 年政府信息公开工作年度报告", or
+    "2025 年青溪市…街道政府信息" / "公开工作年度报告", or the issuer, the year and the rest each alone.
+    """
     texts = _texts(doc)[:12]
     for i, text in enumerate(texts):
-        if len(text) <= 80 and _REPORT_WORDS.search(text) and _YEAR_IN_TITLE.search(text):
-            # A title set on two lines: "淮安市人民政府" / "2024 年政府信息公开工作年度报告".
-            if (
-                i > 0
-                and re.match(r"^\s*20\d{2}\s*年", text)
-                and len(texts[i - 1]) <= 30
-                and _ISSUER_END.search(texts[i - 1])
-            ):
-                return texts[i - 1] + text
-            return text
-    title = doc.metadata.get("title")
-    if title and _REPORT_WORDS.search(title):
-        return _SITE_SUFFIX.sub("", clean_space(title))
+        if len(text) > 80 or not _YEAR_IN_TITLE.search(text):
+            continue
+        title = text
+        if not _REPORT_WORDS.search(text):
+            nxt = texts[i + 1] if i + 1 < len(texts) else ""
+            if len(text) > 60 or len(nxt) > 30 or not _REPORT_WORDS.search(text + nxt):
+                continue
+            title = text + nxt  # the title's end on the next line
+        if (
+            i > 0
+            and re.match(r"^\s*20\d{2}\s*年", text)
+            and len(texts[i - 1]) <= 30
+            and _ISSUER_END.search(texts[i - 1])
+        ):
+            return texts[i - 1] + title  # the issuer on the line before
+        return title
+    page_title = doc.metadata.get("title")
+    if page_title and _REPORT_WORDS.search(page_title):
+        return _SITE_SUFFIX.sub("", clean_space(page_title))
     return None
 
 

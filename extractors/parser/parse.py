@@ -1,27 +1,43 @@
 """The template parser: a `Document` (any format) in, a `Report` with canonical cells out.
 
 Sections are found by heading text, never by numbering. Table rows are assigned to table 2, 3 or 4
-by anchors (第二十条/信息内容, 申请人情况/本年新收, 行政复议+行政诉讼) and by the section they sit in,
-so a table broken across pages, or several tables run together, still reads as one.
+by the template's anchors (`TEMPLATE.tN.anchors`) and by the table the section they sit in holds
+(`TEMPLATE.sections[].table`), so a table broken across pages, or several tables run together,
+still reads as one.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from extractors.document import Document, GridCell, Heading, Paragraph, Table
-from extractors.parser.meta import read_metadata
-from extractors.parser.segments import segment_rows
-from extractors.parser.tables import TableResult, TableSpace, parse_t2, parse_t3, parse_t4
+from extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
+from extractors.parser.meta import Metadata, read_metadata
+from extractors.parser.tables import (
+    TableResult,
+    TableSpace,
+    detect_t2_variant,
+    detect_t3_variant,
+    parse_t2,
+    parse_t3,
+    parse_t4,
+    parser_finding,
+)
 from schemas import TEMPLATE, Finding, Report
-from schemas.text import norm_label
+from schemas.text import is_value_text, norm_label
 
-_SECTION_TABLE = {"active": "t2", "applications": "t3", "review_litigation": "t4"}
+TABLE_IDS = ("t2", "t3", "t4")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.]")
 _DECLARED_NONE = re.compile(r"[(（]\s*无\s*[)）]\s*$")
-_SPACES = {t: TableSpace(TEMPLATE.table(t)) for t in ("t2", "t3", "t4")}
-
-RowRef = tuple[list[GridCell], int, bool]
+_SPACES = {t: TableSpace(TEMPLATE.table(t)) for t in TABLE_IDS}
+_SECTION_TABLE = {s.code: s.table for s in TEMPLATE.sections if s.table}
+# Anchors in the order they are tried: table 4's words never occur in tables 2 and 3, table 3's
+# never in table 2. (table, anchors, weak anchors)
+_ANCHORS = tuple(
+    (t, tuple(norm_label(a) for a in spec.anchors), tuple(norm_label(a) for a in spec.weak_anchors))
+    for t, spec in ((t, TEMPLATE.table(t)) for t in ("t4", "t3", "t2"))
+)
 
 
 def section_of(text: str) -> str | None:
@@ -40,34 +56,58 @@ def section_of(text: str) -> str | None:
     return sec.code
 
 
-def _row_anchor(normed_row: str) -> str | None:
-    if ("行政复议" in normed_row and ("行政诉讼" in normed_row or "维持" in normed_row)) or (
-        "维持" in normed_row and "纠正" in normed_row
-    ):
-        return "t4"
-    if any(a in normed_row for a in TEMPLATE.t3.anchors) or ("自然人" in normed_row and "商业" in normed_row):
-        return "t3"
-    if any(a in normed_row for a in TEMPLATE.t2.anchors):
-        return "t2"
+def _row_anchor(normed_row: str, section: str | None) -> str | None:
+    """The table a printed row belongs to by the template's anchor words, or None.
+
+    A weak anchor (行政复议, 自然人) suffices inside a table section or before any section; in the
+    narrative sections (an overview table listing 行政复议 0 件) two must be printed together.
+    """
+    in_tables = section is None or section in _SECTION_TABLE
+    for t, anchors, weak in _ANCHORS:
+        if any(a in normed_row for a in anchors):
+            return t
+        n_weak = sum(1 for a in weak if a in normed_row)
+        if n_weak >= 2 or (n_weak == 1 and in_tables):
+            return t
     return None
 
 
 def _label_kind(normed_row: str) -> str | None:
     """Which table a row with no anchor belongs to, judged from its labels (used before any anchor)."""
-    for t in ("t3", "t2"):
+    for t in ("t3", "t2"):  # table 3's labels are the more specific
         if TEMPLATE.table(t).match_row(normed_row) is not None:
             return t
     return None
 
 
-def collect_rows(doc: Document, report: Report) -> dict[str, list[RowRef]]:
+def _value_line(block: Heading | Paragraph, table_index: int) -> PrintedRow | None:
+    """A text line made only of three or more separate values ("2 1 0 1 4 …"), as a printed row."""
+    tokens = block.text.split()
+    if len(tokens) < 3 or not all(is_value_text(t) and any(ch.isdigit() for ch in t) for t in tokens):
+        return None
+    cells = [GridCell(text=t, row=0, col=i, page=block.page) for i, t in enumerate(tokens)]
+    return PrintedRow(cells, table_index, structured=False)
+
+
+@dataclass
+class Walk:
+    """What one pass over a document saw: sections, narrative, table rows, findings."""
+
+    sections: list[str] = field(default_factory=list)
+    narrative: dict[str, str] = field(default_factory=dict)
+    rows: dict[str, list[PrintedRow]] = field(default_factory=lambda: {t: [] for t in TABLE_IDS})
+    findings: list[Finding] = field(default_factory=list)
+
+
+def collect_rows(doc: Document) -> Walk:
     """Walk the document: record sections and narrative, and sort table rows into t2/t3/t4."""
-    rows: dict[str, list[RowRef]] = {"t2": [], "t3": [], "t4": []}
-    guessed: dict[str, list[RowRef]] = {"t2": [], "t3": [], "t4": []}  # rows placed by label alone
+    walk = Walk()
+    guessed: dict[str, list[PrintedRow]] = {t: [] for t in TABLE_IDS}  # rows placed by label alone
     kind: str | None = None
     kind_guessed = False
     section: str | None = None
     narrative: dict[str, list[str]] = {}
+    last_table = 0
     for block in doc.blocks:
         if isinstance(block, (Heading, Paragraph)):
             code = section_of(block.text)
@@ -75,99 +115,151 @@ def collect_rows(doc: Document, report: Report) -> dict[str, list[RowRef]]:
                 section = code
                 kind = _SECTION_TABLE.get(code)
                 kind_guessed = False
-                if code not in report.sections:
-                    report.sections.append(code)
+                if code not in walk.sections:
+                    walk.sections.append(code)
                 if _DECLARED_NONE.search(block.text):
-                    report.findings.append(
-                        Finding(
-                            "section_declared_none",
-                            "info",
-                            f"section {block.text.strip()!r} is declared 无 (none)",
+                    walk.findings.append(
+                        parser_finding(
+                            "section_declared_none", f"section {block.text.strip()!r} is declared 无 (none)"
                         )
                     )
+                continue
+            values = _value_line(block, last_table)
+            if values is not None and kind is not None and not kind_guessed:
+                # A line of values printed under a table's rules (Word PDFs: table 4's 15 numbers
+                # below its ruled header) is a row of that table, not narrative.
+                walk.rows[kind].append(values)
                 continue
             narrative.setdefault(section or "preamble", []).append(block.text)
             continue
         assert isinstance(block, Table)
+        last_table = block.index
         for cells in block.rows:
             text = norm_label("".join(c.text for c in cells if not c.is_continuation))
-            anchor = _row_anchor(text)
+            anchor = _row_anchor(text, section)
             if anchor is not None:
                 kind, kind_guessed = anchor, False
-            elif kind is None and section in (None, "active", "applications", "review_litigation"):
+            elif kind is None and (section is None or section in _SECTION_TABLE):
                 kind, kind_guessed = _label_kind(text), True
             if kind is not None:
-                (guessed if kind_guessed else rows)[kind].append((cells, block.index, block.structured))
+                (guessed if kind_guessed else walk.rows)[kind].append(
+                    PrintedRow(cells, block.index, block.structured, block.run_together)
+                )
     for t, extra in guessed.items():
         # Rows placed by their labels alone count only when no anchored table of that kind exists
         # (an overview table listing 行政许可 must not shadow the real table 2).
-        if extra and not rows[t]:
-            rows[t] = extra
-    report.narrative = {k: "\n".join(v) for k, v in narrative.items()}
-    return rows
+        if extra and not walk.rows[t]:
+            walk.rows[t] = extra
+    walk.narrative = {k: "\n".join(v) for k, v in narrative.items()}
+    return walk
 
 
-def _status(report: Report, results: dict[str, TableResult]) -> None:
+def _status(sections: list[str], results: dict[str, TableResult]) -> tuple[str, str | None]:
+    """The report's status from what was seen; completeness itself is judged by validation."""
     missing = [t for t, r in results.items() if not r.cells]
-    expected = TEMPLATE.expected_cells(report.variants.get("t2"), report.variants.get("t3"))
-    got = {c.key for c in report.cells}
-    lost = [k for k in expected if k not in got and (k[0] not in missing)]
-    for t in missing:
-        report.findings.append(
-            Finding(
-                "table_missing",
-                "error",
-                f"table {t[1]} ({_TABLE_NAMES[t]}) not found or not readable",
-                source_inconsistent=False,
-            )
+    if len(missing) == len(results):
+        if not sections:
+            return "failed", "no report found: neither section headings nor statistical tables"
+        return "partial", "no statistical tables found (they may be images or missing)"
+    found = {(c.table, c.row_code, c.col_code) for r in results.values() for c in r.cells}
+    v2, v3 = results["t2"].variant, results["t3"].variant
+    if missing or any(k not in found for k in TEMPLATE.expected_cells(v2, v3)):
+        return "partial", None
+    return "ok", None
+
+
+def _t4_after_t3(segs: dict[str, LabelledTable]) -> list[Finding]:
+    """Table 4 printed with neither heading nor header right after table 3, in text flattened one
+    cell per line: table 3's last row then holds its own values and exactly table 4's after them."""
+    t3, t4 = segs["t3"], segs["t4"]
+    if t4.labelled or t4.loose_values or not t3.labelled:
+        return []
+    last = t3.labelled[-1]
+    n3, n4 = len(TEMPLATE.t3.columns), len(TEMPLATE.t4.rows) * len(TEMPLATE.t4.columns)
+    if last.structured or last.row != TEMPLATE.t3.rows[-1].code or len(last.values) != n3 + n4:
+        return []
+    t4.loose_values.append(last.values[n3:])
+    del last.values[n3:]
+    return [
+        parser_finding(
+            "table_by_position",
+            f"the {n4} values printed after table 3's last row, with no heading or header of their own, "
+            f"read as {TEMPLATE.t4.title}",
         )
-    if lost:
-        rows = sorted({f"{t}.{r}" for t, r, _ in lost})
-        report.findings.append(
-            Finding(
-                "cells_missing",
-                "warning",
-                f"{len(lost)} template cells not found, rows: {', '.join(rows)}",
-                source_inconsistent=False,
-            )
-        )
-    if len(missing) == 3:
-        if not report.sections:
-            report.status = "failed"
-            report.error = "no report found: neither section headings nor statistical tables"
-        else:
-            report.status = "partial"
-            report.error = "no statistical tables found (they may be images or missing)"
-    elif missing or lost:
-        report.status = "partial"
+    ]
 
 
-_TABLE_NAMES = {"t2": "主动公开", "t3": "依申请公开", "t4": "行政复议、行政诉讼"}
+def _note(message: str) -> Finding:
+    return parser_finding("variant_guessed", message)
 
 
-def parse_document(doc: Document) -> Report:
-    """Parse a document into a Report: metadata, sections, cells of tables 2–4 and findings."""
-    report = Report(source=doc.path, sha256="", format=doc.format, pages=doc.pages)
+def _variants(segs: dict[str, LabelledTable]) -> tuple[str | None, str | None, list[Finding]]:
+    """The variants of tables 2 and 3, from their own labels; a table that tells nothing takes the
+    other's (one report follows one format). Never from the report year (templates.md §2.1)."""
+    v2, why = detect_t2_variant(segs["t2"])
+    v3 = detect_t3_variant(segs["t3"])
+    notes: list[Finding] = []
+    if why == "block width" and segs["t2"].labelled:
+        notes.append(_note(f"table 2 variant {v2} taken from a block's width"))
+    if v2 is None and v3 is not None and segs["t2"].labelled:
+        v2 = v3
+        notes.append(_note(f"table 2 variant {v2} taken from table 3's rows"))
+    if v3 is None and v2 is not None and segs["t3"].labelled:
+        v3 = v2
+        notes.append(_note(f"table 3 variant {v3} taken from table 2's labels"))
+    return v2, v3, notes
+
+
+def parse_document(
+    doc: Document,
+    defaults: Metadata | None = None,
+    source: str | None = None,
+    sha256: str = "",
+    parser_version: str = "",
+) -> Report:
+    """Parse a document into a Report: metadata, sections, cells of tables 2-4 and findings.
+
+    Args:
+        doc: the document a reader made.
+        defaults: metadata the source already knows (a manifest, a page title), used for the
+            fields the document itself does not give.
+        source: the location the report names as its source (default: the document's path).
+        sha256: the file's digest, as its source computed it.
+        parser_version: the version stamped on the report.
+    """
     meta = read_metadata(doc)
-    report.title, report.issuer, report.year, report.published = (
-        meta.title,
-        meta.issuer,
-        meta.year,
-        meta.published,
-    )
-    rows = collect_rows(doc, report)
-    segs = {t: segment_rows(r, _SPACES[t]) for t, r in rows.items()}
+    if defaults is not None:
+        meta = meta.filled_from(defaults)
+    walk = collect_rows(doc)
+    segs = {t: label_rows(r, _SPACES[t]) for t, r in walk.rows.items()}
+    v2, v3, notes = _variants(segs)
+    notes += _t4_after_t3(segs)
     results = {
-        "t2": parse_t2(segs["t2"], doc.path, report.year),
-        "t3": parse_t3(segs["t3"], doc.path, report.year),
+        "t2": parse_t2(segs["t2"], doc.path, v2),
+        "t3": parse_t3(segs["t3"], doc.path, v3),
         "t4": parse_t4(segs["t4"], doc.path),
     }
-    report.variants = {"t2": results["t2"].variant, "t3": results["t3"].variant}
+    findings = walk.findings + notes
     for r in results.values():
-        report.cells.extend(r.cells)
-        report.findings.extend(r.findings)
-        report.extra_cells.extend(r.extra)
-    for w in doc.warnings:
-        report.findings.append(Finding("reader_warning", "warning", w, source_inconsistent=False))
-    _status(report, results)
-    return report
+        findings.extend(r.findings)
+    findings += [parser_finding("reader_warning", w) for w in doc.warnings]
+    status, error = _status(walk.sections, results)
+    return Report(
+        source=source or doc.path,
+        sha256=sha256,
+        format=doc.format,
+        status=status,  # type: ignore[arg-type]
+        error=error,
+        issuer=meta.issuer,
+        year=meta.year,
+        published=meta.published,
+        title=meta.title,
+        variants={"t2": v2, "t3": v3},
+        cells=[c for r in results.values() for c in r.cells],
+        findings=findings,
+        sections=walk.sections,
+        narrative=walk.narrative,
+        extra_cells=[e for r in results.values() for e in r.extra],
+        pages=doc.pages,
+        parser_version=parser_version,
+    )

@@ -1,4 +1,4 @@
-"""Lay the segments of tables 2, 3 and 4 onto the template and emit canonical cells.
+"""Lay the labelled rows of tables 2, 3 and 4 onto the template and emit canonical cells.
 
 Values are mapped by label first and by position inside a block second: the header's column labels
 decide the order when they are all there; the template's order is used when the count matches it.
@@ -9,20 +9,28 @@ wrong number is worse than a missing one.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
-from extractors.parser.segments import Kind, RowCell, Segment, Segmentation
+from extractors.parser.digits import RunTogether, one_reading, readings
+from extractors.parser.findings import parser_finding
+from extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from schemas import TEMPLATE, Cell, Finding, Provenance
-from schemas.template import Label, Table
-from schemas.text import strip_parens
+from schemas.template import VARIANTS, Label, TableSpec
+from schemas.text import norm_label, strip_parens
 
-_CAPTION = re.compile(r"第二十条(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?")
+# A table-2 block caption: the template's caption words, then the item numeral (often dropped).
+_CAPTION = re.compile(
+    re.escape(TEMPLATE.t2.caption or "")
+    + r"(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?"
+)
 
 
 class TableSpace:
     """Answers "what is this label?" for one table from the template."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: TableSpec) -> None:
         self.table = table
         self._cache: dict[tuple[str, str | None], Kind] = {}
 
@@ -38,7 +46,7 @@ class TableSpace:
     def _classify(self, normed: str, group: str | None) -> Kind:
         if not normed:
             return Kind()
-        if self.table.id == "t2":
+        if self.table.caption:
             m = _CAPTION.search(normed)
             if m:
                 return Kind(caption=m.group(1) or m.group(2) or "")
@@ -55,6 +63,12 @@ class TableSpace:
     def group_of_row(self, row_code: str) -> str | None:
         return self.table.row_by_code[row_code].group_of
 
+    def group_after(self, row_code: str) -> str | None:
+        """The group of the row the template prints after `row_code` (its order is the form's)."""
+        codes = [r.code for r in self.table.rows]
+        i = codes.index(row_code)
+        return self.table.rows[i + 1].group_of if i + 1 < len(codes) else None
+
 
 @dataclass
 class TableResult:
@@ -63,6 +77,7 @@ class TableResult:
     extra: list[dict[str, object]] = field(default_factory=list)
     variant: str | None = None
     rows_found: set[str] = field(default_factory=set)
+    pending: list[RunTogether] = field(default_factory=list)  # run-together rows still ambiguous
 
 
 def _cell(
@@ -133,28 +148,22 @@ def place_values(
     return None
 
 
-def _finding(rule: str, severity: str, message: str, **kw: object) -> Finding:
-    return Finding(rule=rule, severity=severity, message=message, source_inconsistent=False, **kw)  # type: ignore[arg-type]
-
-
 def _check_values(res: TableResult, table: str, row: Label, col: Label, rc: RowCell) -> None:
     pv = rc.parsed
     assert pv is not None
     where = f"{table}.{row.code}.{col.code}"
     if pv.suspect:
         res.findings.append(
-            _finding(
+            parser_finding(
                 "suspect_value",
-                "warning",
                 f"{where}: printed {pv.raw!r} ({pv.suspect}); left blank",
                 cells={where: pv.raw},
             )
         )
     if rc.cell.confidence is not None and rc.cell.confidence < 0.8:
         res.findings.append(
-            _finding(
+            parser_finding(
                 "low_confidence",
-                "warning",
                 f"{where}: OCR confidence {rc.cell.confidence:.2f} for {pv.raw!r}",
                 cells={where: pv.value},
             )
@@ -164,27 +173,44 @@ def _check_values(res: TableResult, table: str, row: Label, col: Label, rc: RowC
 def _emit(
     res: TableResult,
     table: str,
-    seg: Segment,
+    seg: LabelledRow,
     cols: tuple[str, ...],
-    tpl: Table,
+    tpl: TableSpec,
     variant: str | None,
     file: str,
     block: str | None = None,
 ) -> None:
     row = tpl.row_by_code[seg.row]
     placed = place_values(seg.values, cols, seg.header, seg.structured)
+    if placed is None and seg.run_together:
+        placed = _split_run(res, table, f"{table} row {row.label_for(variant)}", seg, cols)
+        if placed is None:
+            return
     if placed is None:
         raw = [v.text for v in seg.values]
         res.findings.append(
-            _finding(
+            parser_finding(
                 "row_ambiguous",
-                "warning",
                 f"{table} row {row.label_for(variant)}: {len(seg.values)} value cells for {len(cols)} columns "
                 f"({raw}); not placed",
                 cells={f"{table}.{seg.row}": raw},
             )
         )
         return
+    _place(res, table, seg, placed, tpl, variant, file, block)
+
+
+def _place(
+    res: TableResult,
+    table: str,
+    seg: LabelledRow,
+    placed: list[tuple[str, RowCell]],
+    tpl: TableSpec,
+    variant: str | None,
+    file: str,
+    block: str | None = None,
+) -> None:
+    row = tpl.row_by_code[seg.row]
     res.rows_found.add(seg.row)
     for code, rc in placed:
         col = tpl.column_by_code[code]
@@ -192,17 +218,183 @@ def _emit(
         _check_values(res, table, row, col, rc)
 
 
-def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
-    """Keep the first segment of each row; a repeated row label is reported, not merged."""
+def _split_run(
+    res: TableResult, table: str, where: str, seg: LabelledRow, cols: tuple[str, ...]
+) -> list[tuple[str, RowCell]] | None:
+    """Values printed run together (`2100003` for seven cells): cut only when one reading is left.
+
+    A row with several readings that fit its own identities waits in `res.pending`: the column
+    identities, once the other rows are placed, may leave one (see `resolve_pending`).
+    """
+    raw = "".join(v.text.strip() for v in seg.values)
+    if len(seg.values) != 1 or not raw.isdigit():
+        return None
+    found = readings(raw, table, cols)
+    if found is not None and len(found) > 1:
+        res.pending.append(RunTogether(seg, where, raw, cols, found))
+        return None
+    if found is None or not found:
+        res.findings.append(run_together_finding(where, raw, len(cols)))
+        return None
+    return one_reading(res.findings, where, seg.values[0], cols, found[0], "its row's identities")
+
+
+def run_together_finding(where: str, raw: str, n: int) -> Finding:
+    return parser_finding(
+        "digits_run_together",
+        f"{where}: {raw!r} holds {n} values printed without separators and not exactly one reading "
+        f"fits the template's identities; left blank",
+        cells={where: raw},
+    )
+
+
+def resolve_pending(res: TableResult, table: str, tpl: TableSpec, variant: str | None, file: str) -> None:
+    """Rows printed run together with several readings: the column identities (table 3: 一 + 二 ==
+    （七） + 四, （七） == Σ results) decide, once the other rows are placed, when one reading is left."""
+    progress = True
+    while res.pending and progress:
+        progress = False
+        known = {(c.row_code, c.col_code): c.value for c in res.cells if c.table == table}
+        for item in list(res.pending):
+            fits = [
+                r for r in item.readings if _fits_columns(tpl, variant, item.seg.row, item.cols, r, known)
+            ]
+            if len(fits) == 1:
+                res.pending.remove(item)
+                placed = one_reading(
+                    res.findings,
+                    item.where,
+                    item.seg.values[0],
+                    item.cols,
+                    fits[0],
+                    "the row and column identities",
+                )
+                _place(res, table, item.seg, placed, tpl, variant, file)
+                progress = True
+                break
+    for item in res.pending:
+        res.findings.append(run_together_finding(item.where, item.raw, len(item.cols)))
+    res.pending.clear()
+
+
+def _fits_columns(
+    tpl: TableSpec,
+    variant: str | None,
+    row: str,
+    cols: tuple[str, ...],
+    reading: list[int | None],
+    known: dict[tuple[str, str], float | int | None],
+) -> bool:
+    """True unless a column identity involving `row`, with every other cell known, fails."""
+    present = {r.code for r in tpl.rows_for(variant)}
+    for ident in TEMPLATE.identities:
+        if ident.table != tpl.id or ident.along != "columns":
+            continue
+        lhs = [r for r in tpl.expand(ident.lhs) if r in present]
+        rhs = [r for r in tpl.expand(ident.rhs) if r in present]
+        if row not in lhs + rhs:
+            continue
+        for col, value in zip(cols, reading, strict=True):
+
+            def at(r: str, col: str = col, value: int | None = value) -> float | int | None:
+                return value if r == row else known.get((r, col))
+
+            left, right = [at(r) for r in lhs], [at(r) for r in rhs]
+            if any(v is None for v in left + right):
+                continue
+            if sum(v for v in left if v is not None) != sum(v for v in right if v is not None):
+                return False
+    return True
+
+
+SIMILAR = 0.5  # a garbled label must share this much with the template's wording to be placed
+
+
+def _similar(printed: str, row: Label) -> bool:
+    return SequenceMatcher(None, norm_label(printed), norm_label(row.label)).ratio() >= SIMILAR
+
+
+def _strip_empty(values: list[RowCell]) -> list[RowCell]:
+    """Without the empty cells at both ends (an empty label cell, grid padding)."""
+    out = list(values)
+    while out and not out[0].text.strip():
+        out.pop(0)
+    while out and not out[-1].text.strip():
+        out.pop()
+    return out
+
+
+def by_position(
+    res: TableResult,
+    seg: LabelledTable,
+    tpl: TableSpec,
+    order: tuple[str, ...],
+    table: str,
+    width: Callable[[str], int],
+) -> list[LabelledRow]:
+    """Segments with rows whose label the reader lost or garbled placed by the template's row order.
+
+    A row of a true grid with no label, or with a label no template row matches but that resembles
+    one (OCR: 一、本年新牧…), sits between two labelled rows; when the template prints exactly one
+    row between them, and that row is not printed elsewhere, it is that row.
+    """
+    segs = list(seg.labelled)
+    candidates = [(before, "", values) for before, values in seg.unlabelled]
+    candidates += [
+        (before, label, values)
+        for before, (label, values) in zip(seg.unknown_at, seg.unknown_labels, strict=True)
+        if values and seg.labelled and seg.labelled[0].structured
+    ]
+    printed = {s.row for s in segs}
+    placed: list[tuple[int, LabelledRow]] = []
+    for before, label, values in candidates:
+        prev = next((s.row for s in reversed(segs[:before]) if s.row in order), None)
+        nxt = next((s.row for s in segs[before:] if s.row in order), None)
+        lo = order.index(prev) + 1 if prev else 0
+        hi = order.index(nxt) if nxt else len(order)
+        if hi - lo != 1 or order[lo] in printed:
+            continue
+        row = order[lo]
+        printed_values, values = values, _strip_empty(values)
+        # Exactly the row's width once empty ends are dropped: an empty label cell must never be
+        # read as a blank first value, nor a missing value be made up by shifting.
+        if len(values) != width(row) or not any(v.parsed and v.parsed.value is not None for v in values):
+            continue
+        if label and not _similar(label, tpl.row_by_code[row]):
+            continue
+        printed.add(row)
+        placed.append((before, LabelledRow(row, label, values=list(values), structured=True)))
+        seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not printed_values]
+        res.findings.append(
+            parser_finding(
+                "row_by_position",
+                f"{table}: a row of {len(values)} values labelled {label!r}, between "
+                f"{prev or 'the header'} and {nxt or 'the end'}, read as row {row} by the template's order",
+                cells={f"{table}.{row}": [v.text for v in values]},
+            )
+        )
+    for before, s in sorted(placed, key=lambda p: p[0], reverse=True):
+        segs.insert(before, s)
+    return segs
+
+
+def _dedupe(res: TableResult, segs: list[LabelledRow], table: str) -> list[LabelledRow]:
+    """Keep the first labelled row of each row code; a repeated row label is reported, not merged.
+
+    A label printed without values (a sentence above the table naming a row) gives way to the same
+    row printed with values.
+    """
+    valued = {s.row for s in segs if s.values}
     seen: set[str] = set()
     out = []
     for s in segs:
+        if not s.values and s.row in valued:
+            continue
         if s.row in seen:
             if s.values:
                 res.findings.append(
-                    _finding(
+                    parser_finding(
                         "duplicate_row",
-                        "warning",
                         f"{table}: row {s.row} printed again ({s.label!r}); second ignored",
                     )
                 )
@@ -215,74 +407,83 @@ def _dedupe(res: TableResult, segs: list[Segment], table: str) -> list[Segment]:
 # ------------------------------------------------------------------------------------------------
 # Table 2
 # ------------------------------------------------------------------------------------------------
-def detect_t2_variant(seg: Segmentation, year: int | None) -> tuple[str | None, str]:
+def detect_t2_variant(seg: LabelledTable) -> tuple[str | None, str]:
+    """Table 2's variant and what told it: column labels, row labels, or a block's width."""
     rules = TEMPLATE.variant_rules
     codes = {c for h in seg.headers for c, _ in h if c}
-    codes |= {c for s in seg.segments for c, _ in s.header if c}
+    codes |= {c for s in seg.labelled for c, _ in s.header if c}
     if codes & set(rules["t2_2021_columns"]):
         return "2021", "column labels"
     if codes & set(rules["t2_2019_columns"]):
         return "2019", "column labels"
-    rows = {s.row for s in seg.segments}
+    rows = {s.row for s in seg.labelled}
     if rows & set(rules["t2_2019_rows"]):
         return "2019", "row labels"
-    for s in seg.segments:  # a block's width tells the variants apart (五/六: 3 columns vs 1)
+    for s in seg.labelled:  # a block's width tells the variants apart (五/六: 3 columns vs 1)
         b = TEMPLATE.block_of_row(s.row)
-        widths = {v: len(b.columns[v]) for v in ("2019", "2021")}
+        widths = {v: len(b.columns[v]) for v in VARIANTS}
         if widths["2019"] != widths["2021"]:
             n = len(_trim_blank_tail(s.values, min(widths.values())))
             for v, w in widths.items():
                 if n == w:
                     return v, "block width"
-    if year is not None:
-        return ("2019" if year <= 2020 else "2021"), "report year"
     return None, "nothing to tell"
 
 
-def parse_t2(seg: Segmentation, file: str, year: int | None) -> TableResult:
-    res = TableResult()
+def detect_t3_variant(seg: LabelledTable) -> str | None:
+    """Table 3's variant from the rows only one variant has (（六）其他处理 alone, or its sub-rows)."""
+    rows = {s.row for s in seg.labelled if s.values}
+    rules = TEMPLATE.variant_rules
+    if rows & set(rules["t3_2021_rows"]):
+        return "2021"
+    if rows & set(rules["t3_2019_rows"]):
+        return "2019"
+    return None
+
+
+def parse_t2(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
+    """Table 2's cells in the given variant (None: nothing placed, the table was not told apart)."""
+    res = TableResult(variant=variant)
     tpl = TEMPLATE.t2
-    variant, why = detect_t2_variant(seg, year)
-    res.variant = variant
-    if why in ("report year", "block width") and seg.segments:
-        res.findings.append(
-            _finding("variant_guessed", "info", f"table 2 variant {variant} taken from the {why}")
-        )
     if variant is None:
         return res
-    for s in _dedupe(res, seg.segments, "t2"):
+    order = tuple(r for b in TEMPLATE.blocks for r in b.rows[variant])
+
+    def t2_width(row: str) -> int:
+        return len(TEMPLATE.block_of_row(row).columns[variant or "2021"])
+
+    for s in _dedupe(res, by_position(res, seg, tpl, order, "t2", t2_width), "t2"):
         block = TEMPLATE.block_of_row(s.row)
         if s.block and s.block != block.item:
             res.findings.append(
-                _finding(
+                parser_finding(
                     "block_mismatch",
-                    "info",
-                    f"row {s.row} printed under 第二十条第（{s.block}）项; placed in （{block.item}）",
+                    f"row {s.row} printed under block ({s.block}); placed in {block.label}",
                 )
             )
         cols = block.columns[variant]
         if s.row not in block.rows[variant] or not cols:
             res.findings.append(
-                _finding(
+                parser_finding(
                     "row_not_in_variant",
-                    "warning",
                     f"table 2 row {s.label!r} is not part of the {variant} format; kept aside",
                 )
             )
             res.extra.append({"table": "t2", "row_label": s.label, "raw": [v.text for v in s.values]})
             continue
         _emit(res, "t2", s, cols, tpl, variant, file, block.label)
+    resolve_pending(res, "t2", tpl, variant, file)
     _extra_rows(res, seg, "t2")
     return res
 
 
-def _extra_rows(res: TableResult, seg: Segmentation, table: str) -> None:
+def _extra_rows(res: TableResult, seg: LabelledTable, table: str) -> None:
     for label, values in seg.unknown_labels:
         if strip_parens(label).strip() and any(v.parsed and v.parsed.value is not None for v in values):
             res.extra.append({"table": table, "row_label": label, "raw": [v.text for v in values]})
             res.findings.append(
-                _finding(
-                    "extra_row", "info", f"{table}: row {label!r} is not in the template; kept in extra_cells"
+                parser_finding(
+                    "extra_row", f"{table}: row {label!r} is not in the template; kept in extra_cells"
                 )
             )
 
@@ -290,35 +491,25 @@ def _extra_rows(res: TableResult, seg: Segmentation, table: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # Table 3
 # ------------------------------------------------------------------------------------------------
-def parse_t3(seg: Segmentation, file: str, year: int | None) -> TableResult:
-    res = TableResult()
+def parse_t3(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
+    """Table 3's cells in the given variant (None: only rows both variants share are placed)."""
+    res = TableResult(variant=variant)
     tpl = TEMPLATE.t3
-    rows = {s.row for s in seg.segments}
-    rules = TEMPLATE.variant_rules
-    if rows & set(rules["t3_2021_rows"]):
-        variant: str | None = "2021"
-    elif rows & set(rules["t3_2019_rows"]):
-        variant = "2019"
-    elif rows:
-        variant = "2019" if (year or 2021) <= 2020 else "2021"
-        res.findings.append(
-            _finding("variant_guessed", "info", f"table 3 variant {variant} taken from the year")
-        )
-    else:
-        variant = None
-    res.variant = variant
     cols = tuple(c.code for c in tpl.columns)
-    for s in _dedupe(res, seg.segments, "t3"):
+    order = tuple(r.code for r in tpl.rows_for(variant)) if variant else ()
+    for s in _dedupe(res, by_position(res, seg, tpl, order, "t3", lambda _: len(cols)), "t3"):
         if tpl.row_by_code[s.row].variant not in ("both", variant):
+            if not s.values:
+                continue  # a group label that is also a row of the other variant: context only
             res.findings.append(
-                _finding(
+                parser_finding(
                     "row_not_in_variant",
-                    "warning",
                     f"table 3 row {s.label!r} does not belong to the {variant} format",
                 )
             )
             continue
         _emit(res, "t3", s, cols, tpl, variant, file)
+    resolve_pending(res, "t3", tpl, variant, file)
     _extra_rows(res, seg, "t3")
     return res
 
@@ -326,7 +517,7 @@ def parse_t3(seg: Segmentation, file: str, year: int | None) -> TableResult:
 # ------------------------------------------------------------------------------------------------
 # Table 4
 # ------------------------------------------------------------------------------------------------
-def parse_t4(seg: Segmentation, file: str) -> TableResult:
+def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     res = TableResult()
     tpl = TEMPLATE.t4
     cols = tuple(c.code for c in tpl.columns)
@@ -334,7 +525,7 @@ def parse_t4(seg: Segmentation, file: str) -> TableResult:
     # Header labels (行政复议 / 复议后起诉) followed by the empty cells of their colspan are not rows.
     labelled = [
         s
-        for s in seg.segments
+        for s in seg.labelled
         if s.values and not (all(_blank(v) for v in s.values) and len(s.values) != len(cols))
     ]
     labelled = _dedupe(res, labelled, "t4")
@@ -352,12 +543,19 @@ def parse_t4(seg: Segmentation, file: str) -> TableResult:
     if len(values) > n:  # blank corner cells of header rows come first; keep the last full row
         values = next((r for r in loose_rows if len(_trim_blank_tail(r, n)) == n), values)
         values = _trim_blank_tail(values, n)
+    tried_split = len(values) != n and seg.run_together and len(values) == 1
+    if tried_split:
+        whole = LabelledRow("", "", values=values, run_together=True)
+        placed = _split_run(res, "t4", "table 4", whole, cols * len(tpl.rows))
+        if res.pending:  # no column identities in table 4: several readings stay ambiguous
+            res.findings += [run_together_finding(p.where, p.raw, len(p.cols)) for p in res.pending]
+            res.pending.clear()
+        values = [rc for _, rc in placed] if placed else values
     if len(values) != n:
-        if loose:
+        if loose and not tried_split:  # a failed split has said so already
             res.findings.append(
-                _finding(
+                parser_finding(
                     "row_ambiguous",
-                    "warning",
                     f"table 4: {len(loose)} value cells for {n} columns; not placed",
                     cells={"t4": [v.text for v in loose]},
                 )

@@ -237,8 +237,18 @@ def test_report_without_tables_is_partial() -> None:
     )
     report = parse_document(doc)
     assert report.status == "partial"
+    assert report.error == "no statistical tables found (they may be images or missing)"
     assert report.year == 2021 and report.issuer == "某镇"
-    assert {f.rule for f in report.findings} >= {"table_missing"}
+    # The parser says what it saw; that tables are missing is validation's finding, said once.
+    assert report.findings == []
+    from schemas.validate import validate
+
+    missing = [f for f in validate(report) if f.rule == "missing_table"]
+    assert [(f.origin, f.cells) for f in missing] == [
+        ("validation", {"t2": None}),
+        ("validation", {"t3": None}),
+        ("validation", {"t4": None}),
+    ]
 
 
 def test_metadata_from_title_period_and_signature() -> None:
@@ -268,3 +278,40 @@ def test_overview_table_does_not_shadow_table_2() -> None:
     )
     report = parse_document(doc)
     assert report.cell("t2", "licensing", "decisions").value == 550  # type: ignore[union-attr]
+
+
+def test_t4_values_printed_as_a_line_below_its_ruled_header() -> None:
+    """Word PDFs: the ruled grid holds table 4's header; its 15 values come as a text line below."""
+    header = [
+        [("行政复议", 1, 5), ("行政诉讼", 1, 10)],
+        [*((h, 2, 1) for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")),
+         ("未经复议直接起诉", 1, 5), ("复议后起诉", 1, 5)],
+        [(h, 1, 1) for h in ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计") * 2],
+    ]  # fmt: skip
+    values = "2 1 0 1 4 1 0 0 2 3 0 1 0 0 1"
+    doc = doc_of(
+        Paragraph("四、政府信息公开行政复议、行政诉讼情况"),
+        Table(grid_from_spans(header)),
+        Paragraph(values),
+        Paragraph("五、存在的主要问题及改进情况"),
+        Paragraph("2 0 1"),  # not a table's section: narrative
+    )
+    report = parse_document(doc)
+    got = [c.value for c in report.cells if c.table == "t4"]
+    assert got == [int(v) for v in values.split()]
+    assert report.narrative["problems"] == "2 0 1"
+
+
+def test_overview_table_mentioning_review_is_not_table_4() -> None:
+    """行政复议 alone marks table 4 in its own section, not in an overview table of 一、总体情况."""
+    overview = [[("事项", 1, 1), ("数量", 1, 1)], [("行政复议", 1, 1), ("3", 1, 1)]]
+    values = [(v, 1, 1) for v in "2 1 0 1 4 1 0 0 2 3 0 1 0 0 1".split()]
+    doc = doc_of(
+        Paragraph("一、总体情况"),
+        Table(grid_from_spans(overview)),
+        Paragraph("四、政府信息公开行政复议、行政诉讼情况"),
+        Table(grid_from_spans([[("行政复议", 1, 5), ("行政诉讼", 1, 10)], values])),
+    )
+    report = parse_document(doc)
+    assert [c.value for c in report.cells if c.table == "t4"] == [int(v) for v, _, _ in values]
+    assert not [f for f in report.findings if f.rule == "row_ambiguous"]

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
 from schemas import TEMPLATE, Cell, Provenance, Report
@@ -124,7 +125,7 @@ def set_cell(
     cell.raw = raw if raw is not None else ("" if value is None else str(value))
 
 
-def set_t4(rep: Report, values: list[int | None]) -> None:
+def set_t4(rep: Report, values: Sequence[int | None]) -> None:
     """Table 4 as printed, 15 values in form order (复议, 直接起诉, 复议后起诉 × 维持…总计)."""
     cols = TEMPLATE.t4.sets["parts"] + ("total",)
     for i, row in enumerate(("review", "suit_direct", "suit_after_review")):

@@ -222,3 +222,27 @@ def test_every_identity_and_rule_has_metadata() -> None:
 
     assert {i.code for i in TEMPLATE.identities} <= set(RULES)
     assert all(r.severity in ("error", "warning", "info") for r in RULES.values())
+    assert {c.code for c in TEMPLATE.cross_year} <= set(RULES)
+    assert all(r.origin in ("parser", "validation") and r.message_zh and r.message_en for r in RULES.values())
+
+
+def test_cross_year_chains_are_read_from_the_template() -> None:
+    """A chain defined in the data is checked; the code names no cell of its own."""
+    from dataclasses import replace
+
+    from schemas import TEMPLATE
+    from schemas.template import CrossYear, Term
+    from schemas.validate import check_cross_year
+
+    chain = CrossYear(
+        "carry_over_mismatch", "t3", "column", ("total",), (Term(False, "new"),), (Term(True, "new"),), "test"
+    )
+    tpl = replace(TEMPLATE, cross_year=(chain,))
+    now, before = {("t3", "new", "total"): 7}, {("t3", "new", "total"): 5}
+    found = check_cross_year(now, before, tpl)
+    assert [(f.rule, f.expected, f.actual, f.origin) for f in found] == [
+        ("carry_over_mismatch", 5, 7, "validation")
+    ]
+    assert found[0].cells == {"t3.new.total": 7, "previous.t3.new.total": 5}
+    assert check_cross_year(now, {("t3", "new", "total"): 7}, tpl) == []
+    assert check_cross_year(now, {("t3", "new", "total"): None}, tpl) == []  # blank: not checked
