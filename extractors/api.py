@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from extractors.document import Document
+from extractors.limits import LIMITS
+from extractors.readers.guard import budget, check_regular, open_regular
 from extractors.readers.sniff import FORMATS, sniff_format
 from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
 
 PARSER_VERSION = "0.1.0"
-MAX_BYTES = 200 * 1024 * 1024  # a 年报 is a few MB at most; larger files are refused, not read
+MAX_BYTES = LIMITS.max_file_bytes  # a 年报 is a few MB at most; larger files are refused, not read
 
 # format -> "module:function"; imported on first use so that a text run never loads OCR models.
 READERS: dict[str, str] = {
@@ -40,7 +41,7 @@ def reader_for(fmt: str) -> Callable[[str], Document]:
 
 def sha256_file(path: str | Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_regular(str(path)) as fh:  # never blocks on a FIFO, never reads /dev/zero
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -49,7 +50,7 @@ def sha256_file(path: str | Path) -> str:
 def read_document(path: str | Path) -> Document:
     """Read any supported file into the document model; raises UnreadableFile on bad input."""
     p = str(path)
-    size = os.path.getsize(p)
+    size = check_regular(p).st_size  # a FIFO, device or directory is refused before any open
     if size == 0:
         raise UnreadableFile(p, "empty file")
     if size > MAX_BYTES:
@@ -57,7 +58,8 @@ def read_document(path: str | Path) -> Document:
     fmt = sniff_format(p)
     if fmt == "unknown":
         raise UnreadableFile(p, f"not a report file this tool can read (supported: {', '.join(FORMATS)})")
-    return reader_for(fmt)(p)
+    with budget(p):  # wall-clock and memory bound of the in-process read (extractors.limits)
+        return reader_for(fmt)(p)
 
 
 def extract_file(path: str | Path | SourceFacts) -> Report:
@@ -76,13 +78,13 @@ def extract_file(path: str | Path | SourceFacts) -> Report:
     p = facts.path if facts else str(path)
     try:
         digest = facts.sha256 if facts else sha256_file(p)
-    except OSError as exc:
+    except (OSError, UnreadableFile) as exc:
         return Report(
             source=facts.location if facts else p,
             sha256="",
             format="unknown",
             status="failed",
-            error=f"cannot read file: {exc}",
+            error=exc.reason if isinstance(exc, UnreadableFile) else f"cannot read file: {exc}",
             parser_version=PARSER_VERSION,
         )
     fmt = "unknown"

@@ -53,7 +53,7 @@ def test_xls_via_libreoffice(tmp_path: Path) -> None:
 def test_bad_xlsx(tmp_path: Path) -> None:
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"PK\x03\x04 truncated")
-    with pytest.raises(UnreadableFile, match="not a readable .xlsx"):
+    with pytest.raises(UnreadableFile, match="corrupt or truncated .xlsx package"):
         read_sheet(str(bad))
 
 
