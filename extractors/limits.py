@@ -47,6 +47,8 @@ class Limits:
     max_pdf_pages: int = 60  # read this far; the rest is skipped with a warning
     max_pdf_stream_bytes: int = 16 * MiB  # one decoded stream; a text page's content is < 200 KB
     max_pdf_decoded_bytes: int = 128 * MiB  # all streams decoded while reading one file
+    max_page_content_bytes: int = 1 * MiB  # drawing instructions of one page (pdfminer: ~5 s/MB)
+    max_pdf_content_bytes: int = 4 * MiB  # drawing instructions of all pages read
     max_page_side_pt: float = 5000.0  # ~69 in; A0 is 3370 pt, a 200-inch page is 14400 pt
     max_ocr_pages: int = 12  # at ~5 s a page, OCR of a long scan is capped
     ocr_dpi: int = 170

@@ -317,7 +317,8 @@ def _table(t: lxml.html.HtmlElement, warns: list[str]) -> Table | None:
             cells.append((_cell_text(td), rowspan, colspan))
         width = max(width, row_width)
         rows.append(cells)
-    if width > LIMITS.max_table_cols or len(trs) * width > LIMITS.max_table_cells:
+    area = sum(rs * cs for cells in rows for _, rs, cs in cells)  # positions the spans would fill
+    if width > LIMITS.max_table_cols or max(area, len(trs) * width) > LIMITS.max_table_cells:
         warns.append(
             f"table of {len(trs)} rows x {width} columns skipped (limits {LIMITS.max_table_cols} columns, "
             f"{LIMITS.max_table_cells} cells): not a report table"

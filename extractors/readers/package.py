@@ -127,7 +127,9 @@ def read_member(path: str, zf: zipfile.ZipFile, info: zipfile.ZipInfo, limit: in
     except RuntimeError as exc:  # zipfile: "File is encrypted, password required"
         raise UnreadableFile(path, f"{info.filename} is encrypted inside the zip") from exc
     except CORRUPT as exc:
-        raise UnreadableFile(path, f"corrupt or truncated package: {info.filename} cannot be inflated ({exc})") from exc
+        raise UnreadableFile(
+            path, f"corrupt or truncated package: {info.filename} cannot be inflated ({exc})"
+        ) from exc
     if len(data) > cap:
         raise LimitExceeded(path, f"{info.filename} inflates past {cap // 2**20} MB: refused as a zip bomb")
     return data

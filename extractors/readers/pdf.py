@@ -21,7 +21,7 @@ import pdfplumber
 from extractors.document import Block, Document, Heading, Paragraph, Table
 from extractors.limits import LIMITS
 from extractors.readers.guard import LimitExceeded, check
-from extractors.readers.pdfstreams import decoded_budget
+from extractors.readers.pdfstreams import decoded_budget, page_content_bytes
 from extractors.readers.pdftables import (
     BBox,
     Word,
@@ -280,10 +280,13 @@ def _read_pdf(path: str) -> Document:
             )
         pages: list[_PageItems] = []
         ocr_budget = MAX_OCR_PAGES
+        budget = [LIMITS.max_pdf_content_bytes]  # content bytes left to interpret in this file
         for i, page in enumerate(pdf.pages[:MAX_PAGES]):
             page_no = i + 1
             check()
             problem = _page_size_problem(page, page_no)
+            if problem is None:
+                _check_content(path, page, page_no, budget)
             if problem:
                 doc.warnings.append(problem)
                 refused.append(problem)
@@ -340,6 +343,33 @@ def _read_pdf(path: str) -> Document:
             raise LimitExceeded(path, refused[0])
         raise UnreadableFile(path, "PDF has no text layer and OCR found no text")
     return doc
+
+
+def _check_content(path: str, page: Any, page_no: int, budget: list[int]) -> None:
+    """Refuse the file when a page's content is over the page or file budget, before interpreting it.
+
+    pdfminer interprets about 1 MB of content in 5 s; a report page has under 200 KB.
+    """
+    cap = min(LIMITS.max_page_content_bytes, budget[0])
+    try:
+        size = page_content_bytes(page.page_obj, cap)
+    except LimitExceeded:
+        raise
+    except Exception:  # a damaged content reference: the page read itself reports it
+        return
+    if size > LIMITS.max_page_content_bytes:
+        raise LimitExceeded(
+            path,
+            f"p.{page_no} has {size / 2**20:.1f} MB of drawing instructions (limit "
+            f"{LIMITS.max_page_content_bytes / 2**20:g} MB; a report page has under 0.2 MB): refused",
+        )
+    if size > budget[0]:
+        raise LimitExceeded(
+            path,
+            f"the pages up to p.{page_no} hold over {LIMITS.max_pdf_content_bytes / 2**20:g} MB of drawing "
+            "instructions (limit for one file): refused",
+        )
+    budget[0] -= size
 
 
 def _huge_image(page: Any) -> str | None:

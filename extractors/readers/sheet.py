@@ -8,6 +8,7 @@ cell's number format decides the decimals, and integers stored as floats lose th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,33 @@ def _check_package(path: str) -> None:
                 and info.file_size > LIMITS.max_zip_ratio * max(1, info.compress_size)
             ):
                 read_member(path, zf, info)  # raises with the size or ratio in the reason
+            name = info.filename.lower()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                _check_merges(path, info.filename, read_member(path, zf, info))
+
+
+_MERGE = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})"
+)
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_merges(path: str, name: str, xml: bytes) -> None:
+    """Refuse merged ranges covering more than `LIMITS.max_sheet_cells` before openpyxl opens the
+    sheet: it makes one object per merged cell (A1:XFD1048576 is 17 billion)."""
+    area = 0
+    for m in _MERGE.finditer(xml):
+        rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+        cols = abs(_col(m.group(3)) - _col(m.group(1))) + 1
+        area += rows * cols
+        if area > MAX_CELLS:
+            raise LimitExceeded(path, f"{name} merges over {MAX_CELLS} cells (limit): not a report table")
 
 
 def _sheet_table(ws: Any, index: int, path: str = "") -> Table | None:
@@ -153,8 +181,9 @@ def read_sheet(path: str) -> Document:
         head = fh.read(8)
     if head.startswith(b"PK"):
         return read_xlsx(path)
-    from extractors.readers.office import convert_with_libreoffice
+    from extractors.readers.office import convert_with_libreoffice, refuse_encrypted
 
+    refuse_encrypted(path)
     with tempfile.TemporaryDirectory(prefix="nianbao-xls-") as outdir:
         out = convert_with_libreoffice(path, "xlsx:Calc MS Excel 2007 XML", outdir)
         doc = read_xlsx(str(out))
