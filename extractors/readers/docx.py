@@ -290,7 +290,7 @@ def _int_val(el: etree._Element | None, default: int) -> int:
     v = (el.get(f"{W}val") or "").strip()
     if not v or not v.isascii() or not v.isdigit():
         return default
-    return min(int(v[:9]), LIMITS.max_table_cols + 1)
+    return min(int(v[:9]), LIMITS.max_table_cols)
 
 
 def _row_width(tr: etree._Element) -> int:

@@ -490,6 +490,11 @@ def read_image(path: str) -> Document:
         n_frames = int(getattr(img, "n_frames", 1))
     except UnreadableFile:
         raise
+    except Image.DecompressionBombError as exc:  # PIL's own cap (~179 M pixels) is checked at open
+        raise LimitExceeded(
+            path,
+            f"image over the pixel limit ({LIMITS.max_image_pixels // 10**6} M pixels): refused before decoding",
+        ) from exc
     except Exception as exc:  # PIL raises several classes for truncated or unknown data
         raise UnreadableFile(path, f"cannot decode image ({type(exc).__name__}: {exc})") from exc
     doc = Document(path=path, format="image", pages=min(n_frames, LIMITS.max_image_frames))

@@ -100,7 +100,9 @@ def _detail(err: bytes) -> str:
     useful = [
         ln for ln in lines if ln and not ln.startswith(("/", "Warning:", "[", "0x")) and "javaldx" not in ln
     ]
-    return f": {useful[-1][:160]}" if useful else ""
+    errors = [ln for ln in useful if "error" in ln.lower() or "fatal" in ln.lower()]
+    best = (errors or useful or [""])[-1]
+    return f": {best[:160]}" if best else ""
 
 
 def _encrypted_ole(path: str) -> bool:
