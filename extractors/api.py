@@ -9,7 +9,7 @@ from pathlib import Path
 
 from extractors.document import Document
 from extractors.limits import LIMITS
-from extractors.readers.guard import budget, check_regular, open_regular
+from extractors.readers.guard import budget, check_regular, check_size, open_regular
 from extractors.readers.sniff import FORMATS, sniff_format
 from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
 
@@ -41,6 +41,8 @@ def reader_for(fmt: str) -> Callable[[str], Document]:
 
 def sha256_file(path: str | Path) -> str:
     h = hashlib.sha256()
+    if check_regular(str(path)).st_size:  # an empty file has a hash; a sparse 1 TB file is refused
+        check_size(str(path))
     with open_regular(str(path)) as fh:  # never blocks on a FIFO, never reads /dev/zero
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
@@ -50,11 +52,7 @@ def sha256_file(path: str | Path) -> str:
 def read_document(path: str | Path) -> Document:
     """Read any supported file into the document model; raises UnreadableFile on bad input."""
     p = str(path)
-    size = check_regular(p).st_size  # a FIFO, device or directory is refused before any open
-    if size == 0:
-        raise UnreadableFile(p, "empty file")
-    if size > MAX_BYTES:
-        raise UnreadableFile(p, f"file is {size / 1e6:.0f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit")
+    check_size(p)  # a FIFO, device, directory, empty or oversized file is refused before any open
     fmt = sniff_format(p)
     if fmt == "unknown":
         raise UnreadableFile(p, f"not a report file this tool can read (supported: {', '.join(FORMATS)})")

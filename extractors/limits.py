@@ -22,7 +22,7 @@ class Limits:
     # files
     max_file_bytes: int = 200 * MiB  # any file; a 年报 is a few MB (scans up to ~30 MB)
     max_text_bytes: int = 20 * MiB  # .txt; real ones are tens of KB
-    max_html_bytes: int = 50 * MiB  # .html; a page is < 1 MB, Word-saved HTML a few MB
+    max_html_bytes: int = 20 * MiB  # .html; a page is < 1 MB, Word-saved HTML a few MB
     seconds_per_file: float = 300.0  # in-process wall-clock guard of one read (OCR of 12 pages fits)
     memory_per_file: int = 3 * 1024 * MiB  # growth of resident memory during one read
 
@@ -46,7 +46,7 @@ class Limits:
     # PDF
     max_pdf_pages: int = 60  # read this far; the rest is skipped with a warning
     max_pdf_stream_bytes: int = 16 * MiB  # one decoded stream; a text page's content is < 200 KB
-    max_pdf_decoded_bytes: int = 128 * MiB  # all streams decoded while reading one file
+    max_pdf_decoded_bytes: int = 32 * MiB  # all streams decoded in one file (CMaps parse at ~1 s/MB)
     max_page_content_bytes: int = 1 * MiB  # drawing instructions of one page (pdfminer: ~5 s/MB)
     max_pdf_content_bytes: int = 4 * MiB  # drawing instructions of all pages read
     max_page_side_pt: float = 5000.0  # ~69 in; A0 is 3370 pt, a 200-inch page is 14400 pt
@@ -56,7 +56,7 @@ class Limits:
 
     # images
     max_image_pixels: int = 120_000_000  # refused before decoding; larger are downscaled for OCR
-    max_image_frames: int = 20
+    max_image_frames: int = 12  # as many as PDF pages get OCR
 
 
 LIMITS = Limits()

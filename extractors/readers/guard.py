@@ -59,6 +59,22 @@ def check_regular(path: str) -> os.stat_result:
     return st
 
 
+def check_size(path: str) -> int:
+    """The size of a regular file; raises UnreadableFile when empty or over `LIMITS.max_file_bytes`.
+
+    Args:
+        path: the file.
+    """
+    size = check_regular(path).st_size
+    if size == 0:
+        raise UnreadableFile(path, "empty file")
+    if size > LIMITS.max_file_bytes:
+        raise LimitExceeded(
+            path, f"file is {size / 1e6:.0f} MB, over the {LIMITS.max_file_bytes / 1e6:.0f} MB limit"
+        )
+    return size
+
+
 def open_regular(path: str) -> IO[bytes]:
     """Open a regular file for reading without ever blocking on a FIFO or device.
 
@@ -186,6 +202,8 @@ def check_blocks(path: str, blocks: list[Any]) -> None:
     if n > LIMITS.max_blocks:
         raise LimitExceeded(path, f"{n} paragraphs and tables (limit {LIMITS.max_blocks}): not a report")
     cells = sum(len(row) for b in blocks for row in (getattr(b, "rows", None) or ()))
+    # text rows (`a | b | c`, TAB-prefixed cells) become table cells when segmented: count them first
+    cells += sum(b.count("|") + b.count("\t") for b in blocks if isinstance(b, str))
     if cells > LIMITS.max_document_cells:
         raise LimitExceeded(
             path, f"{cells} table cells in all (limit {LIMITS.max_document_cells}): not a report"

@@ -32,6 +32,7 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _TABLEISH = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
 _WS = re.compile(r"[ \t\r\n\f]+")  # HTML collapses ASCII whitespace only; NBSP and U+3000 are text
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")  # C0 controls that are not HTML whitespace
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
 
@@ -73,6 +74,10 @@ def read_html_bytes(data: bytes, path: str) -> Document:
     head = data[:4096]
     m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     text, _enc, warnings = decode_bytes(data, m.group(1).decode("ascii") if m else None)
+    controls = len(_CONTROLS.findall(text))
+    if controls:  # never in a real page; lxml also refuses them when the tree is edited
+        text = _CONTROLS.sub(" ", text)
+        warnings.append(f"{controls} control characters replaced by spaces: the page is damaged")
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
@@ -136,10 +141,12 @@ def _metadata_blocks(body: lxml.html.HtmlElement) -> dict[str, str]:
     """Read and remove the 索引号/发布机构/成文日期 blocks (a table, a div, label:value spans)."""
     out: dict[str, str] = {}
     blocks: list[lxml.html.HtmlElement] = []
+    sizes: dict[lxml.html.HtmlElement, int] = {}
+    _text_sizes(body, sizes)  # one pass: text_content() of every ancestor is quadratic in deep pages
     for el in body.iter("table", "div", "ul", "dl", "p", "section", "header"):
-        text = el.text_content()
-        if len(text) > 1000:
+        if sizes.get(el, 0) > 1000:
             continue
+        text = el.text_content()
         labels = set(_LABEL_RE.findall(_lines(el)))
         if len(labels) < 2 or not any(k in text for k in _META_KEYS):
             continue
@@ -156,6 +163,15 @@ def _metadata_blocks(body: lxml.html.HtmlElement) -> dict[str, str]:
                 out[key] = value
         el.drop_tree()
     return out
+
+
+def _text_sizes(el: lxml.html.HtmlElement, sizes: dict[lxml.html.HtmlElement, int]) -> int:
+    """Length of every element's text content, bottom-up in one pass."""
+    n = len(el.text or "")
+    for child in el:
+        n += (_text_sizes(child, sizes) if isinstance(child.tag, str) else 0) + len(child.tail or "")
+    sizes[el] = n
+    return n
 
 
 def _lines(el: lxml.html.HtmlElement) -> str:

@@ -214,7 +214,9 @@ def _page(table_rows: str) -> bytes:
 
 
 def test_huge_colspan_is_clamped_to_the_column_limit() -> None:
-    doc = read_html_bytes(_page("<tr><td colspan='999999999'>规章</td></tr><tr><td>a</td><td>1</td></tr>"), "t")
+    doc = read_html_bytes(
+        _page("<tr><td colspan='999999999'>规章</td></tr><tr><td>a</td><td>1</td></tr>"), "t"
+    )
     t = doc.tables[0]
     assert [len(r) for r in t.rows] == [3, 200, 2]
     assert (t.rows[1][0].colspan, t.rows[1][199].origin) == (200, (1, 0))
@@ -224,7 +226,12 @@ def test_huge_colspan_is_clamped_to_the_column_limit() -> None:
 def test_huge_rowspan_is_clamped_to_the_table_and_zero_means_to_the_end() -> None:
     rows = "<tr><td rowspan='999999999'>规章</td><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr>"
     t = read_html_bytes(_page(rows), "t").tables[0]
-    assert t.texts() == [["项目", "本年制发件数", "本年废止件数"], ["规章", "1"], ["规章", "2"], ["规章", "3"]]
+    assert t.texts() == [
+        ["项目", "本年制发件数", "本年废止件数"],
+        ["规章", "1"],
+        ["规章", "2"],
+        ["规章", "3"],
+    ]
     assert t.rows[1][0].rowspan == 3
     t0 = read_html_bytes(_page(rows.replace("999999999", "0")), "t").tables[0]
     assert t0.texts() == t.texts()
@@ -287,3 +294,11 @@ def test_fifo_and_dev_zero_are_refused(tmp_path: Path) -> None:
     link.symlink_to("/dev/zero")
     with pytest.raises(UnreadableFile, match="not a regular file: a character device$"):
         read_html(str(link))
+
+
+def test_control_characters_are_replaced_and_reported() -> None:
+    doc = read_html_bytes(
+        "<html><body><p>本年\x01新收\x08</p><p>一、总体情况</p></body></html>".encode(), "t"
+    )
+    assert [b.text for b in doc.text_blocks()] == ["本年 新收", "一、总体情况"]
+    assert doc.warnings == ["2 control characters replaced by spaces: the page is damaged"]

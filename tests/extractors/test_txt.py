@@ -218,7 +218,9 @@ def test_text_over_the_size_limit_is_refused(tmp_path: Path) -> None:
         read_txt(str(p))
 
 
-def test_too_many_lines_is_refused_blank_lines_are_free(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_many_lines_is_refused_blank_lines_are_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import extractors.readers.guard as guard
 
     monkeypatch.setattr(guard, "LIMITS", Limits(max_blocks=50))

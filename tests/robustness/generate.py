@@ -18,7 +18,21 @@ from pathlib import Path
 from tests.robustness.hostile import FAMILIES, Case
 from tests.robustness.mutate import mutations
 
-EXTENSIONS = (".docx", ".html", ".txt", ".pdf", ".doc", ".wps", ".xls", ".xlsx", ".png", ".jpg", ".tif", ".gif", "")
+EXTENSIONS = (
+    ".docx",
+    ".html",
+    ".txt",
+    ".pdf",
+    ".doc",
+    ".wps",
+    ".xls",
+    ".xlsx",
+    ".png",
+    ".jpg",
+    ".tif",
+    ".gif",
+    "",
+)
 MAGICS = (b"", b"%PDF-1.7\n", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\x89PNG\r\n\x1a\n",
           b"\xff\xd8\xff\xe0", b"<html><body><table><tr><td>", b"GIF89a", b"II*\x00", b"\xef\xbb\xbf")  # fmt: skip
 
@@ -60,7 +74,9 @@ def generate(out_dir: Path, seed: int = 2024, full: bool = False) -> list[Case]:
         for c in garbage:
             if c.slow and c.path.suffix not in first and c.name.startswith("garbage-3-"):
                 first[c.path.suffix] = c
-        garbage = [c for c in garbage if not c.slow] + [first[e] for e in (".doc", ".wps", ".xls") if e in first]
+        garbage = [c for c in garbage if not c.slow] + [
+            first[e] for e in (".doc", ".wps", ".xls") if e in first
+        ]
     cases += garbage
     d = out_dir / "mutated"
     d.mkdir(exist_ok=True)

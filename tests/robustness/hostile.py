@@ -165,6 +165,21 @@ def pdf_cases(rng: random.Random, d: Path) -> list[Case]:
         out.append(Case(p.name, "pdf-huge-page", p, "failed", "page-size limit"))
     p = _write(d, "long-thin-page.pdf", build_pdf([PdfPage(box=(0, 0, 14400, 20), content=b"")]))
     out.append(Case(p.name, "pdf-huge-page", p, "failed", "page-size limit"))
+    head = b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+    body = b"100 beginbfchar\n" + b"<41> <0031>\n" * 100 + b"endbfchar\n"
+    cmap = head + body * ((15 << 20) // len(body)) + b"endcmap end end\n"
+    p = _write(
+        d, "cmap-15mb.pdf", build_pdf([PdfPage()], font_extra="/ToUnicode 900 0 R", streams={900: cmap})
+    )
+    out.append(Case(p.name, "pdf-stream-size", p, slow=True))
+    p = _write(d, "cmaps-over-budget.pdf", build_pdf(
+        [PdfPage()], font_extra="/ToUnicode 900 0 R /Encoding 901 0 R /Widths 902 0 R",
+        streams={900: cmap, 901: cmap, 902: cmap},
+    ))  # fmt: skip
+    out.append(Case(p.name, "pdf-stream-size", p, slow=True))
+    kids = build_pdf([PdfPage()]).replace(b"/Kids [4 0 R]", b"/Kids [2 0 R 4 0 R 2 0 R]")
+    p = _write(d, "kids-cycle.pdf", kids)
+    out.append(Case(p.name, "pdf-structure", p))
     p = _write(d, "encrypted.pdf", build_pdf([PdfPage()], encrypt=True))
     out.append(Case(p.name, "pdf-encrypted", p, "failed", "encrypted"))
     p = _write(d, "billion-pages.pdf", build_pdf([PdfPage()], count=10**9))
@@ -322,6 +337,8 @@ def html_cases(rng: random.Random, d: Path) -> list[Case]:
         (head + "<p></p>" * 10000 + "<p>&nbsp;</p>" * 10000 + "</body></html>").encode(),
     )
     out.append(Case(p.name, "empty-paragraphs", p))
+    p = _write(d, "deep-big-text.html", (head + "<div>" * 250 + "<p>" + "数" * 5_000_000 + "</p>").encode())
+    out.append(Case(p.name, "deep-nesting", p, slow=True))
     p = _write(d, "deep-nesting.html", (head + "<div>" * 100000 + "x" + "</div>" * 100000).encode())
     out.append(Case(p.name, "deep-nesting", p))
     p = _write(
@@ -371,6 +388,8 @@ def txt_cases(rng: random.Random, d: Path) -> list[Case]:
     out.append(Case(p.name, "gigantic-tables", p))
     p = _write(d, "blank-lines.txt", ("\n" * 10000 + "一、总体情况\n" + "\u3000\n" * 10000).encode())
     out.append(Case(p.name, "empty-paragraphs", p))
+    p = _write(d, "pipe-bomb.txt", b"|1" * 5_000_000)
+    out.append(Case(p.name, "gigantic-tables", p, "failed", "table cells"))
     p = _write(d, "one-line.txt", ("数" * 5_000_000).encode())
     out.append(Case(p.name, "huge-text", p, slow=True))
     p = _write(d, "many-lines.txt", ("本年新收12件\n" * 400000).encode())
@@ -400,6 +419,12 @@ def sheet_cases(rng: random.Random, d: Path) -> list[Case]:
     far = '<sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row><row r="1"><c r="A1"><v>2</v></c></row></sheetData>'
     p = _write(d, "far-cell.xlsx", xlsx_bytes(far))
     out.append(Case(p.name, "gigantic-tables", p, "failed", "limit"))
+    wide = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in "ABCDEFGHIJ") + "</row>"
+        for r in range(1, 25001)
+    )
+    p = _write(d, "cells-250000.xlsx", xlsx_bytes(f"<sheetData>{wide}</sheetData>"))
+    out.append(Case(p.name, "gigantic-tables", p, "failed", "cells"))
     rows = "".join(f'<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>' for r in range(1, 30001))
     p = _write(d, "rows-30000.xlsx", xlsx_bytes(f"<sheetData>{rows}</sheetData>"))
     out.append(Case(p.name, "gigantic-tables", p, slow=True))
@@ -507,6 +532,11 @@ def special_cases(rng: random.Random, d: Path) -> list[Case]:
     link = d / "urandom.html"
     link.symlink_to("/dev/urandom")
     out.append(Case(link.name, "special-file", link, "failed", "character device"))
+    sparse = d / "sparse-1tb.pdf"
+    with open(sparse, "wb") as fh:
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(2**40)  # a terabyte of holes: hashing it would take an hour
+    out.append(Case(sparse.name, "special-file", sparse, "failed", "over the 200 MB limit"))
     dirp = d / "x.pdf"
     dirp.mkdir()
     out.append(Case(dirp.name, "special-file", dirp, "failed", "directory"))

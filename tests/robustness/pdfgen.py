@@ -71,6 +71,8 @@ def build_pdf(
     encrypt: bool = False,
     count: int | None = None,
     trailer_extra: str = "",
+    font_extra: str = "",
+    streams: dict[int, bytes] | None = None,
 ) -> bytes:
     """A PDF with the given pages (and form XObjects whose content is `forms[i]`, Flate-encoded).
 
@@ -81,10 +83,17 @@ def build_pdf(
         encrypt: add a standard-security /Encrypt dictionary whose user password is not empty.
         count: the /Count the page tree claims (default: the real number).
         trailer_extra: more trailer entries.
+        font_extra: more entries of the font dictionary (object 3), e.g. "/ToUnicode 900 0 R".
+        streams: extra Flate-encoded stream objects by number (numbers >= 900 stay clear of pages).
     """
     objs: dict[int, bytes] = {}
     objs[1] = b"<< /Type /Catalog /Pages 2 0 R >>"
-    objs[3] = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+    objs[3] = f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica {font_extra}>>".encode()
+    for num, raw in (streams or {}).items():
+        data = zlib.compress(raw)
+        objs[num] = (
+            f"<< /Filter /FlateDecode /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+        )
     n = 4
     form_ids = []
     for f in forms or []:
