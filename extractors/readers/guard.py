@@ -70,7 +70,7 @@ def check_size(path: str) -> int:
         raise UnreadableFile(path, "empty file")
     if size > LIMITS.max_file_bytes:
         raise LimitExceeded(
-            path, f"file is {size / 1e6:.0f} MB, over the {LIMITS.max_file_bytes / 1e6:.0f} MB limit"
+            path, f"file is {size / 2**20:.0f} MB, over the {LIMITS.max_file_bytes // 2**20} MB limit"
         )
     return size
 

@@ -261,8 +261,14 @@ def read_pdf(path: str) -> Document:
     Raises:
         UnreadableFile: encrypted with a password, corrupt or truncated.
     """
-    with decoded_budget(path):
-        return _read_pdf(path)
+    with decoded_budget(path) as damaged:
+        doc = _read_pdf(path)
+    if damaged[0]:
+        doc.warnings.append(
+            f"{damaged[0]} compressed PDF stream(s) damaged (checksum failed): the file is damaged, "
+            "text and numbers read from it may be wrong"
+        )
+    return doc
 
 
 def _read_pdf(path: str) -> Document:

@@ -29,6 +29,7 @@ class StreamTooLarge(LimitExceeded):
 
 _DECODED: ContextVar[list[int] | None] = ContextVar("nianbao_pdf_decoded", default=None)
 _PATH: ContextVar[str] = ContextVar("nianbao_pdf_path", default="")
+_DAMAGED: ContextVar[list[int] | None] = ContextVar("nianbao_pdf_damaged", default=None)
 
 
 def _count(n: int) -> None:
@@ -93,7 +94,14 @@ class _BoundedZlib:
 
 
 def decompress_corrupted(data: bytes) -> bytes:
-    """pdfminer's fallback for zlib data with a bad checksum, linear and bounded: keep what inflates."""
+    """pdfminer's fallback for zlib data with a bad checksum, linear and bounded: keep what inflates.
+
+    The stream is counted as damaged: a flipped bit can inflate to other text without any error
+    before the checksum, so `read_pdf` warns that numbers from such a file may be wrong.
+    """
+    damaged = _DAMAGED.get()
+    if damaged is not None:
+        damaged[0] += 1
     d = _BoundedDecompressor()
     parts: list[bytes] = []
     step = 4096
@@ -155,20 +163,25 @@ def install() -> None:
 
 
 @contextlib.contextmanager
-def decoded_budget(path: str) -> Iterator[None]:
+def decoded_budget(path: str) -> Iterator[list[int]]:
     """Count the bytes decoded while reading one PDF against `LIMITS.max_pdf_decoded_bytes`.
+
+    Yields a one-item list: the number of damaged (bad checksum) Flate streams met so far.
 
     Args:
         path: the PDF (named in the reason when a limit is hit).
     """
     install()
+    damaged = [0]
     t1 = _DECODED.set([0])
     t2 = _PATH.set(path)
+    t3 = _DAMAGED.set(damaged)
     try:
-        yield
+        yield damaged
     finally:
         _DECODED.reset(t1)
         _PATH.reset(t2)
+        _DAMAGED.reset(t3)
 
 
 def page_content_bytes(page_obj: Any, limit: int) -> int:

@@ -14,6 +14,8 @@ else goes through `textblocks.segment` (pipe rows, pipe per cell, one cell per l
 
 from __future__ import annotations
 
+import re
+
 from extractors.document import Document, GridCell, Table
 from extractors.limits import LIMITS
 from extractors.readers.guard import check_blocks, read_bounded
@@ -22,6 +24,8 @@ from schemas.errors import UnreadableFile
 
 MAX_TXT_BYTES = LIMITS.max_text_bytes  # a text report is tens of KB; anything this large is not one
 _MAX_WRAP = 20  # a wrapped cell continuation is a short fragment, never a sentence
+# C0 controls a text export never writes (TAB, LF, CR, FF and Word's VT line break aside)
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def read_txt(path: str) -> Document:
@@ -45,6 +49,9 @@ def _decode(data: bytes, path: str) -> tuple[str, list[str]]:
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f") + sample.count("\ufffd")
     if controls > max(16, len(sample) // 50):  # control characters or undecodable bytes: not text
         raise UnreadableFile(path, "binary data, not text")
+    damage = len(_CONTROLS.findall(text))
+    if damage:
+        warnings = [*warnings, f"{damage} control characters in the text: the file is damaged"]
     return text, warnings
 
 
@@ -88,7 +95,15 @@ def _tab_tables(lines: list[str]) -> list[Item]:
                 row = []
             prev_cell = False
             continue
-        if prev_cell and row and len(s) <= _MAX_WRAP and not is_prose(s) and section_code(s) is None:
+        if (
+            prev_cell
+            and row
+            and len(s) <= _MAX_WRAP
+            and not is_prose(s)
+            and section_code(s) is None
+            and not _CONTROLS.search(s)  # a damaged line never continues a cell
+            and "\t" not in row[-1]
+        ):
             row[-1] = f"{row[-1]}\n{line.strip(' ')}"  # wrapped label: 本年新 / 制作数量
             continue
         close_table()

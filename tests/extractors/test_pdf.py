@@ -226,3 +226,18 @@ def test_fifo_is_refused(tmp_path: Path) -> None:
     from extractors import extract_file
 
     assert extract_file(fifo).error == "not a regular file: a FIFO (named pipe)"
+
+
+def test_stream_with_a_bad_checksum_is_read_but_reported_as_damaged(tmp_path: Path) -> None:
+    import zlib
+
+    data = bytearray(zlib.compress(PdfPage().content))
+    data[-1] ^= 0xFF  # the adler32 checksum: the text inflates, the check fails
+    p = tmp_path / "damaged.pdf"
+    p.write_bytes(build_pdf([PdfPage(encoded=bytes(data))]))
+    doc = read_pdf(str(p))
+    assert [b.text for b in doc.text_blocks()] == ["Annual report 2023: 12 345"]
+    assert doc.warnings == [
+        "1 compressed PDF stream(s) damaged (checksum failed): the file is damaged, "
+        "text and numbers read from it may be wrong"
+    ]

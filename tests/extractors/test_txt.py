@@ -230,3 +230,23 @@ def test_too_many_lines_is_refused_blank_lines_are_free(
     p.write_text("本年新收12件\n" * 51, "utf-8")
     with pytest.raises(UnreadableFile, match=r"51 paragraphs and tables \(limit 50\): not a report$"):
         read_txt(str(p))
+
+
+def test_sparse_terabyte_file_is_refused_without_hashing_it(tmp_path: Path) -> None:
+    from extractors import extract_file
+
+    p = tmp_path / "report.txt"
+    with open(p, "wb") as fh:
+        fh.write("一、总体情况\n".encode())
+        fh.truncate(2**40)  # holes: hashing this would read a terabyte of zeros
+    report = extract_file(p)
+    assert (report.status, report.sha256) == ("failed", "")
+    assert report.error == "file is 1048576 MB, over the 200 MB limit"
+
+
+def test_control_characters_are_reported_and_never_continue_a_cell(tmp_path: Path) -> None:
+    p = tmp_path / "damaged.txt"
+    p.write_text("一、总体情况\n\t行政处罚\t68\n\x11行政强制\n\t9\n\n\t规章\n\t1\n\n", "utf-8")
+    doc = read_txt(str(p))
+    assert doc.warnings == ["1 control characters in the text: the file is damaged"]
+    assert all("\x11行政强制" not in cell for t in doc.tables for row in t.texts() for cell in row)
