@@ -6,6 +6,9 @@ open lets us refuse hostile files before any XML is parsed:
 
 * not a zip / truncated zip / OLE container (encrypted OOXML and legacy .doc are OLE files);
 * zip bombs: declared sizes and compression ratios are checked, and reads are bounded regardless;
+* ambiguous or unsafe packages: two members named word/document.xml (in any case), or names with
+  `..` or absolute paths, are refused (`extractors.readers.package`);
+* tables over the row/column/cell limits are skipped with a warning before their grid is built;
 * DTDs: a document.xml with `<!DOCTYPE`/`<!ENTITY` is refused (Word never writes one), which
   stops XXE and billion-laughs before lxml sees them; the parser also resolves no entities.
 """

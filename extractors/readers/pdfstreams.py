@@ -13,6 +13,7 @@ file's failure reason. Behaviour below the limits is pdfminer's own.
 from __future__ import annotations
 
 import contextlib
+import re
 import zlib
 from collections.abc import Iterator
 from contextvars import ContextVar
@@ -184,12 +185,18 @@ def decoded_budget(path: str) -> Iterator[list[int]]:
         _DAMAGED.reset(t3)
 
 
-def page_content_bytes(page_obj: Any, limit: int) -> int:
-    """Decoded bytes of a page's content streams and the form XObjects it draws (recursively).
+# `/Name Do`: draw the XObject called Name (a form is interpreted again at every Do)
+_DO = re.compile(rb"/([^\s/\[\]()<>{}%]+)\s*Do\b")
 
-    Interpreting content costs ~5 s per MB in pdfminer, so the size is measured before the page
-    is interpreted; counting stops once it passes `limit`. Streams are decoded once (pdfminer
-    caches the data), under the stream caps above.
+
+def page_content_bytes(page_obj: Any, limit: int) -> int:
+    """Bytes of drawing instructions pdfminer would interpret for a page, forms counted per use.
+
+    Interpreting costs ~5 s per MB in pdfminer, so this is measured before the page is
+    interpreted. A form XObject is interpreted again at every `Do` that draws it, so it counts
+    once per use, nested forms included: a form drawing a form ten times, ten levels deep (a
+    "billion laughs" of forms), counts 10^10 times its size and is refused. Counting stops once
+    it passes `limit`. Streams are decoded once (pdfminer caches the data) under the stream caps.
 
     Args:
         page_obj: a pdfminer PDFPage.
@@ -197,30 +204,33 @@ def page_content_bytes(page_obj: Any, limit: int) -> int:
     """
     from pdfminer.pdftypes import PDFStream, resolve1
 
-    total = 0
-    seen: set[int] = set()
-    todo: list[tuple[Any, Any]] = [(s, None) for s in (page_obj.contents or [])]
-    todo.append((None, page_obj.resources))
-    while todo and total <= limit:
-        stream, resources = todo.pop()
-        stream = resolve1(stream)
-        if isinstance(stream, PDFStream):
-            if id(stream) in seen:
-                continue
-            seen.add(id(stream))
-            total += len(stream.get_data() or b"")
-            resources = resources or stream.get("Resources")
+    memo: dict[int, int] = {}
+
+    def cost(data: bytes, resources: Any, stack: frozenset[int]) -> int:
+        total = len(data)
+        uses: dict[str, int] = {}
+        for m in _DO.finditer(data):
+            name = m.group(1).decode("latin-1")
+            uses[name] = uses.get(name, 0) + 1
         res = resolve1(resources)
-        if not isinstance(res, dict):
-            continue
-        xobjects = resolve1(res.get("XObject"))
-        if not isinstance(xobjects, dict):
-            continue
-        for ref in xobjects.values():
-            xo = resolve1(ref)
-            if isinstance(xo, PDFStream) and id(xo) not in seen and _name(xo.get("Subtype")) == "Form":
-                todo.append((xo, resolve1(xo.get("Resources"))))
-    return total
+        xobjects = resolve1(res.get("XObject")) if isinstance(res, dict) else None
+        if not uses or not isinstance(xobjects, dict):
+            return total
+        for name, n in uses.items():
+            if total > limit:
+                break
+            xo = resolve1(xobjects.get(name))
+            if not isinstance(xo, PDFStream) or _name(xo.get("Subtype")) != "Form" or id(xo) in stack:
+                continue  # images cost no interpretation; a form drawing itself is not followed
+            if id(xo) not in memo:
+                inner = resolve1(xo.get("Resources")) or resources  # forms may inherit the page's
+                memo[id(xo)] = cost(xo.get_data() or b"", inner, stack | {id(xo)})
+            total += n * memo[id(xo)]
+        return total
+
+    contents = [resolve1(c) for c in (page_obj.contents or [])]
+    data = b"\n".join(c.get_data() or b"" for c in contents if isinstance(c, PDFStream))
+    return cost(data, page_obj.resources, frozenset())
 
 
 def _name(value: Any) -> str:

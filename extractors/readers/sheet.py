@@ -71,8 +71,8 @@ def _col(letters: bytes) -> int:
 
 
 def _check_merges(path: str, name: str, xml: bytes) -> None:
-    """Refuse merged ranges covering more than `LIMITS.max_sheet_cells` before openpyxl opens the
-    sheet: it makes one object per merged cell (A1:XFD1048576 is 17 billion)."""
+    """Refuse a sheet holding, or merging, more than `LIMITS.max_sheet_cells` cells before openpyxl
+    opens it: it makes one object per cell and per merged cell (A1:XFD1048576 is 17 billion)."""
     cells = len(re.findall(rb"<(?:\w+:)?c[\s>/]", xml))
     if cells > MAX_CELLS:  # openpyxl keeps every cell as an object: refuse before it loads them
         raise LimitExceeded(path, f"{name} holds {cells} cells (limit {MAX_CELLS}): not a report table")

@@ -241,3 +241,16 @@ def test_stream_with_a_bad_checksum_is_read_but_reported_as_damaged(tmp_path: Pa
         "1 compressed PDF stream(s) damaged (checksum failed): the file is damaged, "
         "text and numbers read from it may be wrong"
     ]
+
+
+def test_forms_drawing_forms_are_counted_per_use(tmp_path: Path) -> None:
+    forms = [b"BT /F1 12 Tf 72 720 Td (12) Tj ET\n"] + [b"/F Do\n" * 10] * 9  # form k draws form k-1 10x
+    p = tmp_path / "laughs.pdf"
+    p.write_bytes(
+        build_pdf(
+            [PdfPage(content=b"/X0 Do", xobjects={"X0": 13})],
+            forms=forms,
+            form_xobjects={k: {"F": 4 + k - 1} for k in range(1, 10)},
+        )
+    )
+    assert _reason(p).startswith("p.1 has 38782.8 MB of drawing instructions (limit 1 MB")

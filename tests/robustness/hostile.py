@@ -152,6 +152,14 @@ def pdf_cases(rng: random.Random, d: Path) -> list[Case]:
         out.append(Case(p.name, "pdf-stream-bomb", p, "failed", "decompression bomb"))
     p = _write(d, "form-bomb.pdf", build_pdf([PdfPage(xobjects={"X0": 4})], forms=[b" " * (40 << 20)]))
     out.append(Case(p.name, "pdf-stream-bomb", p, "failed", "MB"))
+    forms = [b"BT /F1 12 Tf 72 720 Td (12) Tj ET\n"] + [b"/F Do\n" * 10] * 9  # form k draws form k-1 10x
+    laughs = build_pdf(
+        [PdfPage(content=b"/X0 Do", xobjects={"X0": 4 + 9})],
+        forms=forms,
+        form_xobjects={k: {"F": 4 + k - 1} for k in range(1, 10)},
+    )
+    p = _write(d, "form-laughs.pdf", laughs)
+    out.append(Case(p.name, "pdf-stream-bomb", p, "failed", "drawing instructions"))
     p = _write(d, "lzw-bomb.pdf", build_pdf([PdfPage(encoded=lzw_encode_repeat(30000), filter="LZWDecode")]))
     out.append(Case(p.name, "pdf-stream-bomb", p, "failed", "decompression bomb"))
     ops = b"BT /F1 12 Tf 72 720 Td (12 345) Tj ET\n"

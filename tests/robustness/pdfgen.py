@@ -68,6 +68,7 @@ def lzw_encode_repeat(n_codes: int) -> bytes:
 def build_pdf(
     pages: list[PdfPage],
     forms: list[bytes] | None = None,
+    form_xobjects: dict[int, dict[str, int]] | None = None,
     encrypt: bool = False,
     count: int | None = None,
     trailer_extra: str = "",
@@ -80,6 +81,7 @@ def build_pdf(
         pages: the pages.
         forms: content of form XObjects, objects 4.. after the pages' objects; reference them by
             number from `PdfPage.xobjects`.
+        form_xobjects: for form i, the forms it may draw (name -> object number).
         encrypt: add a standard-security /Encrypt dictionary whose user password is not empty.
         count: the /Count the page tree claims (default: the real number).
         trailer_extra: more trailer entries.
@@ -96,11 +98,12 @@ def build_pdf(
         )
     n = 4
     form_ids = []
-    for f in forms or []:
+    for k, f in enumerate(forms or []):
         data = zlib.compress(f)
+        xo = " ".join(f"/{name} {num} 0 R" for name, num in (form_xobjects or {}).get(k, {}).items())
         objs[n] = (
-            b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Filter /FlateDecode /Length %d >>\nstream\n"
-            % len(data)
+            f"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << {xo} >> >> "
+            f"/Filter /FlateDecode /Length {len(data)} >>\nstream\n".encode()
             + data
             + b"\nendstream"
         )
