@@ -185,7 +185,7 @@ def test_lzw_bomb_is_refused(tmp_path: Path) -> None:
 
 def test_form_xobject_bomb_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "form.pdf"
-    p.write_bytes(build_pdf([PdfPage(xobjects={"X0": 4})], forms=[b" " * (40 << 20)]))
+    p.write_bytes(build_pdf([PdfPage(content=b"/X0 Do", xobjects={"X0": 4})], forms=[b" " * (40 << 20)]))
     assert _reason(p) == BOMB
 
 

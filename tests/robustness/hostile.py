@@ -150,7 +150,11 @@ def pdf_cases(rng: random.Random, d: Path) -> list[Case]:
     for mb in (40, 120, 500):
         p = _write(d, f"stream-bomb-{mb}mb.pdf", build_pdf([PdfPage(encoded=flate_zeros(mb << 20))]))
         out.append(Case(p.name, "pdf-stream-bomb", p, "failed", "decompression bomb"))
-    p = _write(d, "form-bomb.pdf", build_pdf([PdfPage(xobjects={"X0": 4})], forms=[b" " * (40 << 20)]))
+    p = _write(
+        d,
+        "form-bomb.pdf",
+        build_pdf([PdfPage(content=b"/X0 Do", xobjects={"X0": 4})], forms=[b" " * (40 << 20)]),
+    )
     out.append(Case(p.name, "pdf-stream-bomb", p, "failed", "MB"))
     forms = [b"BT /F1 12 Tf 72 720 Td (12) Tj ET\n"] + [b"/F Do\n" * 10] * 9  # form k draws form k-1 10x
     laughs = build_pdf(
