@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
 from extractors.document import Document
+from extractors.limits import LIMITS
+from extractors.readers.guard import budget, check_regular, check_size, open_regular
 from extractors.readers.sniff import FORMATS, sniff_format
 from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
 
 PARSER_VERSION = "0.2.0"
-MAX_BYTES = 200 * 1024 * 1024  # a 年报 is a few MB at most; larger files are refused, not read
+MAX_BYTES = LIMITS.max_file_bytes  # a 年报 is a few MB at most; larger files are refused, not read
 
 # format -> "module:function"; imported on first use so that a text run never loads OCR models.
 READERS: dict[str, str] = {
@@ -40,7 +41,9 @@ def reader_for(fmt: str) -> Callable[[str], Document]:
 
 def sha256_file(path: str | Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as fh:
+    if check_regular(str(path)).st_size:  # an empty file has a hash; a sparse 1 TB file is refused
+        check_size(str(path))
+    with open_regular(str(path)) as fh:  # never blocks on a FIFO, never reads /dev/zero
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()
@@ -54,15 +57,12 @@ def read_document(path: str | Path, fmt: str | None = None) -> Document:
         fmt: its format when already sniffed (a file's format is sniffed once).
     """
     p = str(path)
-    size = os.path.getsize(p)
-    if size == 0:
-        raise UnreadableFile(p, "empty file")
-    if size > MAX_BYTES:
-        raise UnreadableFile(p, f"file is {size / 1e6:.0f} MB, over the {MAX_BYTES / 1e6:.0f} MB limit")
+    check_size(p)  # a FIFO, device, directory, empty or oversized file is refused before any open
     fmt = fmt or sniff_format(p)
     if fmt == "unknown":
         raise UnreadableFile(p, f"not a report file this tool can read (supported: {', '.join(FORMATS)})")
-    return reader_for(fmt)(p)
+    with budget(p):  # wall-clock and memory bound of the in-process read (extractors.limits)
+        return reader_for(fmt)(p)
 
 
 def extract_file(path: str | Path | SourceFacts) -> Report:
@@ -95,8 +95,10 @@ def extract_file(path: str | Path | SourceFacts) -> Report:
 
     try:
         digest = facts.sha256 if facts else sha256_file(p)
-    except OSError as exc:
-        return failed("", "unknown", f"cannot read file: {exc}")
+    except (OSError, UnreadableFile) as exc:
+        return failed(
+            "", "unknown", exc.reason if isinstance(exc, UnreadableFile) else f"cannot read file: {exc}"
+        )
     fmt = "unknown"
     defaults = (
         Metadata(title=facts.title, issuer=facts.issuer, year=facts.year, published=facts.published)

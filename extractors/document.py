@@ -126,8 +126,7 @@ def grid_from_spans(rows: list[list[tuple[str, int, int]]], page: int | None = N
                     )
             c += colspan
     n_rows = max((p[0] for p in grid), default=-1) + 1
-    out: list[list[GridCell]] = []
-    for r in range(n_rows):
-        cols = sorted(c for (rr, c) in grid if rr == r)
-        out.append([grid[(r, c)] for c in cols])
+    out: list[list[GridCell]] = [[] for _ in range(n_rows)]
+    for r, c in sorted(grid):  # one pass: a scan of every cell per row is quadratic in big tables
+        out[r].append(grid[(r, c)])
     return out

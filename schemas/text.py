@@ -7,9 +7,11 @@ Labels are compared only after `norm_label`; printed values are split into numbe
 from __future__ import annotations
 
 import re
+import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from opencc import OpenCC
 
@@ -63,8 +65,10 @@ def strip_parens(text: str) -> str:
 # ------------------------------------------------------------------------------------------------
 NULL_MARKERS = frozenset({"-", "--", "/", "无", "\\", "、", "——", "---", "空", "暂无"})
 UNITS = ("万元", "亿元", "元", "件", "个", "项", "次", "条", "家", "%")
+# ASCII digits only ([0-9], never \d): full-width digits are ASCII after NFKC, and every other
+# numeral (², ①, ٣, 𝟐) is caught by `_foreign_digit` before it could pass as one.
 _VALUE = re.compile(
-    r"^(?P<num>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+    r"^(?P<num>[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?)"
     r"(?P<unit>万元|亿元|元|件|个|项|次|条|家|%)?"
     r"(?P<note>\(.*\))?$"
 )
@@ -92,6 +96,37 @@ def _compact(raw: str) -> str:
     return _WS.sub("", s)
 
 
+def _load_max_value() -> int:
+    """The largest number a cell may hold, from `[numbers] max_value` in templates/rules.toml."""
+    text = resources.files("schemas").joinpath("templates/rules.toml").read_text("utf-8")
+    return int(tomllib.loads(text)["numbers"]["max_value"])
+
+
+MAX_VALUE = _load_max_value()
+_MAX_DIGITS = 15  # significant digits a float64 holds exactly; more cannot be stored as printed
+_FULLWIDTH_DIGITS = frozenset("０１２３４５６７８９")
+
+
+def _foreign_digit(text: str) -> str | None:
+    """The first character that is a numeral but neither an ASCII nor a full-width digit.
+
+    Decided on the raw text: NFKC would turn ² and ① into 2 and 1.
+    """
+    for ch in text:
+        if ch.isascii() or ch in _FULLWIDTH_DIGITS:
+            continue
+        if unicodedata.category(ch) in ("Nd", "No") or any(
+            "0" <= c <= "9" for c in unicodedata.normalize("NFKC", ch)
+        ):
+            return ch
+    return None
+
+
+def _ascii_digits(text: str) -> str:
+    """Other scripts' decimal digits (٣, ३) as ASCII, to tell whether text would read as a number."""
+    return "".join(str(unicodedata.digit(ch)) if unicodedata.category(ch) == "Nd" else ch for ch in text)
+
+
 def parse_value(raw: str | None) -> ParsedValue | None:
     """Parse a printed cell into a value, or return None when the text is not a value at all.
 
@@ -101,7 +136,12 @@ def parse_value(raw: str | None) -> ParsedValue | None:
     """
     text = raw if raw is not None else ""
     s = _compact(text)
-    if re.search(r"\d[\s\u00a0\u3000]+\d", unicodedata.normalize("NFKC", text)):
+    foreign = _foreign_digit(text)
+    if foreign is not None:
+        if _VALUE.match(_compact(_ascii_digits(text))):
+            return ParsedValue(None, text, suspect=f"non-ASCII numeral {foreign!r}, not a digit")
+        return None  # text with a circled or superscript number in it: a label, never a value
+    if re.search(r"[0-9][\s\u00a0\u3000]+[0-9]", unicodedata.normalize("NFKC", text)):
         # "2 0" may be 20 with its digits split by the layout, or two cells run together: never guess.
         return ParsedValue(None, text, suspect="digits separated by space")
     if s == "":
@@ -112,7 +152,12 @@ def parse_value(raw: str | None) -> ParsedValue | None:
     if not m:
         return None
     num = m.group("num").replace(",", "")
+    digits = num.lstrip("+-").replace(".", "").lstrip("0")
+    if len(digits) > _MAX_DIGITS:  # also keeps int() away from its 4,300-digit limit
+        return ParsedValue(None, text, suspect=f"{len(digits)} digits: not a count or amount")
     number: int | float = float(num) if "." in num else int(num)
+    if abs(number) > MAX_VALUE:
+        return ParsedValue(None, text, suspect=f"over {MAX_VALUE:,}, the largest plausible count or amount")
     note = m.group("note")
     return ParsedValue(
         number,

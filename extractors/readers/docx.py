@@ -6,19 +6,23 @@ open lets us refuse hostile files before any XML is parsed:
 
 * not a zip / truncated zip / OLE container (encrypted OOXML and legacy .doc are OLE files);
 * zip bombs: declared sizes and compression ratios are checked, and reads are bounded regardless;
+* ambiguous or unsafe packages: two members named word/document.xml (in any case), or names with
+  `..` or absolute paths, are refused (`extractors.readers.package`);
+* tables over the row/column/cell limits are skipped with a warning before their grid is built;
 * DTDs: a document.xml with `<!DOCTYPE`/`<!ENTITY` is refused (Word never writes one), which
   stops XXE and billion-laughs before lxml sees them; the parser also resolves no entities.
 """
 
 from __future__ import annotations
 
-import zipfile
-import zlib
 from dataclasses import dataclass
 
 from lxml import etree
 
 from extractors.document import Block, Document, GridCell, Heading, Paragraph, Table
+from extractors.limits import LIMITS
+from extractors.readers.guard import check, check_blocks, open_regular
+from extractors.readers.package import find_member, open_package, read_member
 from schemas.errors import UnreadableFile
 from schemas.text import clean_space
 
@@ -29,10 +33,7 @@ _CORE_NS = {
     "dcterms": "http://purl.org/dc/terms/",
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
 }
-MAX_PART_BYTES = 100 * 1024 * 1024  # uncompressed word/document.xml; real reports are < 2 MB
-MAX_TOTAL_BYTES = 300 * 1024 * 1024  # all parts together
-MAX_RATIO = 200  # XML compresses ~10x; a 1 MB+ part at 200x is a bomb, not a report
-MAX_ENTRIES = 5000
+MAX_PART_BYTES = LIMITS.max_part_bytes  # uncompressed word/document.xml; real reports are < 2 MB
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _PARSER = etree.XMLParser(
@@ -66,7 +67,8 @@ def read_docx(path: str) -> Document:
     styles = _heading_styles(path, parts.get("word/styles.xml"))
     doc = Document(path=path, format="docx")
     doc.metadata.update(_core_properties(path, parts.get("docProps/core.xml")))
-    _walk(body, styles, doc.blocks)
+    _walk(body, styles, doc.blocks, doc.warnings)
+    check_blocks(path, doc.blocks)
     for k, t in enumerate(doc.tables):
         t.index = k
     return doc
@@ -77,11 +79,8 @@ def read_docx(path: str) -> Document:
 # ------------------------------------------------------------------------------------------------
 def _read_parts(path: str, names: tuple[str, ...]) -> dict[str, bytes | None]:
     """The named parts' bytes (None when absent), after the container and size checks."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise UnreadableFile(path, f"cannot read file: {exc}") from exc
+    with open_regular(path) as fh:
+        head = fh.read(8)
     if not head:
         raise UnreadableFile(path, "empty file")
     if head == _OLE_MAGIC:
@@ -92,47 +91,11 @@ def _read_parts(path: str, names: tuple[str, ...]) -> dict[str, bytes | None]:
     if not head.startswith(b"PK"):
         raise UnreadableFile(path, "not a .docx: the file is not a zip package")
     out: dict[str, bytes | None] = {}
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ENTRIES:
-                raise UnreadableFile(path, f"zip has {len(infos)} entries: not a Word document")
-            total = sum(i.file_size for i in infos)
-            if total > MAX_TOTAL_BYTES:
-                raise UnreadableFile(path, f"zip expands to {total / 2**20:.0f} MB: refused as a zip bomb")
-            by_name = {i.filename: i for i in infos}
-            for name in names:
-                info = by_name.get(name)
-                if info is None:
-                    out[name] = None
-                    continue
-                _check_entry(path, info)
-                # Bounded read: the declared size may lie; never inflate more than the limit.
-                with zf.open(info) as fh:
-                    data = fh.read(MAX_PART_BYTES + 1)
-                if len(data) > MAX_PART_BYTES:
-                    raise UnreadableFile(path, f"{name} inflates past {MAX_PART_BYTES // 2**20} MB: zip bomb")
-                out[name] = data
-    except UnreadableFile:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise UnreadableFile(path, f"corrupt or truncated .docx zip: {exc}") from exc
-    except NotImplementedError as exc:  # unsupported compression method
-        raise UnreadableFile(path, f"unsupported .docx zip: {exc}") from exc
+    with open_package(path, ".docx") as zf:
+        for name in names:
+            info = find_member(zf, name)
+            out[name] = None if info is None else read_member(path, zf, info)
     return out
-
-
-def _check_entry(path: str, info: zipfile.ZipInfo) -> None:
-    if info.flag_bits & 0x1:
-        raise UnreadableFile(path, f"{info.filename} is encrypted inside the zip")
-    if info.file_size > MAX_PART_BYTES:
-        raise UnreadableFile(
-            path, f"{info.filename} declares {info.file_size / 2**20:.0f} MB uncompressed "
-            f"(limit {MAX_PART_BYTES // 2**20} MB): refused as a zip bomb",
-        )  # fmt: skip
-    if info.file_size > 1_000_000 and info.file_size > MAX_RATIO * max(1, info.compress_size):
-        ratio = info.file_size / max(1, info.compress_size)
-        raise UnreadableFile(path, f"{info.filename} compresses {ratio:.0f}:1: refused as a zip bomb")
 
 
 def _parse(path: str, name: str, data: bytes) -> etree._Element:
@@ -190,21 +153,19 @@ def _heading_styles(path: str, data: bytes | None) -> dict[str, int]:
             continue
         if name == "title":
             out[sid] = 1
-        elif name.startswith(("heading ", "标题 ")) and name.rsplit(" ", 1)[-1].isdigit():
-            out[sid] = int(name.rsplit(" ", 1)[-1])
-        elif (
-            lvl_el is not None
-            and (lvl_el.get(f"{W}val") or "").isdigit()
-            and int(lvl_el.get(f"{W}val") or 9) < 9
-        ):
-            out[sid] = int(lvl_el.get(f"{W}val") or 0) + 1
+        elif name.startswith(("heading ", "标题 ")) and _small_int(name.rsplit(" ", 1)[-1]) is not None:
+            out[sid] = _small_int(name.rsplit(" ", 1)[-1]) or 0
+        elif lvl_el is not None and _small_int(lvl_el.get(f"{W}val")) is not None:
+            level = _small_int(lvl_el.get(f"{W}val")) or 0
+            if level < 9:
+                out[sid] = level + 1
     return out
 
 
 # ------------------------------------------------------------------------------------------------
 # Body
 # ------------------------------------------------------------------------------------------------
-def _walk(container: etree._Element, styles: dict[str, int], out: list[Block]) -> None:
+def _walk(container: etree._Element, styles: dict[str, int], out: list[Block], warns: list[str]) -> None:
     """Append the blocks of a body, cell or content control in document order."""
     for child in container:
         tag = child.tag
@@ -214,11 +175,11 @@ def _walk(container: etree._Element, styles: dict[str, int], out: list[Block]) -
                 level = _heading_level(child, styles)
                 out.append(Heading(text, level) if level else Paragraph(text))
         elif tag == f"{W}tbl":
-            _table(child, styles, out)
+            _table(child, styles, out, warns)
         elif tag in (f"{W}sdt", f"{W}customXml", f"{W}ins", f"{W}moveTo"):
             content = child.find(f"{W}sdtContent") if tag == f"{W}sdt" else child
             if content is not None:
-                _walk(content, styles, out)
+                _walk(content, styles, out, warns)
 
 
 def _heading_level(p: etree._Element, styles: dict[str, int]) -> int:
@@ -226,8 +187,9 @@ def _heading_level(p: etree._Element, styles: dict[str, int]) -> int:
     if ppr is None:
         return 0
     lvl = ppr.find(f"{W}outlineLvl")
-    if lvl is not None and (lvl.get(f"{W}val") or "").isdigit() and int(lvl.get(f"{W}val") or 9) < 9:
-        return int(lvl.get(f"{W}val") or 0) + 1
+    level = _small_int(lvl.get(f"{W}val")) if lvl is not None else None
+    if level is not None and level < 9:
+        return level + 1
     st = ppr.find(f"{W}pStyle")
     return styles.get(st.get(f"{W}val") or "", 0) if st is not None else 0
 
@@ -264,16 +226,31 @@ class _Origin:
     vmerge: bool  # starts or continues a vertical merge, so a `continue` below may extend it
 
 
-def _table(tbl: etree._Element, styles: dict[str, int], out: list[Block]) -> None:
-    """Emit a data table as a Table; walk a layout table (nested tables, one cell) as body content."""
+def _table(tbl: etree._Element, styles: dict[str, int], out: list[Block], warns: list[str]) -> None:
+    """Emit a data table as a Table; walk a layout table (nested tables, one cell) as body content.
+
+    A table over the row/column/cell limits (extractors.limits) is skipped with a warning before
+    its grid is built.
+    """
+    check()
     trs = [tr for tr in tbl.iterchildren(f"{W}tr")]
+    if len(trs) > LIMITS.max_table_rows:
+        warns.append(f"table of {len(trs)} rows skipped (limit {LIMITS.max_table_rows}): not a report table")
+        return
     tcs = [tc for tr in trs for tc in _row_cells(tr)]
     nested = any(tc.find(f".//{W}tbl") is not None for tc in tcs)
     if nested or len(tcs) <= 1:
         # A page layout table (the whole report boxed in a cell, or tables inside tables): its
         # content is the report, so only the innermost tables become Tables.
         for tc in tcs:
-            _walk(tc, styles, out)
+            _walk(tc, styles, out, warns)
+        return
+    width = max(_row_width(tr) for tr in trs)
+    if width > LIMITS.max_table_cols or width * len(trs) > LIMITS.max_table_cells:
+        warns.append(
+            f"table of {len(trs)} rows x {width} columns skipped (limits {LIMITS.max_table_cols} columns, "
+            f"{LIMITS.max_table_cells} cells): not a report table"
+        )
         return
     grid = _grid(trs)
     if grid:
@@ -303,11 +280,30 @@ def _cell_text(tc: etree._Element) -> str:
     return "".join(paras).strip("\r\n\t ")
 
 
+def _small_int(value: str | None) -> int | None:
+    """An attribute of 1-9 ASCII digits as an int (str.isdigit also accepts ², which int() rejects)."""
+    v = (value or "").strip()
+    return int(v) if 0 < len(v) <= 9 and v.isascii() and v.isdigit() else None
+
+
 def _int_val(el: etree._Element | None, default: int) -> int:
+    """A w:val attribute as an int: ASCII digits only, clamped just past the column limit."""
     if el is None:
         return default
-    v = el.get(f"{W}val") or ""
-    return int(v) if v.isdigit() else default
+    v = (el.get(f"{W}val") or "").strip()
+    if not v or not v.isascii() or not v.isdigit():
+        return default
+    return min(int(v[:9]), LIMITS.max_table_cols)
+
+
+def _row_width(tr: etree._Element) -> int:
+    """Grid columns a row covers: w:gridBefore plus each cell's w:gridSpan (clamped values)."""
+    trpr = tr.find(f"{W}trPr")
+    width = _int_val(trpr.find(f"{W}gridBefore") if trpr is not None else None, 0)
+    for tc in _row_cells(tr):
+        tcpr = tc.find(f"{W}tcPr")
+        width += max(1, _int_val(tcpr.find(f"{W}gridSpan") if tcpr is not None else None, 1))
+    return width
 
 
 def _grid(trs: list[etree._Element]) -> list[list[GridCell]]:
@@ -319,7 +315,7 @@ def _grid(trs: list[etree._Element]) -> list[list[GridCell]]:
         c = _int_val(trpr.find(f"{W}gridBefore") if trpr is not None else None, 0)
         for tc in _row_cells(tr):
             tcpr = tc.find(f"{W}tcPr")
-            span = max(1, min(_int_val(tcpr.find(f"{W}gridSpan") if tcpr is not None else None, 1), 1000))
+            span = max(1, _int_val(tcpr.find(f"{W}gridSpan") if tcpr is not None else None, 1))
             vm = tcpr.find(f"{W}vMerge") if tcpr is not None else None
             hm = tcpr.find(f"{W}hMerge") if tcpr is not None else None
             vcont = vm is not None and (vm.get(f"{W}val") or "continue") == "continue"

@@ -16,11 +16,13 @@ import lxml.html
 from lxml import etree
 
 from extractors.document import Document, Heading, Table, grid_from_spans
+from extractors.limits import LIMITS
+from extractors.readers.guard import check, check_blocks, read_bounded
 from extractors.textblocks import Item, cjk_count, decode_bytes, is_anchor, section_code, segment
 from schemas.errors import UnreadableFile
 from schemas.text import clean_space
 
-MAX_HTML_BYTES = 50 * 1024 * 1024  # a report page is < 1 MB; Word-saved HTML a few MB
+MAX_HTML_BYTES = LIMITS.max_html_bytes  # a report page is < 1 MB; Word-saved HTML a few MB
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",
          "input", "textarea", "svg", "canvas", "map", "head")  # fmt: skip
 _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
@@ -30,6 +32,7 @@ _BLOCK = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _TABLEISH = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
 _WS = re.compile(r"[ \t\r\n\f]+")  # HTML collapses ASCII whitespace only; NBSP and U+3000 are text
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")  # C0 controls that are not HTML whitespace
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
 
@@ -60,13 +63,7 @@ def read_html(path: str) -> Document:
     Raises:
         UnreadableFile: empty, too large, or no HTML content.
     """
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_HTML_BYTES + 1)
-    except OSError as exc:
-        raise UnreadableFile(path, f"cannot read file: {exc}") from exc
-    if len(data) > MAX_HTML_BYTES:
-        raise UnreadableFile(path, f"HTML file over {MAX_HTML_BYTES // 2**20} MB: not a report page")
+    data = read_bounded(path, MAX_HTML_BYTES, "HTML file")
     return read_html_bytes(data, path)
 
 
@@ -77,6 +74,10 @@ def read_html_bytes(data: bytes, path: str) -> Document:
     head = data[:4096]
     m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
     text, _enc, warnings = decode_bytes(data, m.group(1).decode("ascii") if m else None)
+    controls = len(_CONTROLS.findall(text))
+    if controls:  # never in a real page; lxml also refuses them when the tree is edited
+        text = _CONTROLS.sub(" ", text)
+        warnings.append(f"{controls} control characters replaced by spaces: the page is damaged")
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
@@ -101,7 +102,8 @@ def read_html_bytes(data: bytes, path: str) -> Document:
     heading = _article_title(body, container)
     if heading:
         items.append(Heading(heading, 1))
-    _walk(container, [], items)
+    _walk(container, [], items, doc.warnings)
+    check_blocks(path, items)
     doc.blocks = segment(items, blank_is_cell=True)
     for k, t in enumerate(doc.tables):
         t.index = k
@@ -139,10 +141,12 @@ def _metadata_blocks(body: lxml.html.HtmlElement) -> dict[str, str]:
     """Read and remove the 索引号/发布机构/成文日期 blocks (a table, a div, label:value spans)."""
     out: dict[str, str] = {}
     blocks: list[lxml.html.HtmlElement] = []
+    sizes: dict[lxml.html.HtmlElement, int] = {}
+    _text_sizes(body, sizes)  # one pass: text_content() of every ancestor is quadratic in deep pages
     for el in body.iter("table", "div", "ul", "dl", "p", "section", "header"):
-        text = el.text_content()
-        if len(text) > 1000:
+        if sizes.get(el, 0) > 1000:
             continue
+        text = el.text_content()
         labels = set(_LABEL_RE.findall(_lines(el)))
         if len(labels) < 2 or not any(k in text for k in _META_KEYS):
             continue
@@ -159,6 +163,15 @@ def _metadata_blocks(body: lxml.html.HtmlElement) -> dict[str, str]:
                 out[key] = value
         el.drop_tree()
     return out
+
+
+def _text_sizes(el: lxml.html.HtmlElement, sizes: dict[lxml.html.HtmlElement, int]) -> int:
+    """Length of every element's text content, bottom-up in one pass."""
+    n = len(el.text or "")
+    for child in el:
+        n += (_text_sizes(child, sizes) if isinstance(child.tag, str) else 0) + len(child.tail or "")
+    sizes[el] = n
+    return n
 
 
 def _lines(el: lxml.html.HtmlElement) -> str:
@@ -245,7 +258,7 @@ def _article_title(body: lxml.html.HtmlElement, container: lxml.html.HtmlElement
 # ------------------------------------------------------------------------------------------------
 # Body walk
 # ------------------------------------------------------------------------------------------------
-def _walk(el: lxml.html.HtmlElement, buf: list[str], items: list[Item]) -> None:
+def _walk(el: lxml.html.HtmlElement, buf: list[str], items: list[Item], warns: list[str]) -> None:
     """Append paragraphs (raw text) and tables of `el`'s content in document order."""
     tag = el.tag if isinstance(el.tag, str) else ""
     if tag == "br":
@@ -256,10 +269,10 @@ def _walk(el: lxml.html.HtmlElement, buf: list[str], items: list[Item]) -> None:
             for tr in el.xpath("./tr|./tbody/tr|./thead/tr|./tfoot/tr"):
                 for cell in tr:
                     if cell.tag in ("td", "th"):
-                        _walk_children(cell, buf, items)
+                        _walk_children(cell, buf, items, warns)
                         _flush(buf, items)
         else:
-            table = _table(el)
+            table = _table(el, warns)
             if table is not None:
                 items.append(table)
     elif tag in _HEADINGS:
@@ -269,17 +282,17 @@ def _walk(el: lxml.html.HtmlElement, buf: list[str], items: list[Item]) -> None:
             items.append(Heading(text, _HEADINGS[tag]))
     elif tag in _BLOCK:
         _flush(buf, items)
-        _walk_children(el, buf, items)
+        _walk_children(el, buf, items, warns)
         _flush(buf, items)
     else:
-        _walk_children(el, buf, items)
+        _walk_children(el, buf, items, warns)
 
 
-def _walk_children(el: lxml.html.HtmlElement, buf: list[str], items: list[Item]) -> None:
+def _walk_children(el: lxml.html.HtmlElement, buf: list[str], items: list[Item], warns: list[str]) -> None:
     if el.text:
         buf.append(el.text)
     for child in el:
-        _walk(child, buf, items)
+        _walk(child, buf, items, warns)
         if child.tail:
             buf.append(child.tail)
 
@@ -295,30 +308,50 @@ def _flush(buf: list[str], items: list[Item]) -> None:
         items.append(text)
 
 
-def _table(t: lxml.html.HtmlElement) -> Table | None:
-    """A data table with rowspan/colspan expanded (spans clamped to the table, as browsers do)."""
+def _table(t: lxml.html.HtmlElement, warns: list[str]) -> Table | None:
+    """A data table with rowspan/colspan expanded, spans clamped to the table as browsers do.
+
+    A table over the row, column or cell limits (extractors.limits) is skipped with a warning
+    before its grid is built: it is not a report table, and reading part of it could mislead.
+    """
+    check()
     trs = list(t.iter("tr"))
+    if len(trs) > LIMITS.max_table_rows:
+        warns.append(f"table of {len(trs)} rows skipped (limit {LIMITS.max_table_rows}): not a report table")
+        return None
     rows: list[list[tuple[str, int, int]]] = []
+    width = 0
     for r, tr in enumerate(trs):
         cells = []
+        row_width = 0
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
-            rowspan = _span(td.get("rowspan"), len(trs) - r)
-            colspan = _span(td.get("colspan"), 1000)
+            rowspan = _span(td.get("rowspan"), len(trs) - r, zero=len(trs) - r)
+            colspan = _span(td.get("colspan"), LIMITS.max_table_cols)
+            row_width += colspan
             cells.append((_cell_text(td), rowspan, colspan))
+        width = max(width, row_width)
         rows.append(cells)
+    area = sum(rs * cs for cells in rows for _, rs, cs in cells)  # positions the spans would fill
+    if width > LIMITS.max_table_cols or max(area, len(trs) * width) > LIMITS.max_table_cells:
+        warns.append(
+            f"table of {len(trs)} rows x {width} columns skipped (limits {LIMITS.max_table_cols} columns, "
+            f"{LIMITS.max_table_cells} cells): not a report table"
+        )
+        return None
     if not any(rows):
         return None
     return Table(rows=grid_from_spans(rows), structured=True)
 
 
-def _span(value: str | None, limit: int) -> int:
-    digits = re.match(r"\s*(\d+)", value or "")
+def _span(value: str | None, limit: int, zero: int = 1) -> int:
+    """A span attribute clamped to [1, limit]; `zero` is what 0 means (rowspan=0: to the table end)."""
+    digits = re.match(r"\s*([0-9]{1,9})", value or "")  # ASCII digits only; 10+ digits clamp anyway
     if not digits:
         return 1
     n = int(digits.group(1))
-    return limit if n == 0 else max(1, min(n, limit))  # rowspan=0: to the end of the table
+    return zero if n == 0 else max(1, min(n, limit))
 
 
 def _cell_text(td: lxml.html.HtmlElement) -> str:

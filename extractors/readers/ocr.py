@@ -9,6 +9,7 @@ centre. Images without rules fall back to rows rebuilt from box positions.
 
 from __future__ import annotations
 
+import math
 import threading
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ import numpy as np
 from PIL import Image
 
 from extractors.document import Block, Document, Heading, Paragraph, Table
+from extractors.limits import LIMITS
+from extractors.readers.guard import LimitExceeded, check, open_regular
 from extractors.readers.pdftables import (
     BBox,
     Word,
@@ -72,13 +75,33 @@ def engine() -> Any:
     return _ENGINE
 
 
+def ocr_scale(width_pt: float, height_pt: float, dpi: float = LIMITS.ocr_dpi) -> float:
+    """Pixels per point for OCR: `dpi`, lowered so the page stays under `LIMITS.max_ocr_pixels`.
+
+    Args:
+        width_pt: page width in points.
+        height_pt: page height in points.
+        dpi: the resolution wanted.
+    """
+    scale = dpi / 72.0
+    area = max(1.0, width_pt) * max(1.0, height_pt)
+    return min(scale, math.sqrt(LIMITS.max_ocr_pixels / area))
+
+
 def render_pdf_page(path: str, index: int, scale: float) -> Image.Image:
-    """Render one PDF page (0-based) to an RGB image with pypdfium2."""
+    """Render one PDF page (0-based) to an RGB image with pypdfium2, never over the pixel cap.
+
+    The page size is read first and `scale` lowered when the rendered page would exceed
+    `LIMITS.max_ocr_pixels` (a 200-inch page at 170 dpi would be 1.2 G pixels).
+    """
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(path)
     try:
-        return pdf[index].render(scale=scale).to_pil().convert("RGB")
+        page = pdf[index]
+        w, h = page.get_size()
+        scale = min(scale, ocr_scale(float(w), float(h), scale * 72.0))
+        return page.render(scale=scale).to_pil().convert("RGB")
     finally:
         pdf.close()
 
@@ -454,31 +477,66 @@ def _free_text(
 def read_image(path: str) -> Document:
     """Read a picture of a report page (.png, .jpg, .tif …) with OCR.
 
-    Multi-frame TIFF and GIF files give one page per frame. Bounding boxes are in pixels.
+    Multi-frame TIFF and GIF files give one page per frame (at most `LIMITS.max_image_frames`).
+    Bounding boxes are in pixels of the image as OCR saw it: a frame over `LIMITS.max_ocr_pixels`
+    is shrunk first (boxes then are in the shrunk image's pixels), one over
+    `LIMITS.max_image_pixels` is refused before it is decoded.
 
     Raises:
-        UnreadableFile: the image cannot be decoded, or no text was found on it.
+        UnreadableFile: the image cannot be decoded, is too large, or no text was found on it.
     """
     try:
-        img = Image.open(path)
-        frames: list[Image.Image] = []
-        for i in range(getattr(img, "n_frames", 1)):
-            img.seek(i)
-            frames.append(img.convert("RGB"))
-            if len(frames) >= 20:
-                break
+        img = Image.open(open_regular(path))
+        n_frames = int(getattr(img, "n_frames", 1))
+    except UnreadableFile:
+        raise
+    except Image.DecompressionBombError as exc:  # PIL's own cap (~179 M pixels) is checked at open
+        raise LimitExceeded(
+            path,
+            f"image over the pixel limit ({LIMITS.max_image_pixels // 10**6} M pixels): refused before decoding",
+        ) from exc
     except Exception as exc:  # PIL raises several classes for truncated or unknown data
         raise UnreadableFile(path, f"cannot decode image ({type(exc).__name__}: {exc})") from exc
-    doc = Document(path=path, format="image", pages=len(frames))
+    doc = Document(path=path, format="image", pages=min(n_frames, LIMITS.max_image_frames))
+    if n_frames > LIMITS.max_image_frames:
+        doc.warnings.append(f"{n_frames} frames: only the first {LIMITS.max_image_frames} were read")
     index = 0
-    for n, frame in enumerate(frames, start=1):
-        blocks, warns = ocr_image(frame, n)
-        doc.warnings.extend(warns)
-        for _, block in blocks:
-            if isinstance(block, Table):
-                block.index = index
-                index += 1
-            doc.blocks.append(block)
+    try:
+        for n in range(1, min(n_frames, LIMITS.max_image_frames) + 1):
+            check()
+            frame = _frame(path, img, n - 1)
+            blocks, warns = ocr_image(frame, n)
+            doc.warnings.extend(warns)
+            for _, block in blocks:
+                if isinstance(block, Table):
+                    block.index = index
+                    index += 1
+                doc.blocks.append(block)
+    finally:
+        img.close()
     if not doc.blocks:
         raise UnreadableFile(path, "no text found in the image")
     return doc
+
+
+def _frame(path: str, img: Image.Image, i: int) -> Image.Image:
+    """Frame i as RGB, refused over `LIMITS.max_image_pixels` and shrunk over `LIMITS.max_ocr_pixels`."""
+    try:
+        img.seek(i)
+        w, h = img.size
+        if w * h > LIMITS.max_image_pixels:
+            raise LimitExceeded(
+                path, f"image of {w} x {h} pixels (limit {LIMITS.max_image_pixels // 10**6} M pixels): "
+                "refused before decoding",
+            )  # fmt: skip
+        if w * h > LIMITS.max_ocr_pixels:
+            k = math.sqrt(LIMITS.max_ocr_pixels / (w * h))
+            img.draft("RGB", (int(w * k), int(h * k)))  # JPEG: decode at reduced size
+            frame = img.convert("RGB")
+            frame.thumbnail((int(w * k), int(h * k)))
+            return frame
+        return img.convert("RGB")
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # truncated data is found when the frame is decoded
+        raise UnreadableFile(path, f"cannot decode image ({type(exc).__name__}: {exc})") from exc

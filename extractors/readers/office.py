@@ -16,7 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from extractors.document import Document
-from schemas.errors import ConversionFailed
+from extractors.readers.guard import open_regular
+from schemas.errors import ConversionFailed, UnreadableFile
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 CONVERT_TIMEOUT_S = 120.0  # a 年报 converts in 2-10 s; two minutes means the converter is stuck
 
@@ -74,18 +77,51 @@ def convert_with_libreoffice(
             raise ConversionFailed(
                 path, f"LibreOffice conversion to {ext} timed out after {timeout:g} s (killed)"
             ) from exc
+        except BaseException:  # a time limit or interrupt: never leave soffice running
+            _kill_group(proc)
+            raise
         if proc.returncode != 0:
-            detail = err.decode("utf-8", "replace").strip()[-200:]
+            what = "crashed" if proc.returncode < 0 or proc.returncode > 128 else "failed"
             raise ConversionFailed(
-                path, f"LibreOffice conversion to {ext} failed (exit {proc.returncode}): {detail}"
+                path, f"LibreOffice conversion to {ext} {what} (exit {proc.returncode}){_detail(err)}"
             )
     out = Path(outdir) / f"{src.stem}.{ext}"
     if not out.exists() or out.stat().st_size == 0:
-        detail = err.decode("utf-8", "replace").strip()[-200:]
         raise ConversionFailed(
-            path, f"LibreOffice wrote no {ext} file (damaged or not a {src.suffix} file?) {detail}".strip()
+            path, f"LibreOffice wrote no {ext} file (damaged or not a {src.suffix} file?){_detail(err)}"
         )
     return out
+
+
+def _detail(err: bytes) -> str:
+    """The converter's last line that says something (": Error: source file could not be loaded"),
+    one line; backtraces and the usual java warning are left out."""
+    lines = [ln.strip() for ln in err.decode("utf-8", "replace").splitlines()]
+    useful = [
+        ln for ln in lines if ln and not ln.startswith(("/", "Warning:", "[", "0x")) and "javaldx" not in ln
+    ]
+    errors = [ln for ln in useful if "error" in ln.lower() or "fatal" in ln.lower()]
+    best = (errors or useful or [""])[-1]
+    return f": {best[:160]}" if best else ""
+
+
+def _encrypted_ole(path: str) -> bool:
+    """An OLE file holding an encrypted Office package (a password-protected .docx/.xlsx/.doc)."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    try:
+        with open_regular(path) as fh:
+            head = fh.read(4 << 20)
+    except UnreadableFile:
+        return False
+    return head.startswith(_OLE_MAGIC) and (marker in head or "EncryptionInfo".encode("utf-16-le") in head)
+
+
+def refuse_encrypted(path: str) -> None:
+    """Raise before LibreOffice sees a password-protected file (it could only fail on it, or wait)."""
+    if _encrypted_ole(path):
+        raise UnreadableFile(
+            path, "password-protected (encrypted) Office document: remove the password and save it again"
+        )
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
@@ -105,6 +141,7 @@ def read_via_libreoffice(path: str) -> Document:
     """
     from extractors.readers.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
 
+    refuse_encrypted(path)
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-out-") as outdir:
         docx = convert_with_libreoffice(path, "docx:MS Word 2007 XML", outdir)
         doc: Document = read_docx(str(docx))

@@ -19,6 +19,9 @@ from typing import Any
 import pdfplumber
 
 from extractors.document import Block, Document, Heading, Paragraph, Table
+from extractors.limits import LIMITS
+from extractors.readers.guard import LimitExceeded, check
+from extractors.readers.pdfstreams import decoded_budget, page_content_bytes
 from extractors.readers.pdftables import (
     BBox,
     Word,
@@ -31,12 +34,12 @@ from extractors.readers.pdftables import (
 )
 from schemas.errors import UnreadableFile
 
-MAX_PAGES = 60  # a 年报 runs 3-20 pages; longer files are read this far and the rest is skipped
-MAX_OCR_PAGES = 12  # at ~5 s a page, OCR of a long scan is capped to keep a batch moving
+MAX_PAGES = LIMITS.max_pdf_pages  # a 年报 runs 3-20 pages; the rest of a longer file is skipped
+MAX_OCR_PAGES = LIMITS.max_ocr_pages  # at ~5 s a page, OCR of a long scan is capped
 MIN_TEXT_CHARS = 10  # fewer characters than this: the page is a scan
 IMAGE_PAGE_SHARE = 0.25  # an image covering a quarter of the page ...
 IMAGE_PAGE_MAX_CHARS = 400  # ... on a page with little text: its table is a picture
-OCR_DPI = 170
+OCR_DPI = LIMITS.ocr_dpi
 
 # `- 4 -`, `— 1 —`, `第 3 页`, `3 / 12`, `第3页 共12页`: page numbers, wherever they are printed.
 _PAGE_NO = re.compile(
@@ -77,7 +80,33 @@ def _open(path: str) -> Any:
         _ = pdf.pages  # forces the page tree to be parsed: truncated files fail here
         return pdf
     except Exception as exc:  # pdfminer raises many unrelated classes for broken files
+        limit = limit_in(exc)
+        if limit is not None:
+            raise limit from exc
         raise UnreadableFile(path, _open_error(exc)) from exc
+
+
+def limit_in(exc: BaseException) -> LimitExceeded | None:
+    """The LimitExceeded inside an exception pdfplumber wrapped (PdfminerException(e)), if any."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        e = seen.pop()
+        if isinstance(e, LimitExceeded):
+            return e
+        seen.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
+        seen.extend(x for x in (e.__cause__, e.__context__) if x is not None and len(seen) < 20)
+    return None
+
+
+def _page_size_problem(page: Any, page_no: int) -> str | None:
+    """Why a page is refused before any work on it: a side over `LIMITS.max_page_side_pt`."""
+    w, h = float(page.width), float(page.height)
+    if max(w, h) > LIMITS.max_page_side_pt:
+        return (
+            f"p.{page_no} is {w / 72:.0f} x {h / 72:.0f} in, over the page-size limit "
+            f"({LIMITS.max_page_side_pt / 72:.0f} in): page skipped"
+        )
+    return None
 
 
 def _open_error(exc: BaseException) -> str:
@@ -232,8 +261,20 @@ def read_pdf(path: str) -> Document:
     Raises:
         UnreadableFile: encrypted with a password, corrupt or truncated.
     """
+    with decoded_budget(path) as damaged:
+        doc = _read_pdf(path)
+    if damaged[0]:
+        doc.warnings.append(
+            f"{damaged[0]} compressed PDF stream(s) damaged (checksum failed): the file is damaged, "
+            "text and numbers read from it may be wrong"
+        )
+    return doc
+
+
+def _read_pdf(path: str) -> Document:
     pdf = _open(path)
     doc = Document(path=path, format="pdf")
+    refused: list[str] = []  # pages skipped by a limit: the reason if nothing else is read
     try:
         n_pages = len(pdf.pages)
         doc.pages = n_pages
@@ -245,8 +286,18 @@ def read_pdf(path: str) -> Document:
             )
         pages: list[_PageItems] = []
         ocr_budget = MAX_OCR_PAGES
+        budget = [LIMITS.max_pdf_content_bytes]  # content bytes left to interpret in this file
         for i, page in enumerate(pdf.pages[:MAX_PAGES]):
             page_no = i + 1
+            check()
+            problem = _page_size_problem(page, page_no)
+            if problem is None:
+                _check_content(path, page, page_no, budget)
+            if problem:
+                doc.warnings.append(problem)
+                refused.append(problem)
+                page.close()
+                continue
             try:
                 n_chars = len(page.chars)
                 share, img_box = _image_share(page)
@@ -264,6 +315,9 @@ def read_pdf(path: str) -> Document:
             except UnreadableFile:
                 raise
             except Exception as exc:  # one damaged page must not lose the others
+                limit = limit_in(exc)
+                if limit is not None:
+                    raise limit from exc
                 doc.warnings.append(f"p.{page_no}: unreadable page skipped ({type(exc).__name__}: {exc})")
             finally:
                 page.close()  # frees the page's parsed objects: keeps long files in bounded memory
@@ -291,18 +345,64 @@ def read_pdf(path: str) -> Document:
     if heads:
         doc.metadata["title"] = "".join(heads)
     if not any(b.text.strip() for b in doc.text_blocks()) and not doc.tables:
+        if refused:
+            raise LimitExceeded(path, refused[0])
         raise UnreadableFile(path, "PDF has no text layer and OCR found no text")
     return doc
+
+
+def _check_content(path: str, page: Any, page_no: int, budget: list[int]) -> None:
+    """Refuse the file when a page's content is over the page or file budget, before interpreting it.
+
+    pdfminer interprets about 1 MB of content in 5 s; a report page has under 200 KB.
+    """
+    cap = min(LIMITS.max_page_content_bytes, budget[0])
+    try:
+        size = page_content_bytes(page.page_obj, cap)
+    except LimitExceeded:
+        raise
+    except Exception:  # a damaged content reference: the page read itself reports it
+        return
+    if size > LIMITS.max_page_content_bytes:
+        raise LimitExceeded(
+            path,
+            f"p.{page_no} has {size / 2**20:.1f} MB of drawing instructions (limit "
+            f"{LIMITS.max_page_content_bytes / 2**20:g} MB; a report page has under 0.2 MB): refused",
+        )
+    if size > budget[0]:
+        raise LimitExceeded(
+            path,
+            f"the pages up to p.{page_no} hold over {LIMITS.max_pdf_content_bytes / 2**20:g} MB of drawing "
+            "instructions (limit for one file): refused",
+        )
+    budget[0] -= size
+
+
+def _huge_image(page: Any) -> str | None:
+    """An embedded image over `LIMITS.max_image_pixels` (rendering would decode it in full)."""
+    for im in page.images:
+        size = im.get("srcsize") or (0, 0)
+        try:
+            w, h = int(size[0] or 0), int(size[1] or 0)
+        except (TypeError, ValueError):
+            continue
+        if w * h > LIMITS.max_image_pixels:
+            return f"an embedded image of {w} x {h} pixels (limit {LIMITS.max_image_pixels // 10**6} M)"
+    return None
 
 
 def _ocr_page(
     path: str, page: Any, page_no: int, n_chars: int, img_box: BBox | None, doc: Document
 ) -> _PageItems:
     """OCR a scanned page, or only the picture on a text page whose table is an image."""
-    from extractors.readers.ocr import ocr_image, render_pdf_page  # loads onnxruntime: only when needed
+    from extractors.readers.ocr import ocr_image, ocr_scale, render_pdf_page  # loads onnxruntime lazily
 
     items = _PageItems(page_no, float(page.height))
-    scale = OCR_DPI / 72.0
+    big = _huge_image(page)
+    if big:
+        doc.warnings.append(f"p.{page_no}: {big}; OCR skipped")
+        return items
+    scale = ocr_scale(float(page.width), float(page.height))
     image = render_pdf_page(path, page_no - 1, scale)
     crop: BBox = (0.0, 0.0, float(page.width), float(page.height))
     if n_chars >= MIN_TEXT_CHARS and img_box is not None:

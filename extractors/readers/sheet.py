@@ -8,15 +8,18 @@ cell's number format decides the decimals, and integers stored as floats lose th
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Any
 
 from extractors.document import Document, GridCell, Table
+from extractors.limits import LIMITS
+from extractors.readers.guard import LimitExceeded, check, open_regular
+from extractors.readers.package import find_member, open_package, read_member
 from schemas.errors import UnreadableFile
 
-MAX_CELLS = 200_000  # a 年报 sheet has a few hundred cells; bigger sheets are not reports
+MAX_CELLS = LIMITS.max_sheet_cells  # a 年报 sheet has a few hundred cells; bigger sheets are not reports
 
 
 def cell_text(value: Any, number_format: str = "General") -> str:
@@ -35,12 +38,66 @@ def cell_text(value: Any, number_format: str = "General") -> str:
     return str(value)
 
 
-def _sheet_table(ws: Any, index: int) -> Table | None:
+def _check_package(path: str) -> None:
+    """The package checks of every .xlsx before openpyxl opens it (openpyxl would read any zip).
+
+    Duplicate or unsafe member names, too many members, and members declaring more than
+    `LIMITS.max_part_bytes` (zipfile never inflates past a member's declared size) are refused.
+    """
+    with open_package(path, ".xlsx") as zf:
+        if find_member(zf, "xl/workbook.xml") is None:
+            raise UnreadableFile(path, "not an Excel workbook: the package has no xl/workbook.xml")
+        for info in zf.infolist():
+            if info.file_size > LIMITS.max_part_bytes or (
+                info.file_size > 1_000_000
+                and info.file_size > LIMITS.max_zip_ratio * max(1, info.compress_size)
+            ):
+                read_member(path, zf, info)  # raises with the size or ratio in the reason
+            name = info.filename.lower()
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                _check_merges(path, info.filename, read_member(path, zf, info))
+
+
+_MERGE = re.compile(
+    rb"<(?:\w+:)?mergeCell\b[^>]*?\bref\s*=\s*[\"']([A-Za-z]{1,3})([0-9]{1,7}):([A-Za-z]{1,3})([0-9]{1,7})"
+)
+
+
+def _col(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _check_merges(path: str, name: str, xml: bytes) -> None:
+    """Refuse a sheet holding, or merging, more than `LIMITS.max_sheet_cells` cells before openpyxl
+    opens it: it makes one object per cell and per merged cell (A1:XFD1048576 is 17 billion)."""
+    cells = len(re.findall(rb"<(?:\w+:)?c[\s>/]", xml))
+    if cells > MAX_CELLS:  # openpyxl keeps every cell as an object: refuse before it loads them
+        raise LimitExceeded(path, f"{name} holds {cells} cells (limit {MAX_CELLS}): not a report table")
+    area = 0
+    for m in _MERGE.finditer(xml):
+        rows = abs(int(m.group(4)) - int(m.group(2))) + 1
+        cols = abs(_col(m.group(3)) - _col(m.group(1))) + 1
+        area += rows * cols
+        if area > MAX_CELLS:
+            raise LimitExceeded(path, f"{name} merges over {MAX_CELLS} cells (limit): not a report table")
+
+
+def _sheet_table(ws: Any, index: int, path: str = "") -> Table | None:
     """One worksheet as a grid, trimmed to the used area; None when the sheet is empty."""
     max_row, max_col = ws.max_row or 0, ws.max_column or 0
     if max_row * max_col > MAX_CELLS:
-        raise UnreadableFile(
-            ws.title, f"sheet {ws.title!r} has {max_row}x{max_col} cells: not a report table"
+        raise LimitExceeded(
+            path or ws.title, f"sheet {ws.title!r} has {max_row}x{max_col} cells (limit {MAX_CELLS}): "
+            "not a report table",
+        )  # fmt: skip
+    merged = sum((r.max_row - r.min_row + 1) * (r.max_col - r.min_col + 1) for r in ws.merged_cells.ranges)
+    if merged > MAX_CELLS:
+        raise LimitExceeded(
+            path or ws.title,
+            f"sheet {ws.title!r} merges {merged} cells (limit {MAX_CELLS}): not a report table",
         )
     texts: dict[tuple[int, int], str] = {}
     for cells in ws.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
@@ -81,10 +138,13 @@ def read_xlsx(path: str) -> Document:
     """
     import openpyxl
 
+    _check_package(path)
     try:
         wb = openpyxl.load_workbook(path, data_only=True)  # cached formula results, as printed
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise UnreadableFile(path, f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from exc
+    except LimitExceeded:
+        raise
+    except Exception as exc:  # openpyxl raises KeyError, TypeError, zlib.error... for damaged parts
+        raise UnreadableFile(path, f"corrupt .xlsx package ({type(exc).__name__}: {exc})") from exc
     doc = Document(path=path, format="xlsx")
     try:
         props = wb.properties
@@ -92,10 +152,19 @@ def read_xlsx(path: str) -> Document:
             doc.metadata["title"] = str(props.title)
         if props.creator:
             doc.metadata["author"] = str(props.creator)
+        if len(wb.worksheets) > LIMITS.max_sheets:
+            raise LimitExceeded(
+                path, f"workbook has {len(wb.worksheets)} sheets (limit {LIMITS.max_sheets}): not a report"
+            )
         for ws in wb.worksheets:
-            table = _sheet_table(ws, len(doc.tables))
+            check()
+            table = _sheet_table(ws, len(doc.tables), path)
             if table is not None:
                 doc.blocks.append(table)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # a cell or range openpyxl cannot make sense of
+        raise UnreadableFile(path, f"corrupt .xlsx worksheet ({type(exc).__name__}: {exc})") from exc
     finally:
         wb.close()
     doc.pages = len(doc.tables)
@@ -111,12 +180,13 @@ def read_sheet(path: str) -> Document:
         UnreadableFile: not a readable workbook.
         ConversionFailed: LibreOffice could not convert an .xls file.
     """
-    with open(path, "rb") as fh:
+    with open_regular(path) as fh:
         head = fh.read(8)
     if head.startswith(b"PK"):
         return read_xlsx(path)
-    from extractors.readers.office import convert_with_libreoffice
+    from extractors.readers.office import convert_with_libreoffice, refuse_encrypted
 
+    refuse_encrypted(path)
     with tempfile.TemporaryDirectory(prefix="nianbao-xls-") as outdir:
         out = convert_with_libreoffice(path, "xlsx:Calc MS Excel 2007 XML", outdir)
         doc = read_xlsx(str(out))

@@ -5,6 +5,10 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+from extractors.limits import LIMITS
+from extractors.readers.guard import open_regular
+from extractors.readers.package import declared_entries
+
 # Formats the readers know; "unknown" is reported as a failure with this list in the message.
 FORMATS = ("docx", "html", "txt", "pdf", "doc", "wps", "xlsx", "xls", "image")
 _EXT = {
@@ -36,16 +40,18 @@ def sniff_format(path: str | Path, head: bytes | None = None) -> str:
     """The format of a file: one of FORMATS, or "unknown"."""
     p = Path(path)
     if head is None:
-        with open(p, "rb") as fh:
+        with open_regular(str(p)) as fh:  # a FIFO or device is refused, never opened blocking
             head = fh.read(4096)
     ext = _EXT.get(p.suffix.lower())
     if head.startswith(b"%PDF") or b"%PDF-" in head[:1024]:
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         try:
+            if declared_entries(str(p)) > LIMITS.max_zip_entries:
+                return ext or "unknown"  # its reader refuses it by the same limit
             with zipfile.ZipFile(p) as zf:
-                names = set(zf.namelist())
-        except (zipfile.BadZipFile, OSError):
+                names = {n.replace("\\", "/").lstrip("/").lower() for n in zf.namelist()}
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             return ext or "unknown"  # a truncated docx: let its reader say what is wrong
         if "word/document.xml" in names:
             return "docx"

@@ -14,12 +14,18 @@ else goes through `textblocks.segment` (pipe rows, pipe per cell, one cell per l
 
 from __future__ import annotations
 
+import re
+
 from extractors.document import Document, GridCell, Table
+from extractors.limits import LIMITS
+from extractors.readers.guard import check_blocks, read_bounded
 from extractors.textblocks import Item, decode_bytes, is_prose, section_code, segment, split_lines
 from schemas.errors import UnreadableFile
 
-MAX_TXT_BYTES = 20 * 1024 * 1024  # a text report is tens of KB; anything this large is not one
+MAX_TXT_BYTES = LIMITS.max_text_bytes  # a text report is tens of KB; anything this large is not one
 _MAX_WRAP = 20  # a wrapped cell continuation is a short fragment, never a sentence
+# C0 controls a text export never writes (TAB, LF, CR, FF and Word's VT line break aside)
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 
 
 def read_txt(path: str) -> Document:
@@ -31,15 +37,9 @@ def read_txt(path: str) -> Document:
     Raises:
         UnreadableFile: empty, too large, or binary.
     """
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_TXT_BYTES + 1)
-    except OSError as exc:
-        raise UnreadableFile(path, f"cannot read file: {exc}") from exc
+    data = read_bounded(path, MAX_TXT_BYTES, "text file")
     if not data.strip():
         raise UnreadableFile(path, "empty file")
-    if len(data) > MAX_TXT_BYTES:
-        raise UnreadableFile(path, f"text file over {MAX_TXT_BYTES // 2**20} MB: not a report")
     return read_txt_text(*_decode(data, path), path=path)
 
 
@@ -49,13 +49,18 @@ def _decode(data: bytes, path: str) -> tuple[str, list[str]]:
     controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f") + sample.count("\ufffd")
     if controls > max(16, len(sample) // 50):  # control characters or undecodable bytes: not text
         raise UnreadableFile(path, "binary data, not text")
+    damage = len(_CONTROLS.findall(text))
+    if damage:
+        warnings = [*warnings, f"{damage} control characters in the text: the file is damaged"]
     return text, warnings
 
 
 def read_txt_text(text: str, warnings: list[str] | None = None, path: str = "") -> Document:
     """Blocks of already decoded report text (used by `read_txt`, and by other readers' fallbacks)."""
     lines = split_lines(text.lstrip("\ufeff"))
-    blocks = segment(_tab_tables(lines), blank_is_cell=False)
+    items = _tab_tables(lines)
+    check_blocks(path, items)
+    blocks = segment(items, blank_is_cell=False)
     for k, t in enumerate(b for b in blocks if isinstance(b, Table)):
         t.index = k
     return Document(path=path, format="txt", blocks=blocks, warnings=list(warnings or []))
@@ -90,7 +95,15 @@ def _tab_tables(lines: list[str]) -> list[Item]:
                 row = []
             prev_cell = False
             continue
-        if prev_cell and row and len(s) <= _MAX_WRAP and not is_prose(s) and section_code(s) is None:
+        if (
+            prev_cell
+            and row
+            and len(s) <= _MAX_WRAP
+            and not is_prose(s)
+            and section_code(s) is None
+            and not _CONTROLS.search(s)  # a damaged line never continues a cell
+            and "\t" not in row[-1]
+        ):
             row[-1] = f"{row[-1]}\n{line.strip(' ')}"  # wrapped label: 本年新 / 制作数量
             continue
         close_table()

@@ -205,3 +205,112 @@ def test_template_2021_vmerge_over_22_rows() -> None:
     assert "商业\n企业" in header and "科研\n机构" in header
     t2 = doc.tables[0]
     assert t2.rows[2][1].text == "\u3000\u3000"  # blank value cells keep their U+3000
+
+
+# ------------------------------------------------------------------------------------------------
+# Bounds (extractors.limits): ambiguous packages refused, spans clamped, oversized tables skipped
+# ------------------------------------------------------------------------------------------------
+def _with_member(src: Path, dst: Path, name: str, data: bytes) -> Path:
+    """The package with one more member (zipfile warns about duplicates; that is the point)."""
+    import warnings
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info.filename))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            zout.writestr(name, data)
+    return dst
+
+
+@pytest.mark.parametrize("second", ["word/document.xml", "Word/Document.XML"])
+def test_two_document_parts_are_refused_never_the_second_used(tmp_path: Path, second: str) -> None:
+    from extractors import extract_file
+    from tests.conftest import SAMPLES
+
+    real = SAMPLES / "reports" / "2022" / "songxi_2022.docx"
+    with zipfile.ZipFile(real) as zf:
+        doc = zf.read("word/document.xml")
+    p = _with_member(real, tmp_path / "twice.docx", second, doc.replace(b">1<", b">7<"))
+    reason = (
+        f"ambiguous .docx package: member {second!r} appears twice (as 'word/document.xml' too); "
+        "refused rather than guess which copy is the document"
+    )
+    with pytest.raises(UnreadableFile) as exc:
+        read_docx(str(p))
+    assert exc.value.reason == reason
+    report = extract_file(p)
+    assert (report.status, report.error, report.cells) == ("failed", reason, [])
+
+
+@pytest.mark.parametrize("name", ["../../evil.xml", "/etc/evil.xml", "C:/evil.xml"])
+def test_unsafe_member_names_are_refused(report_docx: Path, tmp_path: Path, name: str) -> None:
+    p = _with_member(report_docx, tmp_path / "unsafe.docx", name, b"<x/>")
+    with pytest.raises(UnreadableFile) as exc:
+        read_docx(str(p))
+    assert exc.value.reason == f"unsafe member name {name!r} in the .docx package: refused"
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def _tc(text: str, props: str = "") -> str:
+    return f"<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>"
+
+
+def _docx_with_body(report_docx: Path, tmp_path: Path, body: str) -> Path:
+    xml = f'<?xml version="1.0" encoding="UTF-8"?><w:document {W_NS}><w:body>{body}</w:body></w:document>'
+    return rewrite_part(report_docx, tmp_path / "body.docx", "word/document.xml", xml.encode())
+
+
+def test_huge_gridspan_is_clamped_to_the_column_limit(report_docx: Path, tmp_path: Path) -> None:
+    span = _tc("规章", '<w:gridSpan w:val="999999999"/>')
+    rows = f"<w:tr>{_tc('a')}{_tc('b')}</w:tr><w:tr>{span}</w:tr>"
+    doc = read_docx(str(_docx_with_body(report_docx, tmp_path, f"<w:tbl>{rows}</w:tbl>")))
+    t = doc.tables[0]
+    assert [len(r) for r in t.rows] == [2, 200]
+    assert (t.rows[1][0].colspan, t.rows[1][199].origin) == (200, (1, 0))
+
+
+def test_row_wider_than_the_limit_skips_the_table(report_docx: Path, tmp_path: Path) -> None:
+    before = '<w:tr><w:trPr><w:gridBefore w:val="999999999"/></w:trPr>' + _tc("1") + "</w:tr>"
+    doc = read_docx(
+        str(
+            _docx_with_body(
+                report_docx, tmp_path, f"<w:tbl><w:tr>{_tc('a')}{_tc('b')}</w:tr>{before}</w:tbl>"
+            )
+        )
+    )
+    assert doc.tables == []
+    assert doc.warnings == [
+        "table of 2 rows x 201 columns skipped (limits 200 columns, 100000 cells): not a report table"
+    ]
+
+
+def test_table_over_the_row_limit_is_skipped(report_docx: Path, tmp_path: Path) -> None:
+    vm = f"<w:tr>{_tc('x', '<w:vMerge/>')}{_tc('1')}</w:tr>"
+    first = "<w:tr>" + _tc("a", '<w:vMerge w:val="restart"/>') + _tc("b") + "</w:tr>"
+    doc = read_docx(str(_docx_with_body(report_docx, tmp_path, f"<w:tbl>{first}{vm * 2000}</w:tbl>")))
+    assert doc.tables == []
+    assert doc.warnings == ["table of 2001 rows skipped (limit 2000): not a report table"]
+
+
+def test_ten_thousand_empty_paragraphs_cost_nothing(report_docx: Path, tmp_path: Path) -> None:
+    body = "<w:p/>" * 10000 + "<w:p><w:r><w:t>一、总体情况</w:t></w:r></w:p>"
+    doc = read_docx(str(_docx_with_body(report_docx, tmp_path, body)))
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph"]
+
+
+def test_superscript_outline_level_is_not_a_number(report_docx: Path, tmp_path: Path) -> None:
+    body = '<w:p><w:pPr><w:outlineLvl w:val="²"/></w:pPr><w:r><w:t>标题</w:t></w:r></w:p>'
+    doc = read_docx(str(_docx_with_body(report_docx, tmp_path, body)))
+    assert doc.blocks == [Paragraph("标题")]
+
+
+def test_fifo_is_refused(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "report.docx"
+    os.mkfifo(fifo)
+    with pytest.raises(UnreadableFile, match=r"not a regular file: a FIFO \(named pipe\)$"):
+        read_docx(str(fifo))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
+
 from extractors.document import Document, Heading, Paragraph, Table
+from extractors.limits import LIMITS
 from extractors.readers.html import read_html, read_html_bytes
+from schemas.errors import UnreadableFile
 
 # 塘㙍镇: U+364D is outside GB2312 and GBK (GB18030 only); 镕 is in GBK but not in GB2312. Both occur
 # on real pages that declare gb2312.
@@ -196,3 +201,104 @@ def test_empty_page_is_unreadable() -> None:
     else:
         raise AssertionError("blank page accepted")
     assert isinstance(read_html_bytes(b"<p>x</p>", "x.html").blocks[0], Paragraph | Table)
+
+
+# ------------------------------------------------------------------------------------------------
+# Bounds (extractors.limits): spans clamped, oversized tables skipped before their grid is built
+# ------------------------------------------------------------------------------------------------
+_HDR = "<tr><td>项目</td><td>本年制发件数</td><td>本年废止件数</td></tr>"
+
+
+def _page(table_rows: str) -> bytes:
+    return f"<html><body><h1>报告</h1><table>{_HDR}{table_rows}</table></body></html>".encode()
+
+
+def test_huge_colspan_is_clamped_to_the_column_limit() -> None:
+    doc = read_html_bytes(
+        _page("<tr><td colspan='999999999'>规章</td></tr><tr><td>a</td><td>1</td></tr>"), "t"
+    )
+    t = doc.tables[0]
+    assert [len(r) for r in t.rows] == [3, 200, 2]
+    assert (t.rows[1][0].colspan, t.rows[1][199].origin) == (200, (1, 0))
+    assert doc.warnings == []
+
+
+def test_huge_rowspan_is_clamped_to_the_table_and_zero_means_to_the_end() -> None:
+    rows = "<tr><td rowspan='999999999'>规章</td><td>1</td></tr><tr><td>2</td></tr><tr><td>3</td></tr>"
+    t = read_html_bytes(_page(rows), "t").tables[0]
+    assert t.texts() == [
+        ["项目", "本年制发件数", "本年废止件数"],
+        ["规章", "1"],
+        ["规章", "2"],
+        ["规章", "3"],
+    ]
+    assert t.rows[1][0].rowspan == 3
+    t0 = read_html_bytes(_page(rows.replace("999999999", "0")), "t").tables[0]
+    assert t0.texts() == t.texts()
+
+
+def test_spans_with_non_ascii_digits_count_as_one() -> None:
+    rows = "<tr><td colspan='²'>a</td><td colspan='٣'>1</td><td colspan='-4'>2</td></tr>"
+    t = read_html_bytes(_page(rows), "t").tables[0]
+    assert [(c.text, c.colspan) for c in t.rows[1]] == [("a", 1), ("1", 1), ("2", 1)]
+
+
+def test_table_over_the_row_limit_is_skipped_with_a_warning() -> None:
+    n = LIMITS.max_table_rows + 1 - 1  # header row + n data rows = limit + 1
+    doc = read_html_bytes(_page("<tr><td>行政处罚</td><td>12</td></tr>" * n), "t")
+    assert doc.tables == []
+    assert doc.warnings == [
+        f"table of {LIMITS.max_table_rows + 1} rows skipped (limit {LIMITS.max_table_rows}): not a report table"
+    ]
+
+
+def test_twenty_thousand_rows_are_skipped_quickly() -> None:
+    doc = read_html_bytes(_page("<tr><td>行政处罚</td><td>12</td></tr>" * 20000), "t")
+    assert doc.tables == [] and doc.warnings[0].startswith("table of 20001 rows skipped")
+
+
+def test_table_whose_spans_would_fill_too_many_cells_is_skipped() -> None:
+    both = "<tr><td colspan='999999999' rowspan='999999999'>x</td></tr>" * 600
+    doc = read_html_bytes(_page(both), "t")
+    assert doc.tables == []
+    assert doc.warnings == [
+        "table of 601 rows x 200 columns skipped (limits 200 columns, 100000 cells): not a report table"
+    ]
+
+
+@pytest.mark.parametrize("printed", ["²³⁰", "②③⓪", "２３０", "230" + "0" * 27])
+def test_only_ascii_and_full_width_digits_are_numbers(tmp_path: Path, printed: str) -> None:
+    from extractors import extract_file
+    from tests.conftest import SAMPLES
+
+    page = (SAMPLES / "reports" / "2022" / "bailu_2022.html").read_text("utf-8")
+    assert page.count(">230<") == 1  # 行政处罚 本年处理决定数量
+    p = tmp_path / "bailu.html"
+    p.write_text(page.replace(">230<", f">{printed}<"), "utf-8")
+    report = extract_file(p)
+    cell = next(c for c in report.cells if c.table == "t2" and c.raw == printed)
+    if printed == "２３０":  # full-width digits are digits
+        assert cell.value == 230
+        return
+    assert cell.value is None  # left blank, never 2 or 230 from NFKC, never a 30-digit count
+    where = f"t2.{cell.row_code}.{cell.col_code}"
+    assert [f.rule for f in report.findings if where in f.cells] == ["suspect_value"]
+
+
+def test_fifo_and_dev_zero_are_refused(tmp_path: Path) -> None:
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    with pytest.raises(UnreadableFile, match=r"not a regular file: a FIFO \(named pipe\)$"):
+        read_html(str(fifo))
+    link = tmp_path / "zero.html"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(UnreadableFile, match="not a regular file: a character device$"):
+        read_html(str(link))
+
+
+def test_control_characters_are_replaced_and_reported() -> None:
+    doc = read_html_bytes(
+        "<html><body><p>本年\x01新收\x08</p><p>一、总体情况</p></body></html>".encode(), "t"
+    )
+    assert [b.text for b in doc.text_blocks()] == ["本年 新收", "一、总体情况"]
+    assert doc.warnings == ["2 control characters replaced by spaces: the page is damaged"]

@@ -167,3 +167,55 @@ def test_unreadable_ink_is_flagged_not_guessed(monkeypatch: pytest.MonkeyPatch) 
     assert texts[box][:2] == ("", 0.0)
     assert texts[blank][:2] == ("", None)
     assert texts[digit][:2] == ("1", 0.97)
+
+
+# ------------------------------------------------------------------------------------------------
+# Bounds (extractors.limits): pixels are capped before anything is rendered or decoded
+# ------------------------------------------------------------------------------------------------
+def test_ocr_scale_keeps_the_page_under_the_pixel_cap() -> None:
+    from extractors.limits import LIMITS
+
+    assert ocr_mod.ocr_scale(595, 842) == pytest.approx(170 / 72)  # A4 at 170 dpi: 2.8 M pixels
+    s = ocr_mod.ocr_scale(14400, 14400)  # a 200-inch page
+    assert (14400 * s) ** 2 == pytest.approx(LIMITS.max_ocr_pixels)
+
+
+def test_render_of_a_200_inch_page_stays_under_the_cap(tmp_path: Path) -> None:
+    from extractors.limits import LIMITS
+    from tests.robustness.pdfgen import PdfPage, build_pdf
+
+    p = tmp_path / "huge.pdf"
+    p.write_bytes(build_pdf([PdfPage(box=(0, 0, 14400, 14400), content=b"")]))
+    img = ocr_mod.render_pdf_page(str(p), 0, 170 / 72)  # asked for 1.2 G pixels
+    assert img.width * img.height <= LIMITS.max_ocr_pixels
+    assert img.width == img.height == 4000
+
+
+def test_image_declaring_ten_gigapixels_is_refused_before_decoding(tmp_path: Path) -> None:
+    import io
+    import struct
+    import zlib
+
+    from schemas.errors import UnreadableFile
+
+    buf = io.BytesIO()
+    Image.new("L", (64, 64), 255).save(buf, "PNG")
+    raw = bytearray(buf.getvalue())
+    struct.pack_into(">II", raw, 16, 100000, 100000)
+    struct.pack_into(">I", raw, 29, zlib.crc32(bytes(raw[12:29])))
+    p = tmp_path / "bomb.png"
+    p.write_bytes(bytes(raw))
+    with pytest.raises(UnreadableFile) as exc:
+        read_image(str(p))
+    assert exc.value.reason == "image over the pixel limit (120 M pixels): refused before decoding"
+
+
+def test_fifo_named_like_an_image_is_refused(tmp_path: Path) -> None:
+    import os
+
+    from schemas.errors import UnreadableFile
+
+    fifo = tmp_path / "scan.png"
+    os.mkfifo(fifo)
+    with pytest.raises(UnreadableFile, match=r"not a regular file: a FIFO \(named pipe\)$"):
+        read_image(str(fifo))

@@ -68,3 +68,41 @@ def test_converter_writes_nothing(tmp_path: Path) -> None:
     src.write_bytes(b"x")
     with pytest.raises(ConversionFailed, match="wrote no docx file"):
         convert_with_libreoffice(str(src), "docx", str(tmp_path), command=["/bin/true"])
+
+
+# ------------------------------------------------------------------------------------------------
+# Bounds: one-line reasons from a crashing converter; encrypted files never reach LibreOffice
+# ------------------------------------------------------------------------------------------------
+def _fake(stderr: str, code: int) -> list[str]:
+    import sys
+
+    return [sys.executable, "-c", f"import sys; sys.stderr.write({stderr!r}); sys.exit({code})"]
+
+
+def test_converter_crash_gives_a_one_line_reason(tmp_path: Path) -> None:
+    src = tmp_path / "a.doc"
+    src.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    crash = "Fatal exception: Signal 6\nStack:\n/lib/x86_64-linux-gnu/libc.so.6(+0x2724a)[0x7fbb1304524a]\n"
+    with pytest.raises(ConversionFailed) as exc:
+        convert_with_libreoffice(str(src), "docx", str(tmp_path), command=_fake(crash, 134))
+    assert exc.value.reason == "LibreOffice conversion to docx crashed (exit 134): Fatal exception: Signal 6"
+    noisy = "Warning: failed to launch javaldx - java may not function correctly\nError: source file could not be loaded\n"
+    with pytest.raises(ConversionFailed) as exc:
+        convert_with_libreoffice(str(src), "docx", str(tmp_path), command=_fake(noisy, 0))
+    assert exc.value.reason == (
+        "LibreOffice wrote no docx file (damaged or not a .doc file?): Error: source file could not be loaded"
+    )
+
+
+def test_password_protected_office_file_is_refused_before_conversion(tmp_path: Path) -> None:
+    from schemas.errors import UnreadableFile
+
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(64)
+    src = tmp_path / "locked.doc"
+    src.write_bytes(ole + "EncryptedPackage".encode("utf-16-le") + bytes(512))
+    with pytest.raises(UnreadableFile) as exc:
+        read_via_libreoffice(str(src))
+    assert (
+        exc.value.reason
+        == "password-protected (encrypted) Office document: remove the password and save it again"
+    )

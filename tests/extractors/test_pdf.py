@@ -10,6 +10,7 @@ import pytest
 from extractors.document import Paragraph, Table
 from extractors.readers.pdf import MAX_PAGES, read_pdf
 from schemas.errors import UnreadableFile
+from tests.robustness.pdfgen import PdfPage, build_pdf, flate_zeros, lzw_encode_repeat
 
 try:
     from tests.extractors import pdf_fixtures as fx
@@ -155,3 +156,101 @@ def test_huaian_cells() -> None:
     assert [c.text for c in last[3:]] == ["103", "0", "0", "0", "0", "0", "103"]
     assert all(isinstance(t, Table) and t.structured for t in tables)
     assert not any("- " in b.text and b.text.strip("-— ").isdigit() for b in doc.text_blocks())
+
+
+# ------------------------------------------------------------------------------------------------
+# Bounds (extractors.limits): streams, drawing instructions and page sizes checked before the work
+# ------------------------------------------------------------------------------------------------
+BOMB = "a PDF stream inflates past 16 MB (limit; a report page's content is under 1 MB): refused as a decompression bomb"
+
+
+def _reason(path: Path) -> str:
+    with pytest.raises(UnreadableFile) as exc:
+        read_pdf(str(path))
+    return exc.value.reason
+
+
+@pytest.mark.parametrize("mib", [40, 500])
+def test_content_stream_bomb_is_refused(tmp_path: Path, mib: int) -> None:
+    p = tmp_path / "bomb.pdf"
+    p.write_bytes(build_pdf([PdfPage(encoded=flate_zeros(mib << 20))]))
+    assert _reason(p) == BOMB
+
+
+def test_lzw_bomb_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "lzw.pdf"
+    p.write_bytes(build_pdf([PdfPage(encoded=lzw_encode_repeat(30000), filter="LZWDecode")]))
+    assert _reason(p) == BOMB
+
+
+def test_form_xobject_bomb_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "form.pdf"
+    p.write_bytes(build_pdf([PdfPage(content=b"/X0 Do", xobjects={"X0": 4})], forms=[b" " * (40 << 20)]))
+    assert _reason(p) == BOMB
+
+
+def test_page_with_too_many_drawing_instructions_is_refused(tmp_path: Path) -> None:
+    ops = b"BT /F1 12 Tf 72 720 Td (12 345) Tj ET\n"
+    p = tmp_path / "dense.pdf"
+    p.write_bytes(build_pdf([PdfPage(content=ops * ((3 << 20) // len(ops)))]))
+    assert _reason(p) == (
+        "p.1 has 3.0 MB of drawing instructions (limit 1 MB; a report page has under 0.2 MB): refused"
+    )
+
+
+def test_200_inch_page_is_refused_before_rendering(tmp_path: Path) -> None:
+    p = tmp_path / "huge.pdf"
+    p.write_bytes(build_pdf([PdfPage(box=(0, 0, 14400, 14400), content=b"")]))
+    assert _reason(p) == "p.1 is 200 x 200 in, over the page-size limit (69 in): page skipped"
+
+
+def test_huge_page_beside_a_normal_one_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    p = tmp_path / "mixed.pdf"
+    p.write_bytes(build_pdf([PdfPage(), PdfPage(box=(0, 0, 14400, 14400))]))
+    doc = read_pdf(str(p))
+    assert "p.2 is 200 x 200 in, over the page-size limit (69 in): page skipped" in doc.warnings
+    assert [b.text for b in doc.text_blocks()] == ["Annual report 2023: 12 345"]
+
+
+def test_encrypted_pdf_with_a_password_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "locked.pdf"
+    p.write_bytes(build_pdf([PdfPage()], encrypt=True))
+    assert _reason(p) == "encrypted PDF, password required"
+
+
+def test_fifo_is_refused(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "report.pdf"
+    os.mkfifo(fifo)
+    from extractors import extract_file
+
+    assert extract_file(fifo).error == "not a regular file: a FIFO (named pipe)"
+
+
+def test_stream_with_a_bad_checksum_is_read_but_reported_as_damaged(tmp_path: Path) -> None:
+    import zlib
+
+    data = bytearray(zlib.compress(PdfPage().content))
+    data[-1] ^= 0xFF  # the adler32 checksum: the text inflates, the check fails
+    p = tmp_path / "damaged.pdf"
+    p.write_bytes(build_pdf([PdfPage(encoded=bytes(data))]))
+    doc = read_pdf(str(p))
+    assert [b.text for b in doc.text_blocks()] == ["Annual report 2023: 12 345"]
+    assert doc.warnings == [
+        "1 compressed PDF stream(s) damaged (checksum failed): the file is damaged, "
+        "text and numbers read from it may be wrong"
+    ]
+
+
+def test_forms_drawing_forms_are_counted_per_use(tmp_path: Path) -> None:
+    forms = [b"BT /F1 12 Tf 72 720 Td (12) Tj ET\n"] + [b"/F Do\n" * 10] * 9  # form k draws form k-1 10x
+    p = tmp_path / "laughs.pdf"
+    p.write_bytes(
+        build_pdf(
+            [PdfPage(content=b"/X0 Do", xobjects={"X0": 13})],
+            forms=forms,
+            form_xobjects={k: {"F": 4 + k - 1} for k in range(1, 10)},
+        )
+    )
+    assert _reason(p).startswith("p.1 has 38782.8 MB of drawing instructions (limit 1 MB")

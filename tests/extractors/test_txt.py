@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from extractors.document import Document, Paragraph
+from extractors.limits import LIMITS, Limits
 from extractors.readers.txt import read_txt
 from schemas.errors import UnreadableFile
 from tests.extractors.fixtures_build import SHARED
@@ -170,3 +172,81 @@ def test_wangdian_carry_over_row_has_seven_value_cells() -> None:
     t4_values = next(r for r in doc.tables[-1].texts() if r and r[0] == NB)
     assert t4_values == [NB] * 14 + [""]
     assert doc.tables[0].texts()[1] == ["信息内容", "本年新\n制作数量", "本年新\n公开数量", "对外公开总数量"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Bounds (extractors.limits): special files and sizes are refused before any blocking read
+# ------------------------------------------------------------------------------------------------
+def test_fifo_named_report_txt_is_refused_not_read(tmp_path: Path) -> None:
+    from extractors import extract_file
+    from schemas import SourceFacts
+
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)  # open() on it would block forever: no writer ever comes
+    with pytest.raises(UnreadableFile, match=r"not a regular file: a FIFO \(named pipe\)$"):
+        read_txt(str(fifo))
+    report = extract_file(fifo)
+    assert (report.status, report.error) == ("failed", "not a regular file: a FIFO (named pipe)")
+    facts = SourceFacts(path=str(fifo), location="http://127.0.0.1/report.txt", sha256="0" * 64, size=0)
+    report = extract_file(facts)  # sha256 known: the sniffing open must not block either
+    assert (report.status, report.error) == ("failed", "not a regular file: a FIFO (named pipe)")
+
+
+def test_symlink_to_dev_zero_is_refused(tmp_path: Path) -> None:
+    from extractors import extract_file
+
+    link = tmp_path / "report.txt"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(UnreadableFile, match="not a regular file: a character device$"):
+        read_txt(str(link))
+    report = extract_file(link)
+    assert (report.status, report.error) == ("failed", "not a regular file: a character device")
+
+
+def test_directory_named_like_a_report_is_refused(tmp_path: Path) -> None:
+    from extractors import extract_file
+
+    d = tmp_path / "x.txt"
+    d.mkdir()
+    assert extract_file(d).error == "not a regular file: a directory"
+
+
+def test_text_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    p = tmp_path / "big.txt"
+    p.write_bytes(b"a" * (LIMITS.max_text_bytes + 1))
+    with pytest.raises(UnreadableFile, match="text file over the 20 MB limit: not a report$"):
+        read_txt(str(p))
+
+
+def test_too_many_lines_is_refused_blank_lines_are_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import extractors.readers.guard as guard
+
+    monkeypatch.setattr(guard, "LIMITS", Limits(max_blocks=50))
+    p = tmp_path / "many.txt"
+    p.write_text("一、总体情况\n" + "\n" * 10000 + "本年新收12件\n" * 49, "utf-8")
+    assert len(read_txt(str(p)).blocks) >= 1  # 10,000 blank lines do not count
+    p.write_text("本年新收12件\n" * 51, "utf-8")
+    with pytest.raises(UnreadableFile, match=r"51 paragraphs and tables \(limit 50\): not a report$"):
+        read_txt(str(p))
+
+
+def test_sparse_terabyte_file_is_refused_without_hashing_it(tmp_path: Path) -> None:
+    from extractors import extract_file
+
+    p = tmp_path / "report.txt"
+    with open(p, "wb") as fh:
+        fh.write("一、总体情况\n".encode())
+        fh.truncate(2**40)  # holes: hashing this would read a terabyte of zeros
+    report = extract_file(p)
+    assert (report.status, report.sha256) == ("failed", "")
+    assert report.error == "file is 1048576 MB, over the 200 MB limit"
+
+
+def test_control_characters_are_reported_and_never_continue_a_cell(tmp_path: Path) -> None:
+    p = tmp_path / "damaged.txt"
+    p.write_text("一、总体情况\n\t行政处罚\t68\n\x11行政强制\n\t9\n\n\t规章\n\t1\n\n", "utf-8")
+    doc = read_txt(str(p))
+    assert doc.warnings == ["1 control characters in the text: the file is damaged"]
+    assert all("\x11行政强制" not in cell for t in doc.tables for row in t.texts() for cell in row)
