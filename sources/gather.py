@@ -6,8 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from sources.config import Source
-from sources.crawl import Crawler, CrawlOptions
+from sources.crawl import Crawler, CrawlOptions, CrawlSummary
 from sources.crawl.polite import Gates
+from sources.crawl.urls import canonical_url, host_of
 from sources.fetched import FetchFailure, Gathered
 from sources.folder import ingest_file, iter_folder, iter_glob
 from sources.store import RawStore
@@ -28,12 +29,49 @@ def gather(
         options: the crawl's hosts, limits and politeness.
         gates: per-host rate gates shared with other sources crawled in this process.
     """
+    return _gather(source, raw_dir, options, gates)[0]
+
+
+def gather_web(
+    sources: list[Source], raw_dir: str | Path, options: CrawlOptions | None = None
+) -> tuple[Gathered, CrawlSummary]:
+    """Crawl web sources (usually all of one host) one after another; files, failures and the summary.
+
+    Args:
+        sources: URL and list-page sources.
+        raw_dir: the crawl folder (raw store + manifest.jsonl).
+        options: the crawl's hosts, limits and politeness.
+    """
+    out, summary = Gathered(), CrawlSummary()
+    gates = Gates((options or CrawlOptions()).rate, (options or CrawlOptions()).concurrency)
+    for source in sources:
+        got, part = _gather(source, raw_dir, options, gates)
+        out.extend(got)
+        summary.merge(part)
+    return out, summary
+
+
+def by_host(sources: list[Source]) -> dict[str, list[Source]]:
+    """Web sources grouped by host (`host` or `host:port`), in first-seen order: one crawl task each."""
+    groups: dict[str, list[Source]] = {}
+    for s in sources:
+        if not s.is_local:
+            groups.setdefault(host_of(canonical_url(s.location)), []).append(s)
+    return groups
+
+
+def _gather(
+    source: Source, raw_dir: str | Path, options: CrawlOptions | None, gates: Gates | None
+) -> tuple[Gathered, CrawlSummary]:
     store = RawStore(raw_dir)
     out = Gathered()
+    summary = CrawlSummary()
     try:
         if source.kind == "folder":
             if not Path(source.location).is_dir():
-                return Gathered(failures=[FetchFailure(source.location, "folder not found", source.region)])
+                return Gathered(
+                    failures=[FetchFailure(source.location, "folder not found", source.region)]
+                ), summary
             out.fetched.extend(iter_folder(source.location, source.region, store))
         elif source.kind == "file":
             out.fetched.append(ingest_file(source.location, source.region, store))
@@ -43,8 +81,9 @@ def gather(
             township_level = source.level != "district"
             with Crawler(raw_dir, options, gates) as crawler:
                 got = crawler.crawl(source.location, source.region if township_level else None)
+            summary = crawler.summary
             got.fetched = [f if f.region else replace(f, region=source.region) for f in got.fetched]
             out.extend(got)
     except OSError as exc:
         out.failures.append(FetchFailure(source.location, f"cannot read: {exc}", source.region))
-    return out
+    return out, summary

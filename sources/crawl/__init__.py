@@ -4,9 +4,18 @@
 """
 
 from sources.crawl.crawler import Crawler
-from sources.crawl.manifest import Manifest, find_manifest
+from sources.crawl.manifest import Manifest, crawl_facts, find_manifest
 from sources.crawl.options import CrawlOptions
 from sources.crawl.run import crawl_many, crawl_site
 from sources.crawl.summary import CrawlSummary
 
-__all__ = ["CrawlOptions", "CrawlSummary", "Crawler", "Manifest", "crawl_many", "crawl_site", "find_manifest"]
+__all__ = [
+    "CrawlOptions",
+    "CrawlSummary",
+    "Crawler",
+    "Manifest",
+    "crawl_facts",
+    "crawl_many",
+    "crawl_site",
+    "find_manifest",
+]

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from schemas import SourceFacts
+from sources.store import sha256_of
 
 MANIFEST_NAME = "manifest.jsonl"
 log = logging.getLogger("sources.crawl")
@@ -147,3 +148,19 @@ def find_manifest(file: str | Path, levels: int = 3) -> Manifest | None:
             break
         p = p.parent
     return None
+
+
+def crawl_facts(file: str | Path) -> SourceFacts | None:
+    """The manifest's `SourceFacts` for a file that sits in a crawl folder (looked up by sha256), else None.
+
+    Args:
+        file: a stored body (or a copy of it) inside a crawl output folder.
+    """
+    manifest = find_manifest(file)
+    if manifest is None:
+        return None
+    try:
+        digest = sha256_of(file)
+    except OSError:
+        return None
+    return manifest.facts(digest, str(file))
