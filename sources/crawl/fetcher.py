@@ -199,7 +199,7 @@ class Fetcher:
 
     def _limited(self, resp: httpx.Response, url: str) -> Iterator[bytes]:
         total, start = 0, time.monotonic()
-        for chunk in resp.iter_bytes(65536):
+        for chunk in resp.iter_bytes():
             total += len(chunk)
             if total > self.options.max_bytes:
                 raise FetchFailed(url, f"too large: over {self.options.max_bytes} bytes, reading stopped")

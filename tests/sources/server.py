@@ -51,6 +51,8 @@ class Server:
     site: dict[str, Resource]
     log: list[Hit] = field(default_factory=list)
     served: dict[str, int] = field(default_factory=dict)
+    inflight: int = 0
+    max_inflight: int = 0
 
     def hits(self, path: str) -> list[Hit]:
         """The requests for one path (query included)."""
@@ -93,12 +95,17 @@ def serve(site: dict[str, Resource] | Callable[[str], dict[str, Resource]]) -> I
                 srv.log.append(
                     Hit(time.monotonic(), self.path, status, cond, self.headers.get("User-Agent", ""))
                 )
-            if res is not None and res.delay:
-                time.sleep(res.delay)
+                srv.inflight += 1
+                srv.max_inflight = max(srv.max_inflight, srv.inflight)
             try:
+                if res is not None and res.delay:
+                    time.sleep(res.delay)
                 self._answer(res, status, etag)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+            finally:
+                with lock:
+                    srv.inflight -= 1
 
         def _answer(self, res: Resource | None, status: int, etag: str) -> None:
             if res is None or status in (404, 500):
