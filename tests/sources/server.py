@@ -151,6 +151,7 @@ def serve(site: dict[str, Resource] | Callable[[str], dict[str, Resource]]) -> I
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
+    httpd.block_on_close = False
     base = f"http://127.0.0.1:{httpd.server_address[1]}"
     server_box.append(Server(base, site(base) if callable(site) else site))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
