@@ -176,6 +176,7 @@ class Crawler:
                 text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
                 town_page = parse_page(text, got.resp.final_url)
                 self._record(got, "list", town_page, enc, lk, ctx)
+                self.summary.pages += 1
                 self.on_event("list", got.resp.final_url)
                 self._discover(town_page, replace(ctx, township=ctx.township or name), depth + 1)
             return
@@ -188,6 +189,7 @@ class Crawler:
             text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
             sub = parse_page(text, got.resp.final_url)
             self._record(got, "list", sub, enc, lk, ctx)
+            self.summary.pages += 1
             self.on_event("list", got.resp.final_url)
             self._discover(sub, ctx, depth + 1)
 

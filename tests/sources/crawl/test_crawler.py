@@ -109,26 +109,42 @@ def test_every_report_found_and_attributed(crawled: Crawled) -> None:
 def test_attachments_and_pictures_are_parts_of_their_page(crawled: Crawled) -> None:
     parts = {**crawled.records("attachment"), **crawled.records("image")}
     assert {
-        path: (r.kind, (r.part_of or "").removeprefix(crawled.base), r.attachment_name) for path, r in parts.items()
+        path: (r.kind, (r.part_of or "").removeprefix(crawled.base), r.attachment_name)
+        for path, r in parts.items()
     } == PARTS
     for r in parts.values():  # a part takes its page's facts: the picture is 松溪镇's 2023 report
         page = crawled.records("report")[(r.part_of or "").removeprefix(crawled.base)]
-        assert (r.issuer, r.year, r.published, r.township) == (page.issuer, page.year, page.published, page.township)
+        assert (r.issuer, r.year, r.published, r.township) == (
+            page.issuer,
+            page.year,
+            page.published,
+            page.township,
+        )
 
 
 def test_gathered_files_carry_the_manifest_facts(crawled: Crawled) -> None:
     by_loc = {f.location.removeprefix(crawled.base): f for f in crawled.first.fetched}
     assert set(by_loc) == (set(REPORTS) | set(PARTS)) - {BL + "202401/t20240102_1004.html"}  # the duplicate
     png = by_loc["/songxi/gkmlpt/attachment/t2023.png"].facts()
-    assert (png.issuer, png.year, png.published, png.region) == ("青溪市云岭区松溪镇人民政府", 2023, "2024-01-12", "松溪镇")
+    assert (png.issuer, png.year, png.published, png.region) == (
+        "青溪市云岭区松溪镇人民政府",
+        2023,
+        "2024-01-12",
+        "松溪镇",
+    )
     assert png.part_of == crawled.base + "/songxi/gkmlpt/content/0/501/post_501.html"
     assert png.location == crawled.base + "/songxi/gkmlpt/attachment/t2023.png" and Path(png.path).is_file()
 
 
 def test_gbk_pages_decoded(crawled: Crawled) -> None:
     reports = crawled.records("report")
-    mis_declared = reports[BL + "202101/t20210125_1002.html"]  # GBK bytes, page says utf-8, header says nothing
-    assert (mis_declared.encoding, mis_declared.title) == ("gb18030", "青溪市云岭区白鹭镇人民政府2020年政府信息公开工作年度报告")
+    mis_declared = reports[
+        BL + "202101/t20210125_1002.html"
+    ]  # GBK bytes, page says utf-8, header says nothing
+    assert (mis_declared.encoding, mis_declared.title) == (
+        "gb18030",
+        "青溪市云岭区白鹭镇人民政府2020年政府信息公开工作年度报告",
+    )
     assert reports[BL + "202301/t20230117_1001.html"].encoding == "gb18030"
     assert reports["/OpennessAnnualReport/show/51.html"].breadcrumb[:2] == ["首页", "政务公开"]
 
@@ -137,7 +153,10 @@ def test_faults_are_bounded_logged_and_lose_nothing(crawled: Crawled) -> None:
     b = crawled.base
     assert crawled.summary1.skipped == [
         (b + "/zwgk/private/202201/t20220120_1003.html", "disallowed by robots.txt"),
-        (f"http://127.0.0.1:{crawled.closed}/copy/90.html", f"host 127.0.0.1:{crawled.closed} not on the allow-list"),
+        (
+            f"http://127.0.0.1:{crawled.closed}/copy/90.html",
+            f"host 127.0.0.1:{crawled.closed} not on the allow-list",
+        ),
     ]
     assert crawled.summary1.failed == [
         (b + "/qinglan/files/big.pdf", "too large: 3000009 bytes declared, limit 1000000"),
@@ -172,12 +191,15 @@ def test_pagination_ends_by_content_and_twins_are_fetched_once(crawled: Crawled)
     assert "/art/2023/1/21/art_1201_13.html" not in paths  # the 解读 twin
     assert "/images/logo.png" not in paths and "/images/icon_print.gif" not in paths  # page furniture
     dup = crawled.records("report")[BL + "202401/t20240102_1004.html"]
-    assert dup.duplicate_of == crawled.base + BL + "202301/t20230117_1001.html" and crawled.summary1.duplicates == 1
+    assert (
+        dup.duplicate_of == crawled.base + BL + "202301/t20230117_1001.html"
+        and crawled.summary1.duplicates == 1
+    )
 
 
 def test_counts(crawled: Crawled) -> None:
     s = crawled.summary1
-    assert (s.pages, s.reports, s.attachments, s.images, s.not_modified) == (17, 14, 5, 1, 0)
+    assert (s.pages, s.reports, s.attachments, s.images, s.not_modified) == (24, 14, 5, 1, 0)
     assert s.requests == len(crawled.log1)
 
 
@@ -201,9 +223,16 @@ def test_second_crawl_downloads_no_unchanged_body(crawled: Crawled) -> None:
     assert again == failed_first  # only what failed the first night is asked for in full again
     assert BROKEN_PATH in failed_first and {h.status for h in crawled.log2 if h.path == BROKEN_PATH} == {500}
     assert all(h.conditional for h in crawled.log2 if h.status == 304)
-    assert sum(h.status == 304 for h in crawled.log2) == 17 + 14 + 5 + 1  # lists, reports, attachments, image
+    s1 = crawled.summary1
+    stored = s1.pages + s1.reports + s1.duplicates + s1.attachments + s1.images
+    assert sum(h.status == 304 for h in crawled.log2) == stored  # every page and file kept the first night
     s = crawled.summary2
-    assert (s.reports, s.attachments, s.images, s.not_modified) == (0, 0, 0, 20)
+    assert (s.reports, s.attachments, s.images, s.not_modified) == (
+        0,
+        0,
+        0,
+        14 + 1 + 5 + 1,
+    )  # + the duplicate
     assert {f.sha256 for f in crawled.second.fetched} == {f.sha256 for f in crawled.first.fetched}
 
 
