@@ -4,7 +4,7 @@ One district portal whose 政府信息公开 entry leads (乡镇信息公开 →
 CMS styles: TRS (白鹭镇, GBK pages, one mis-declared), Hanweb jcms (鹤鸣乡), the Hanweb annual-report
 module (枫林街道), gkmlpt (松溪镇, tables as a picture), Anhui (石泉镇) and an unknown layout only the
 generic reading handles (青岚乡, endless paging). Report bodies are the bundled samples (samples/reports).
-Faults: 500s, a timeout, a slow page, a redirect off the allow-list, oversized files (with and without
+Faults: 500s (one page twice, then served), a timeout, a slow page, a redirect off the allow-list, oversized files (with and without
 Content-Length), a malicious attachment name, a robots.txt that disallows a report.
 """
 
@@ -23,7 +23,7 @@ HTML = "text/html"
 ROBOTS = "User-agent: *\nDisallow: /zwgk/private/\n"
 TIMEOUT_PATH = "/qinglan/show.php?id=91"
 BROKEN_PATH = "/qinglan/show.php?id=92"
-FLAKY_PATH = "/art/2023/1/20/art_1201_12.html"
+FLAKY_PATH = "/zwgk/qxnb/202101/t20210117_78.html"
 SLOW_PATH = "/qinglan/show.php?id=88"
 
 
@@ -122,7 +122,8 @@ def district(base: str, closed_port: int) -> dict[str, Resource]:
         )
     # district's own 年报 column (a year column holding a street's report: attribution by 发布机构)
     s["/zwgk/qxnb/index.html"] = Resource(chrome("政府信息公开年报", ["首页", "政府信息公开", "政府信息公开年报"], (
-        '<ul><li><a href="/zwgk/qxnb/202303/t20230317_77.html">2022年政府信息公开工作年度报告</a><span>2023-03-17</span></li></ul>'
+        '<ul><li><a href="/zwgk/qxnb/202303/t20230317_77.html">2022年政府信息公开工作年度报告</a><span>2023-03-17</span></li>'
+        '<li><a href="/zwgk/qxnb/202101/t20210117_78.html">2020年政府信息公开工作年度报告</a><span>2021-01-17</span></li></ul>'
     )).encode())  # fmt: skip
     s["/zwgk/qxnb/202303/t20230317_77.html"] = Resource(chrome("2022年政府信息公开工作年度报告", ["首页", "政府信息公开", "政府信息公开年报"], (
         '<div class="TRS_Editor"><p>全文见附件。</p></div><p>附件：<a href="/zwgk/qxnb/202303/P020230317.txt">年度报告全文.txt</a></p>'
@@ -130,6 +131,14 @@ def district(base: str, closed_port: int) -> dict[str, Resource]:
     s["/zwgk/qxnb/202303/P020230317.txt"] = Resource(
         sample("2022/wangyue_2022.txt"), "text/plain; charset=utf-8"
     )
+    s[FLAKY_PATH] = Resource(chrome("2020年政府信息公开工作年度报告", ["首页", "政府信息公开", "政府信息公开年报"], (
+        '<div class="TRS_Editor"><p>报告全文请下载附件。</p></div>'
+        '<p>附件：<a href="/module/download/downfile.jsp?classid=0&filemapid=77&filename=e3a9.pdf">2020年年报</a></p>'),
+        meta("青溪市云岭区清水镇人民政府", "2021-01-17")).encode(), fail_first=2)  # fmt: skip
+    gbk_name = "清水镇2020年年报.pdf".encode("gbk").decode("latin-1")  # raw GBK bytes in the header
+    s["/module/download/downfile.jsp?classid=0&filemapid=77&filename=e3a9.pdf"] = Resource(
+        sample("2020/qingshui_2020.pdf"), "application/octet-stream",
+        headers={"Content-Disposition": f'attachment; filename="{gbk_name}"'})  # fmt: skip
     _trs(s)
     _hanweb(s)
     _annual(s)
@@ -179,7 +188,6 @@ def _hanweb(s: dict[str, Resource]) -> None:
         return f'<div id="4"><script type="text/xml"><datastore><nextgroup></nextgroup><recordset>{recs}</recordset></datastore></script></div>'
 
     page1 = records([("/art/2024/1/19/art_1201_11.html", "鹤鸣乡2023年政府信息公开工作年度报告", "2024-01-19"),
-                     ("/art/2023/1/20/art_1201_12.html", "鹤鸣乡2022年政府信息公开工作年度报告", "2023-01-20"),
                      ("/art/2023/1/21/art_1201_13.html", "鹤鸣乡2022年政府信息公开工作年度报告解读", "2023-01-21")])  # fmt: skip
     page2 = records(
         [("/art/2021/1/14/art_1201_10.html", "鹤鸣乡2020年政府信息公开工作年度报告", "2021-01-14")]
@@ -194,19 +202,6 @@ def _hanweb(s: dict[str, Resource]) -> None:
     )
     s["/art/2021/1/14/art_1201_10.html"] = Resource(
         wrap_sample(sample("2020/heming_2020.html"), crumb, meta(issuer, "2021-01-14")).encode()
-    )
-    s[FLAKY_PATH] = Resource(chrome("鹤鸣乡2022年政府信息公开工作年度报告", crumb, (
-        '<div class="bt-article"><p>报告全文请下载附件。</p></div>'
-        '<p>附件：<a href="/module/download/downfile.jsp?classid=0&filemapid=77&filename=e3a9.pdf">鹤鸣乡2022年年报</a></p>'),
-        meta(issuer, "2023-01-20")).encode(), fail_first=2)  # fmt: skip
-    s["/module/download/downfile.jsp?classid=0&filemapid=77&filename=e3a9.pdf"] = Resource(
-        sample("2022/heming_2022.pdf"),
-        "application/octet-stream",
-        headers={
-            "Content-Disposition": 'attachment; filename="'
-            + "鹤鸣乡2022年年报.pdf".encode("gbk").decode("latin-1")
-            + '"'
-        },
     )
     s["/art/2023/1/21/art_1201_13.html"] = Resource(b"<html>jd</html>")
 
