@@ -27,7 +27,7 @@ from sources.store import RawStore
 
 log = logging.getLogger("sources.crawl")
 Event = Callable[[str, str], None]  # (kind, url): list, report, attachment, image, frame, skipped, failed …
-_POLICY = ("host ", "disallowed by robots.txt", "robots.txt")
+_POLICY = ("host ", "disallowed by robots.txt")  # skipped by rule; everything else is a failure
 
 
 @dataclass(frozen=True)

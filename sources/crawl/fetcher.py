@@ -141,7 +141,7 @@ class Fetcher:
                 return resp.status_code, resp.content[:500_000].decode("utf-8", "replace")
             except httpx.HTTPError as exc:
                 if attempt == self.options.retries:
-                    raise OSError(f"{type(exc).__name__}") from exc
+                    raise OSError(f"unreachable ({type(exc).__name__}) after {attempt + 1} attempts") from exc
                 time.sleep(self.options.backoff * 2**attempt)
         raise OSError("unreachable")
 

@@ -82,7 +82,7 @@ class Robots:
             try:
                 status, text = self._fetch(origin + "/robots.txt")
             except OSError as exc:
-                self.notes[origin] = f"robots.txt unreachable ({exc}); host not crawled"
+                self.notes[origin] = str(exc)  # robots.txt unreachable: the host is not crawled
                 rules: urllib.robotparser.RobotFileParser | bool = False
             else:
                 if status >= 500:
