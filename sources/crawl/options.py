@@ -22,7 +22,8 @@ class CrawlOptions:
         backoff: seconds before the first retry; doubled each time (Retry-After is honoured up to 30 s).
         max_bytes: largest body kept; reading stops there, with or without Content-Length.
         max_pages: list pages followed per column (a page that brings nothing new ends paging first).
-        max_fetches: requests per start URL, all kinds together (the last bound of a runaway crawl).
+        max_fetches: requests per crawler (the start URLs of one host), all kinds together: the last
+            bound of a runaway crawl.
         rate: requests per second per host (at most; robots.txt Crawl-delay can only slow it).
         concurrency: requests in flight per host at once.
         robots: read and obey robots.txt.

@@ -297,3 +297,55 @@ def test_crawl_then_extract_every_report(crawled: Crawled) -> None:
             assert t3[("carry_over", "total")] == 1 and t3[("carry_over", "natural")] == 1
         else:
             assert len(report.cells) >= 180, (path, len(report.cells))
+
+
+def test_frames_and_their_parts(tmp_path: Path) -> None:
+    """An article whose body is an iframe: the frame is stored, and its attachment and picture belong to
+    the article page."""
+    from tests.sources.portals import chrome, meta
+    from tests.sources.server import Resource
+
+    site = {
+        "/col/index.html": Resource(
+            chrome(
+                "年报",
+                ["首页", "白鹭镇", "年报"],
+                ('<a href="/a/1.html">白鹭镇2023年政府信息公开工作年度报告</a>'),
+            ).encode()
+        ),  # fmt: skip
+        "/a/1.html": Resource(
+            chrome(
+                "白鹭镇2023年政府信息公开工作年度报告",
+                ["首页", "白鹭镇", "年报"],
+                ('<iframe src="/a/1_body.html" width="100%"></iframe>'),
+                meta("青溪市云岭区白鹭镇人民政府", "2024-01-28"),
+            ).encode()
+        ),
+        "/a/1_body.html": Resource(
+            (
+                '<html><body><div class="content"><p>正文</p><img src="t.jpg">'
+                '<a href="stats.zip">统计表.zip</a></div></body></html>'
+            ).encode()
+        ),  # fmt: skip
+        "/a/t.jpg": Resource(b"\xff\xd8\xff picture", "image/jpeg"),
+        "/a/stats.zip": Resource(b"PK\x03\x04 zip", "application/zip"),
+    }
+    with serve(site) as srv:
+        options = CrawlOptions(allowed_hosts=(srv.base.removeprefix("http://"),), rate=100.0)
+        got, summary = crawl_many([srv.base + "/col/index.html"], tmp_path, options)
+    recs = {
+        r.url.removeprefix(srv.base): (r.kind, (r.part_of or "").removeprefix(srv.base), r.year, r.township)
+        for r in (
+            Record.from_dict(json.loads(x))
+            for x in (tmp_path / "manifest.jsonl").read_text("utf-8").splitlines()
+        )
+    }
+    assert recs == {
+        "/col/index.html": ("list", "", None, None),
+        "/a/1.html": ("report", "", 2023, "白鹭镇"),
+        "/a/1_body.html": ("frame", "/a/1.html", 2023, "白鹭镇"),
+        "/a/t.jpg": ("image", "/a/1.html", 2023, "白鹭镇"),
+        "/a/stats.zip": ("attachment", "/a/1.html", 2023, "白鹭镇"),
+    }
+    assert (summary.reports, summary.frames, summary.images, summary.attachments) == (1, 1, 1, 1)
+    assert sorted(Path(f.path).suffix for f in got.fetched) == [".html", ".html", ".jpg", ".zip"]

@@ -146,3 +146,14 @@ def test_conditional_get_and_no_proxy(tmp_path: Path, monkeypatch: pytest.Monkey
         since = f.get(srv.base + "/a.html", last_modified=first.headers["last-modified"])
         assert first.status == 200 and (again.status, again.not_modified, again.path) == (304, True, None)
         assert since.not_modified and [h.status for h in srv.hits("/a.html")] == [200, 304, 304]
+
+
+def test_crawl_delay_slows_a_host_down(tmp_path: Path) -> None:
+    site = {"/robots.txt": Resource(b"User-agent: nianbao-crawler\nCrawl-delay: 0.2\n", "text/plain")}
+    site |= {f"/p{i}.html": Resource(b"<html>p</html>") for i in range(4)}
+    with serve(site) as srv, Fetcher(RawStore(tmp_path), _options(srv.base, rate=100.0)) as f:
+        for i in range(4):
+            f.get(f"{srv.base}/p{i}.html")
+        times = [h.at for h in srv.log if h.path != "/robots.txt"]
+    # 0.2 s apart, not 0.01 s: no two page requests within 0.15 s of each other
+    assert all(b - a > 0.15 for a, b in zip(times, times[1:], strict=False))
