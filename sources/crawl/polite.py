@@ -71,6 +71,7 @@ class Robots:
         self._fetch = fetch
         self.agent = user_agent.split("/")[0]
         self._rules: dict[str, urllib.robotparser.RobotFileParser | bool] = {}
+        self._delays: dict[str, float] = {}
         self._lock = threading.Lock()
         self.notes: dict[str, str] = {}
 
@@ -94,6 +95,9 @@ class Robots:
                     parser = urllib.robotparser.RobotFileParser()
                     parser.parse(text.splitlines())
                     rules = parser
+                    delay = _crawl_delay(text, self.agent)
+                    if delay:
+                        self._delays[origin] = delay
             self._rules[origin] = rules
             return rules
 
@@ -105,9 +109,34 @@ class Robots:
         return rules.can_fetch(self.agent, url)
 
     def crawl_delay(self, origin: str) -> float | None:
-        """The Crawl-delay robots.txt asks of our agent, if any."""
-        rules = self.rules(origin)
-        if isinstance(rules, bool):
-            return None
-        delay = rules.crawl_delay(self.agent)
-        return float(delay) if delay else None
+        """The Crawl-delay robots.txt asks of our agent (or of all agents), if any; fractions allowed."""
+        self.rules(origin)
+        return self._delays.get(origin)
+
+
+def _crawl_delay(text: str, agent: str) -> float | None:
+    """Crawl-delay of the group naming our agent, else of the `*` group (robotparser reads whole seconds only)."""
+    found: dict[str, float] = {}
+    agents: list[str] = []
+    in_rules = False
+    for raw in text.splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if ":" not in line:
+            continue
+        key, value = (part.strip() for part in line.split(":", 1))
+        key = key.lower()
+        if key == "user-agent":
+            if in_rules:
+                agents, in_rules = [], False
+            agents.append(value.lower())
+        else:
+            in_rules = True
+            if key == "crawl-delay":
+                try:
+                    delay = float(value)
+                except ValueError:
+                    continue
+                for a in agents:
+                    found.setdefault(a, delay)
+    mine = next((d for a, d in found.items() if a != "*" and a in agent.lower()), None)
+    return mine if mine is not None else found.get("*")
