@@ -13,7 +13,7 @@ from tests.sources.portal import free_port
 from tests.sources.portals import district
 from tests.sources.server import serve
 
-FAST = ["--rate", "100", "--timeout", "0.3", "--retries", "0", "--max-mb", "1", "--quiet"]
+FAST = ["--rate", "100", "--timeout", "1.0", "--retries", "0", "--max-mb", "1", "--quiet"]
 
 
 def test_crawl_command(tmp_path: Path) -> None:

@@ -302,5 +302,5 @@ def _generic(s: dict[str, Resource], closed_port: int) -> None:
         b"\xd0\xcf\x11\xe0" + b"0" * 3_000_000, "application/vnd.ms-excel", chunked=True
     )
     s["/qinglan/go.php?id=90"] = Resource(status=302, location=f"http://127.0.0.1:{closed_port}/copy/90.html")
-    s[TIMEOUT_PATH] = Resource(b"<html>late</html>", delay=2.0)
+    s[TIMEOUT_PATH] = Resource(b"<html>late</html>", delay=2.5)
     s[BROKEN_PATH] = Resource(b"<html>never</html>", fail_first=10**6)

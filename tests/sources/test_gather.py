@@ -25,7 +25,7 @@ def test_district_portal_and_hand_listed_column(tmp_path: Path) -> None:
             encoding="utf-8",
         )
         cfg = load_sources(tmp_path)
-        options = CrawlOptions(allowed_hosts=cfg.allowed_hosts, timeout=0.3, retries=0, backoff=0.01, rate=100.0,
+        options = CrawlOptions(allowed_hosts=cfg.allowed_hosts, timeout=1.0, retries=0, backoff=0.01, rate=100.0,
                                max_bytes=1_000_000)  # fmt: skip
         assert list(by_host(list(cfg.sources))) == [host]
         got, summary = gather_web(list(cfg.sources), tmp_path / "raw", options)

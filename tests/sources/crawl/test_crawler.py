@@ -57,7 +57,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     with serve(lambda base: district(base, closed)) as srv:
         options = CrawlOptions(
             allowed_hosts=(srv.base.removeprefix("http://"),),
-            timeout=0.5,
+            timeout=1.0,
             retries=2,
             backoff=0.01,
             rate=40.0,

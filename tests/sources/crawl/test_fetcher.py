@@ -23,7 +23,7 @@ def _closed_port() -> int:
 
 
 def _options(base: str, **kw: object) -> CrawlOptions:
-    values: dict[str, object] = {"allowed_hosts": (base.split("//")[1],), "timeout": 0.4, "retries": 2,
+    values: dict[str, object] = {"allowed_hosts": (base.split("//")[1],), "timeout": 0.8, "retries": 2,
                                  "backoff": 0.01, "rate": 200.0}  # fmt: skip
     return CrawlOptions.from_dict({**values, **kw})
 
@@ -85,7 +85,7 @@ def test_retries_timeouts_and_slow_bodies(tmp_path: Path) -> None:
     site = {
         "/flaky.pdf": Resource(b"%PDF-1.4 ok", "application/pdf", fail_first=2),
         "/dead.html": Resource(b"x", fail_first=99),
-        "/hang.html": Resource(b"x", delay=1.0),
+        "/hang.html": Resource(b"x", delay=2.0),
         "/drip.pdf": Resource(b"%PDF" + b"0" * 40_000, "application/pdf", drip=0.03),
     }
     with serve(site) as srv, Fetcher(RawStore(tmp_path), _options(srv.base, total_timeout=0.3)) as f:
