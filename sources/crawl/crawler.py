@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sources.crawl.cms import ListContext, json_listing, read_listing
+from sources.crawl.cms import ListContext, Listing, json_listing, read_listing
 from sources.crawl.decode import decode_page
 from sources.crawl.discover import attribute, report_columns, township_columns, township_links
 from sources.crawl.fetcher import Fetcher, FetchFailed, Response
@@ -37,6 +37,7 @@ class Context:
     region: str | None = None
     township: str | None = None
     column: str | None = None  # the 年报 column's name (link text), when known
+    found: bool = False  # reached by discovery (no further discovery from here)
 
 
 @dataclass(frozen=True)
@@ -125,10 +126,12 @@ class Crawler:
 
     # columns ------------------------------------------------------------------------------------------
 
-    def _column(self, url: str, ctx: Context, depth: int) -> None:
-        queue, pages = [url], 0
+    def _column(self, url: str | list[str], ctx: Context, depth: int, continued: bool = False) -> None:
+        """Read a column page by page; `continued` when its first page was read elsewhere."""
+        queue, pages = ([url] if isinstance(url, str) else list(url)), int(continued)
         while queue and pages < self.options.max_pages:
-            got = self._get(queue.pop(0), "list", ctx)
+            asked = queue.pop(0)
+            got = self._get(asked, "list", ctx)
             if got is None:
                 continue
             pages += 1
@@ -143,14 +146,14 @@ class Crawler:
             new = [lk for lk in listing.items if lk.url not in self._seen]
             if pages == 1 and depth == 0 and not new and _is_report_page(page):
                 self.summary.pages -= 1  # the start URL is a report page itself
-                self._report(got, page, enc, Link(url, ""), ctx, listing.cms)
+                self._report(got, page, enc, Link(asked, ""), ctx, listing.cms)
                 return
-            self._record(got, "list", page, enc, Link(url, ctx.column or ""), ctx, cms=listing.cms)
+            self._record(got, "list", page, enc, Link(asked, ctx.column or ""), ctx, cms=listing.cms)
             self.on_event("list", final)
             if not new and pages > 1:
                 log.info("%s brings no new links: paging ends", final)
                 continue
-            if not new and pages == 1 and depth == 0 and self.options.discover:
+            if not new and pages == 1 and depth == 0 and self.options.discover and not ctx.found:
                 self._discover(page, ctx, depth + 1)  # an entry page: look for township columns
             for lk in new:
                 self._item(lk, ctx, listing.cms, depth)
@@ -162,36 +165,42 @@ class Crawler:
         """From an entry page: 年报 columns here, or townships (directly or under a 乡镇/街道 column)."""
         if depth > 3:
             return
+        found = replace(ctx, found=True)
         columns = report_columns(page)
         if columns and (ctx.township or depth > 1):
             for lk in columns:
-                self._column(lk.url, replace(ctx, column=lk.text), depth)
+                self._column(lk.url, replace(found, column=lk.text), 0)
             return
+        if ctx.township:  # a township page without a 年报 column may list its reports itself
+            listing = read_listing(ListContext(page.url, page, False))
+            if listing.items:
+                self._column_from(listing, found, 0)
+                return
         towns = township_links(page)
         if towns:
             for lk, name in towns:
-                got = self._get(lk.url, "list", ctx)
-                if got is None:
-                    continue
-                text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
-                town_page = parse_page(text, got.resp.final_url)
-                self._record(got, "list", town_page, enc, lk, ctx)
-                self.summary.pages += 1
-                self.on_event("list", got.resp.final_url)
-                self._discover(town_page, replace(ctx, township=ctx.township or name), depth + 1)
+                town_page = self._nav_page(lk, ctx)
+                if town_page is not None:
+                    self._discover(town_page, replace(ctx, township=name), depth + 1)
             return
         for lk in columns:
-            self._column(lk.url, replace(ctx, column=lk.text), depth)
+            self._column(lk.url, replace(found, column=lk.text), 0)
         for lk in township_columns(page):
-            got = self._get(lk.url, "list", ctx)
-            if got is None:
-                continue
-            text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
-            sub = parse_page(text, got.resp.final_url)
-            self._record(got, "list", sub, enc, lk, ctx)
-            self.summary.pages += 1
-            self.on_event("list", got.resp.final_url)
-            self._discover(sub, ctx, depth + 1)
+            sub = self._nav_page(lk, ctx)
+            if sub is not None:
+                self._discover(sub, ctx, depth + 1)
+
+    def _nav_page(self, link: Link, ctx: Context) -> Page | None:
+        """Fetch, record and read a navigation page (a township's page, the 乡镇 column)."""
+        got = self._get(link.url, "list", ctx)
+        if got is None:
+            return None
+        text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
+        page = parse_page(text, got.resp.final_url)
+        self._record(got, "list", page, enc, link, ctx)
+        self.summary.pages += 1
+        self.on_event("list", got.resp.final_url)
+        return page
 
     # reports and their parts --------------------------------------------------------------------------
 
@@ -222,16 +231,14 @@ class Crawler:
         inherit = Inherit(rec.issuer, rec.year, rec.published, rec.township, rec.township_from)
         self._parts_of(page, got.resp.final_url, ctx, inherit)
 
-    def _column_from(self, listing: object, ctx: Context, depth: int) -> None:
-        from sources.crawl.cms import Listing
-
-        assert isinstance(listing, Listing)
+    def _column_from(self, listing: Listing, ctx: Context, depth: int) -> None:
+        """Go on with a column whose first page was already read (a sub-column, a township page)."""
         for lk in listing.items:
             if lk.url not in self._seen:
                 self._item(lk, ctx, listing.cms, depth)
-        for u in listing.next_pages:
-            if u not in self._seen:
-                self._column(u, replace(ctx), depth)
+        nxt = [u for u in listing.next_pages if u not in self._seen]
+        if nxt:
+            self._column(nxt, ctx, depth, continued=True)
 
     def _parts_of(self, page: Page, part_of: str, ctx: Context, inherit: Inherit) -> None:
         for lk in page.attachments:
@@ -399,8 +406,10 @@ class Crawler:
 
 
 def _is_report_page(page: Page) -> bool:
-    """True when a page is itself a report (its title names one, or it carries a metadata block)."""
-    return bool(page.meta) or looks_like_report(page.title) and year_in(page.title) is not None
+    """True when a page is itself a report: its title names one, or it has an article metadata block."""
+    if "issuer" in page.meta or "index_no" in page.meta:
+        return True
+    return looks_like_report(page.title) and year_in(page.title) is not None
 
 
 def _date(value: str | None) -> str | None:
