@@ -27,6 +27,7 @@ from sources.store import RawStore
 
 log = logging.getLogger("sources.crawl")
 Event = Callable[[str, str], None]  # (kind, url): list, report, attachment, image, frame, skipped, failed …
+SUBCOLUMN_MAX_CHARS = 2000  # a list of report titles; a report's own text (with its tables) is longer
 _POLICY = ("host ", "disallowed by robots.txt")  # skipped by rule; everything else is a failure
 
 
@@ -215,9 +216,15 @@ class Crawler:
         text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
         final = got.resp.final_url
         page = parse_page(text, final)
-        if depth < 2 and not _is_report_page(page):
+        if depth < 2 and not ("issuer" in page.meta or "index_no" in page.meta):
             sub = read_listing(ListContext(final, page, True))
-            if any(lk.url not in self._seen for lk in sub.items):  # a year or township sub-column
+            fresh = [
+                lk for lk in sub.items if lk.url not in self._seen and link_kind(lk.url, lk.text) == "page"
+            ]
+            # a year or township sub-column lists reports and carries no article: no metadata block,
+            # no attachment or picture (a stub page has those), little text (a report has its tables)
+            short = page.body_chars < SUBCOLUMN_MAX_CHARS and not page.attachments and not page.images
+            if fresh and (short or not _is_report_page(page)):
                 self._record(got, "list", page, enc, link, ctx, cms=sub.cms)
                 self.summary.pages += 1
                 self.on_event("list", final)

@@ -43,6 +43,7 @@ class Page:
     attachments: list[Link] = field(default_factory=list)
     frames: list[str] = field(default_factory=list)
     scripts: str = ""
+    body_chars: int = 0  # characters of text in the article body (or the whole page)
 
 
 def clean(text: str | None) -> str:
@@ -91,6 +92,7 @@ def parse_page(html: str, url: str) -> Page:
     page.meta = _meta(root)
     body = _content(root)
     page.images = _images(body if body is not None else root, base_url)
+    page.body_chars = len(clean((body if body is not None else root).text_content()))
     page.attachments = [lk for lk in page.links if link_kind(lk.url, lk.text) == "attachment"]
     for el in root.iter("iframe", "frame"):
         src = el.get("src")

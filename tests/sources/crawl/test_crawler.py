@@ -349,3 +349,48 @@ def test_frames_and_their_parts(tmp_path: Path) -> None:
     }
     assert (summary.reports, summary.frames, summary.images, summary.attachments) == (1, 1, 1, 1)
     assert sorted(Path(f.path).suffix for f in got.fetched) == [".html", ".html", ".jpg", ".zip"]
+
+
+def test_another_layout_year_subcolumns_and_townships_listing_their_own_reports(tmp_path: Path) -> None:
+    """A portal in none of the known CMS styles: 镇街 → township pages; one township lists its reports
+    on its own page, the other has a 年报 column split into year sub-columns."""
+    from tests.sources.portals import chrome, sample
+    from tests.sources.server import Resource
+
+    def page(title: str, crumb: list[str], inner: str) -> Resource:
+        return Resource(chrome(title, crumb, inner).encode())
+
+    report = sample("2022/bailu_2022.html")
+    site = {
+        "/portal/gk.aspx": page("政务公开", ["首页", "政务公开"], '<a href="/portal/zj.aspx">镇街</a><a href="/x">通知</a>'),
+        "/portal/zj.aspx": page("镇街", ["首页", "镇街"], '<a href="/portal/t.aspx?u=hb">河包镇</a> <a href="/portal/t.aspx?u=sh">双河街道办事处</a>'),
+        "/portal/t.aspx?u=hb": page("河包镇", ["首页", "镇街", "河包镇"], (
+            '<p><a href="/portal/d.aspx?id=7">河包镇2022年政府信息公开工作年度报告</a> 2023-01-20</p>'
+            '<p><a href="/portal/d.aspx?id=8">河包镇2021年政府信息公开工作年度报告</a> 2022-01-21</p>')),
+        "/portal/t.aspx?u=sh": page("双河街道", ["首页", "镇街", "双河街道"], '<a href="/portal/nb.aspx?u=sh">信息公开年报</a>'),
+        "/portal/nb.aspx?u=sh": page("信息公开年报", ["首页", "双河街道", "信息公开年报"], (
+            '<a href="/portal/nb.aspx?u=sh&y=2022">2022年度政府信息公开年报</a>'
+            '<a href="/portal/nb.aspx?u=sh&y=2021">2021年度政府信息公开年报</a>')),
+        "/portal/nb.aspx?u=sh&y=2022": page("2022年度政府信息公开年报", ["首页", "双河街道", "年报", "2022"], (
+            '<a href="/portal/d.aspx?id=21">双河街道2022年政府信息公开工作年度报告</a>'
+            '<a href="/portal/d.aspx?id=22">双河街道2022年政府信息公开工作年度报告（附表）</a>')),
+        "/portal/nb.aspx?u=sh&y=2021": page("2021年度政府信息公开年报", ["首页", "双河街道", "年报", "2021"], (
+            '<a href="/portal/d.aspx?id=23">双河街道2021年政府信息公开工作年度报告</a>')),
+    }  # fmt: skip
+    for i in (7, 8, 21, 22, 23):
+        site[f"/portal/d.aspx?id={i}"] = Resource(report.replace(b"<title>", f"<title>{i}-".encode()))
+    with serve(site) as srv:
+        options = CrawlOptions(allowed_hosts=(srv.base.removeprefix("http://"),), rate=100.0)
+        _, summary = crawl_many([srv.base + "/portal/gk.aspx"], tmp_path, options)
+    recs = [
+        Record.from_dict(json.loads(x)) for x in (tmp_path / "manifest.jsonl").read_text("utf-8").splitlines()
+    ]
+    reports = {r.url.removeprefix(srv.base): (r.township, r.cms) for r in recs if r.kind == "report"}
+    assert reports == {
+        "/portal/d.aspx?id=7": ("河包镇", "generic"),
+        "/portal/d.aspx?id=8": ("河包镇", "generic"),
+        "/portal/d.aspx?id=21": ("双河街道", "generic"),
+        "/portal/d.aspx?id=22": ("双河街道", "generic"),
+        "/portal/d.aspx?id=23": ("双河街道", "generic"),
+    }
+    assert (summary.reports, summary.failed, summary.skipped) == (5, [], [])
