@@ -74,9 +74,9 @@ def _cjk_tail(s: str) -> str:
 
 def _short(name: str) -> str:
     """街道办事处/街道办 -> 街道: one spelling of a street's name."""
-    for long in sorted(VOCAB.township_suffixes, key=len, reverse=True):
-        if name.endswith(long) and long.startswith("街道") and long != "街道":
-            return name[: -len(long)] + "街道"
+    for long in VOCAB.street_long:
+        if name.endswith(long):
+            return name[: -len(long)] + VOCAB.street_short
     return name
 
 

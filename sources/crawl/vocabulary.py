@@ -22,6 +22,8 @@ class Vocabulary:
     township_columns: tuple[str, ...]
     township_suffixes: tuple[str, ...]
     not_township: tuple[str, ...]
+    street_long: tuple[str, ...]
+    street_short: str
     not_township_starts: tuple[str, ...]
     township_max_chars: int
     next_page: tuple[str, ...]
@@ -63,6 +65,8 @@ def load_vocabulary(path: str | Path = _FILE) -> Vocabulary:
         township_columns=t(d["columns"]["townships"]),
         township_suffixes=t(d["columns"]["township_suffixes"]),
         not_township=t(d["columns"]["not_township"]),
+        street_long=t(d["columns"]["street_long"]),
+        street_short=str(d["columns"]["street_short"]),
         not_township_starts=t(d["columns"]["not_township_starts"]),
         township_max_chars=int(d["columns"]["township_max_chars"]),
         next_page=t(d["paging"]["next"]),
