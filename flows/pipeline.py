@@ -13,7 +13,7 @@ from flows.settings import Settings
 from flows.summary import RunSummary, batches, notify
 from flows.tasks import discover, download, extract_batch, ingest, load, publish, select_new, write_artifact
 from schemas import Report
-from sources import Fetched, Gathered, SourcesConfig
+from sources import Fetched, Gathered, SourcesConfig, by_host
 from sources.http import HttpOptions
 
 T = TypeVar("T")
@@ -66,7 +66,7 @@ def run_pipeline(
 
 
 def fetch_all(config: SourcesConfig, settings: Settings) -> Gathered:
-    """Ingest folders and files, download URLs and crawl list pages, all sources at once."""
+    """Ingest folders and files, and crawl web sources with one task per host, all at once."""
     options = HttpOptions(
         allowed_hosts=config.allowed_hosts + settings.allowed_hosts,
         timeout=settings.http_timeout,
@@ -74,9 +74,10 @@ def fetch_all(config: SourcesConfig, settings: Settings) -> Gathered:
         backoff=settings.http_backoff,
         max_bytes=settings.max_download_mb * 1024 * 1024,
     )
-    futures = [
-        ingest.submit(s, settings.raw) if s.is_local else download.submit(s, settings.raw, options)
-        for s in config.sources
+    futures = [ingest.submit(s, settings.raw) for s in config.sources if s.is_local]
+    futures += [
+        download.submit(host, group, settings.raw, options)
+        for host, group in by_host(list(config.sources)).items()
     ]
     out = Gathered()
     for i, fut in enumerate(futures, 1):

@@ -14,7 +14,7 @@ from extractors import PARSER_VERSION, extract_file
 from extractors.readers.sniff import sniff_format
 from flows.summary import RunSummary
 from schemas import Report
-from sources import Fetched, Gathered, Source, SourcesConfig, gather, load_sources
+from sources import Fetched, Gathered, Source, SourcesConfig, gather, gather_web, load_sources
 from sources.http import HttpOptions
 
 # Results stay in memory: the warehouse, not Prefect's cache, decides what is already done.
@@ -33,10 +33,18 @@ def ingest(source: Source, raw_dir: Path) -> Gathered:
     return gather(source, raw_dir)
 
 
-@task(retries=2, retry_delay_seconds=exponential_backoff(backoff_factor=2), **_TASK)
-def download(source: Source, raw_dir: Path, options: HttpOptions) -> Gathered:
-    """Fetch a URL or crawl a list page (per-request retries inside; task retries for the rest)."""
-    return gather(source, raw_dir, options)
+@task(
+    retries=2,
+    retry_delay_seconds=exponential_backoff(backoff_factor=2),
+    task_run_name="crawl {host}",
+    **_TASK,
+)
+def download(host: str, group: list[Source], raw_dir: Path, options: HttpOptions) -> Gathered:
+    """Crawl one host's sources (per-request retries inside; task retries for the rest); summary as artifact."""
+    gathered, summary = gather_web(group, raw_dir, options)
+    key = "crawl-" + "".join(c if c.isalnum() else "-" for c in host.lower())
+    create_markdown_artifact(key=key, markdown=summary.to_markdown(), description=f"crawl of {host}")
+    return gathered
 
 
 @task(**_TASK)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from flows.settings import Settings
+from nianbao import crawl_cmd
 from nianbao.options import DaskAddressOpt, DaskOpt, DataDirOpt, SourceOpt, WorkersOpt
 
 app = typer.Typer(
@@ -42,9 +43,10 @@ def extract(
     """
     from extractors import extract_file
     from schemas.validate import validate
+    from sources.crawl import crawl_facts
 
     for f in files:
-        report = extract_file(f)
+        report = extract_file(crawl_facts(f) or f)  # a crawled file: issuer, year, date from the manifest
         if check and report.status != "failed":
             report.findings.extend(validate(report))  # single-report rules; cross-year needs the warehouse
         if as_json:
@@ -295,6 +297,7 @@ app.command()(analyst_cmd.explain)
 app.command()(analyst_cmd.findings)
 app.command()(analyst_cmd.compare)
 app.command()(analyst_cmd.override)
+app.command()(crawl_cmd.crawl)
 
 
 if __name__ == "__main__":

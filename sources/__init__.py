@@ -2,6 +2,16 @@
 
 from sources.config import Source, SourcesConfig, load_sources
 from sources.fetched import Fetched, FetchFailure, Gathered
-from sources.gather import gather
+from sources.gather import by_host, gather, gather_web
 
-__all__ = ["FetchFailure", "Fetched", "Gathered", "Source", "SourcesConfig", "gather", "load_sources"]
+__all__ = [
+    "FetchFailure",
+    "Fetched",
+    "Gathered",
+    "Source",
+    "SourcesConfig",
+    "by_host",
+    "gather",
+    "gather_web",
+    "load_sources",
+]

@@ -10,7 +10,9 @@ Format (paths are relative to the yaml file; every list is optional)::
       files: [reports/extra/2021.docx]     # single local files
       globs: ["reports/*/qingshui_*"]      # local files by pattern (** for any depth)
       urls: [https://www.qingshui.gov.cn/art/2022/1/20/art_1_2.html]   # report pages or attachments
-      list_pages: [https://www.qingshui.gov.cn/col/col123/index.html]  # portal columns to crawl
+      list_pages: [https://www.qingshui.gov.cn/col/col123/index.html]  # columns or portal entry pages
+      # a district's list_pages may name its 政府信息公开 entry page: the crawler finds each township's
+      # 年报 column there (乡镇/街道 → 镇名 → 年报) and attributes reports by breadcrumb, 发布机构, title
       townships:
         - name: 清水镇
           code: "330199001"
@@ -61,6 +63,7 @@ class Source:
     location: str
     region: str | None = None
     district: str | None = None  # the district name, for `backfill --district`
+    level: Literal["district", "township"] | None = None  # of the region, when a sources.yaml says
 
     @property
     def is_local(self) -> bool:
@@ -175,12 +178,12 @@ def parse_sources(path: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Sour
         _check_keys(d, _DISTRICT_KEYS)
         district = _region(d, "district", None, p, d)
         regions.append(district)
-        sources += _places(d, district.key, district.name, p.parent)
+        sources += _places(d, district.key, district.name, p.parent, "district")
         for t in d.get("townships") or []:
             _check_keys(t, _TOWNSHIP_KEYS)
             town = _region(t, "township", district.key, p, d)
             regions.append(town)
-            sources += _places(t, town.key, district.name, p.parent)
+            sources += _places(t, town.key, district.name, p.parent, "township")
     hosts = tuple(str(h) for h in data.get("allowed_hosts") or ()) + tuple(allowed_hosts)
     return SourcesConfig(sources=tuple(sources), regions=tuple(regions), allowed_hosts=hosts, origin=str(p))
 
@@ -216,21 +219,23 @@ def _region(
     )
 
 
-def _places(obj: dict[str, Any], region: str, district: str, base: Path) -> list[Source]:
+def _places(
+    obj: dict[str, Any], region: str, district: str, base: Path, level: Literal["district", "township"]
+) -> list[Source]:
     out: list[Source] = []
     for key in _PLACES:
         for loc in obj.get(key) or []:
             loc = str(loc)
             if _KIND[key] in ("folder", "file", "glob") and not Path(loc).is_absolute():
                 loc = str(base / loc)
-            out.append(Source(_KIND[key], loc, region, district))
+            out.append(Source(_KIND[key], loc, region, district, level))
     return out
 
 
 def _is_attachment(url: str) -> bool:
-    from sources.http import is_attachment
+    from sources.crawl.urls import link_kind
 
-    return is_attachment(url)
+    return link_kind(url) == "attachment"
 
 
 __all__ = ["Region", "Source", "SourceKind", "SourcesConfig", "SourcesError", "load_sources", "parse_sources"]

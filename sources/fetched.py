@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from schemas import SourceFacts
+
 
 @dataclass(frozen=True)
 class Fetched:
-    """One report file on local disk, with where it came from.
+    """One report file on local disk, with where it came from and what its source says about it.
 
     `location` is the canonical URL or the original path; `path` is the file to read (the original for
     local files, the raw-store copy for downloads); `region` is the region code (or name) it belongs to.
+    A crawl adds the manifest's facts: `issuer` (发布机构), `year`, `published`, `title`, and `part_of`
+    (the page an attachment or image belongs to).
     """
 
     location: str
@@ -20,6 +24,24 @@ class Fetched:
     title: str | None = None
     published: str | None = None  # ISO date, when the URL or page tells it
     region: str | None = None
+    issuer: str | None = None  # 发布机构 of the page's metadata block
+    year: int | None = None  # report year from the title, link text or listing
+    part_of: str | None = None  # the page URL an attachment or image belongs to
+
+    def facts(self) -> SourceFacts:
+        """The hand-off to extraction (`extractors.extract_file` accepts it)."""
+        return SourceFacts(
+            path=self.path,
+            location=self.location,
+            sha256=self.sha256,
+            size=self.size,
+            title=self.title,
+            issuer=self.issuer,
+            published=self.published,
+            year=self.year,
+            region=self.region,
+            part_of=self.part_of,
+        )
 
 
 @dataclass(frozen=True)

@@ -1,43 +1,89 @@
-"""One call per source: a folder, file, URL or list page in, a `Gathered` (files + failures) out."""
+"""One call per source: a folder, file, URL or portal page in, a `Gathered` (files + failures) out."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from sources.config import Source
+from sources.crawl import Crawler, CrawlOptions, CrawlSummary
+from sources.crawl.polite import Gates
+from sources.crawl.urls import canonical_url, host_of
 from sources.fetched import FetchFailure, Gathered
 from sources.folder import ingest_file, iter_folder, iter_glob
-from sources.http import Fetcher, FetchFailed, HttpOptions
 from sources.store import RawStore
 
 
-def gather(source: Source, raw_dir: str | Path, options: HttpOptions | None = None) -> Gathered:
+def gather(
+    source: Source, raw_dir: str | Path, options: CrawlOptions | None = None, gates: Gates | None = None
+) -> Gathered:
     """Fetch or ingest everything one source points at; failures are returned, never raised.
 
+    A URL or list page is crawled (sources.crawl) into `raw_dir`, which then holds the manifest too.
+    A township's source gives its region to every file; a district's portal gives each file the
+    township the crawler attributed it to (else the district).
+
     Args:
-        source: the folder, file, URL or list page, with its region.
+        source: the folder, file, URL or portal page, with its region.
         raw_dir: the raw store folder downloads (and copies of local files) go to.
-        options: HTTP allow-list, timeout, retries and size limit.
+        options: the crawl's hosts, limits and politeness.
+        gates: per-host rate gates shared with other sources crawled in this process.
     """
+    return _gather(source, raw_dir, options, gates)[0]
+
+
+def gather_web(
+    sources: list[Source], raw_dir: str | Path, options: CrawlOptions | None = None
+) -> tuple[Gathered, CrawlSummary]:
+    """Crawl web sources (usually all of one host) one after another; files, failures and the summary.
+
+    Args:
+        sources: URL and list-page sources.
+        raw_dir: the crawl folder (raw store + manifest.jsonl).
+        options: the crawl's hosts, limits and politeness.
+    """
+    out, summary = Gathered(), CrawlSummary()
+    gates = Gates((options or CrawlOptions()).rate, (options or CrawlOptions()).concurrency)
+    for source in sources:
+        got, part = _gather(source, raw_dir, options, gates)
+        out.extend(got)
+        summary.merge(part)
+    return out, summary
+
+
+def by_host(sources: list[Source]) -> dict[str, list[Source]]:
+    """Web sources grouped by host (`host` or `host:port`), in first-seen order: one crawl task each."""
+    groups: dict[str, list[Source]] = {}
+    for s in sources:
+        if not s.is_local:
+            groups.setdefault(host_of(canonical_url(s.location)), []).append(s)
+    return groups
+
+
+def _gather(
+    source: Source, raw_dir: str | Path, options: CrawlOptions | None, gates: Gates | None
+) -> tuple[Gathered, CrawlSummary]:
     store = RawStore(raw_dir)
     out = Gathered()
+    summary = CrawlSummary()
     try:
         if source.kind == "folder":
             if not Path(source.location).is_dir():
-                return Gathered(failures=[FetchFailure(source.location, "folder not found", source.region)])
+                return Gathered(
+                    failures=[FetchFailure(source.location, "folder not found", source.region)]
+                ), summary
             out.fetched.extend(iter_folder(source.location, source.region, store))
         elif source.kind == "file":
             out.fetched.append(ingest_file(source.location, source.region, store))
         elif source.kind == "glob":
             out.fetched.extend(iter_glob(source.location, source.region, store))
         else:
-            with Fetcher(store, options) as fetcher:
-                if source.kind == "url":
-                    out.fetched.append(fetcher.download(source.location, source.region))
-                else:
-                    out.extend(fetcher.crawl(source.location, source.region))
-    except FetchFailed as exc:
-        out.failures.append(FetchFailure(exc.url, exc.reason, source.region))
+            township_level = source.level != "district"
+            with Crawler(raw_dir, options, gates) as crawler:
+                got = crawler.crawl(source.location, source.region if township_level else None)
+            summary = crawler.summary
+            got.fetched = [f if f.region else replace(f, region=source.region) for f in got.fetched]
+            out.extend(got)
     except OSError as exc:
         out.failures.append(FetchFailure(source.location, f"cannot read: {exc}", source.region))
-    return out
+    return out, summary

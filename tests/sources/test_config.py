@@ -34,11 +34,13 @@ def test_parse_sources_yaml(tmp_path: Path) -> None:
     cfg = load_sources(tmp_path)  # a folder with a sources.yaml uses it
     assert cfg.allowed_hosts == ("127.0.0.1",)
     assert cfg.sources == (
-        Source("folder", str(tmp_path / "reports/district"), "330199", "清水区"),
-        Source("list_page", "http://www.qingshui.gov.cn/col/col1/index.html", "330199", "清水区"),
-        Source("folder", str(tmp_path / "reports/qingshui"), "330199001", "清水区"),
-        Source("url", "http://www.qingshui.gov.cn/art/2022/1/20/art_1_2.html", "330199001", "清水区"),
-        Source("file", "/abs/baishi_2021.docx", "白石乡", "清水区"),
+        Source("folder", str(tmp_path / "reports/district"), "330199", "清水区", "district"),
+        Source("list_page", "http://www.qingshui.gov.cn/col/col1/index.html", "330199", "清水区", "district"),
+        Source("folder", str(tmp_path / "reports/qingshui"), "330199001", "清水区", "township"),
+        Source(
+            "url", "http://www.qingshui.gov.cn/art/2022/1/20/art_1_2.html", "330199001", "清水区", "township"
+        ),
+        Source("file", "/abs/baishi_2021.docx", "白石乡", "清水区", "township"),
     )
     assert cfg.regions[1] == Region(
         "330199001", "清水镇", "township", "330199", "330199001", "浙江省", "青山市", "清水区"
