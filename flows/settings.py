@@ -1,7 +1,8 @@
 """Run settings: one frozen dataclass with named defaults, overridable by NIANBAO_* environment variables.
 
-Only this module reads the environment. An unknown key (in code or as NIANBAO_SOMETHING) is rejected
-by name with the valid keys listed.
+Only this module reads the environment. An unknown key in code is rejected by name with the valid keys
+listed; an unknown NIANBAO_SOMETHING variable is ignored (`Settings.unknown_environ` names them, and the
+CLI warns) so that one stray variable does not stop every command.
 """
 
 from __future__ import annotations
@@ -103,6 +104,17 @@ class Settings:
         return [f.name for f in fields(cls)]
 
     @classmethod
+    def unknown_environ(cls, environ: Mapping[str, str]) -> list[str]:
+        """NIANBAO_* variables that name no setting (ignored by `build`; the CLI warns about them).
+
+        Args:
+            environ: the environment to look through.
+        """
+        return sorted(
+            n for n in environ if n.startswith(ENV_PREFIX) and n[len(ENV_PREFIX) :].lower() not in cls.keys()
+        )
+
+    @classmethod
     def build(
         cls, overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
     ) -> Settings:
@@ -115,8 +127,8 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for name, raw in env.items():
-            if name.startswith(ENV_PREFIX):
-                key = _check(name[len(ENV_PREFIX) :].lower())
+            key = name[len(ENV_PREFIX) :].lower()
+            if name.startswith(ENV_PREFIX) and key in cls.keys():
                 values[key] = _coerce(key, raw)
         for key, value in (overrides or {}).items():
             if value is not None:

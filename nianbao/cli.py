@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +21,48 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from nianbao import __version__
+
+        typer.echo(f"nianbao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Turn 政府信息公开工作年度报告 (government information disclosure annual reports) into checked tables."""
+    _state["debug"] = debug
+    for name in Settings.unknown_environ(os.environ):
+        known = ", ".join(f"NIANBAO_{k.upper()}" for k in Settings.keys())
+        typer.echo(f"warning: ignoring unknown variable {name}; known: {known}", err=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one error line on stderr; the caller raises the returned Exit (2: usage error)."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """User mistakes (a bad sources.yaml, an unknown district or id) as one line; --debug re-raises."""
+    from schemas.errors import NianbaoError
+
+    try:
+        yield
+    except (NianbaoError, LookupError) as exc:
+        if _state["debug"]:
+            raise
+        raise _fail(str(exc.args[0]) if exc.args else str(exc)) from None
 
 
 @app.command()
@@ -43,15 +87,21 @@ def extract(
     from extractors import extract_file
     from schemas.validate import validate
 
+    failed = 0
     for f in files:
+        if not f.is_file():
+            typer.echo(f"error: {f}: {'not a regular file' if f.exists() else 'no such file'}", err=True)
         report = extract_file(f)
         if check and report.status != "failed":
             report.findings.extend(validate(report))  # single-report rules; cross-year needs the warehouse
+        failed += report.status == "failed"
         if as_json:
             sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
-        else:
+        elif f.is_file():
             _print_summary(report)
+    if failed:
+        raise typer.Exit(1)
 
 
 def _print_summary(report: object) -> None:
@@ -61,8 +111,13 @@ def _print_summary(report: object) -> None:
     v = report.variants
     typer.echo(f"{report.source}")
     typer.echo(f"  status    {report.status}" + (f" ({report.error})" if report.error else ""))
-    typer.echo(f"  format    {report.format}   variants t2={v.get('t2')} t3={v.get('t3')}")
-    typer.echo(f"  issuer    {report.issuer}   year {report.year}   published {report.published}")
+    typer.echo(
+        f"  format    {_shown(report.format)}   variants t2={_shown(v.get('t2'))} t3={_shown(v.get('t3'))}"
+    )
+    typer.echo(
+        f"  issuer    {_shown(report.issuer)}   year {_shown(report.year)}   "
+        f"published {_shown(report.published)}"
+    )
     by_table: dict[str, list[int]] = {}
     for c in report.cells:
         n = by_table.setdefault(c.table, [0, 0])
@@ -74,9 +129,16 @@ def _print_summary(report: object) -> None:
         typer.echo(f"  {f.severity:8s}  {f.rule}: {f.message}")
 
 
+def _shown(value: object) -> str:
+    """A value for the human summary: "unknown" rather than None."""
+    return "unknown" if value is None or value == "" else str(value)
+
+
 @app.command()
 def schema(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the whole template as JSON.")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json/--text", help="The whole template as JSON, or one line per block.")
+    ] = True,
 ) -> None:
     """Print the report template: sections, tables, labels, codes, variants and identities.
 
@@ -94,12 +156,10 @@ def schema(
 # -- running the pipeline ----------------------------------------------------------------------------
 def _settings(data_dir: Path | None, **overrides: object) -> Settings:
     """Settings from NIANBAO_* and the options; exported again as NIANBAO_* for the flow to read."""
-    import os
-
     try:
         settings = Settings.build({"data_dir": data_dir, **overrides})
     except (KeyError, ValueError) as exc:
-        raise typer.BadParameter(str(exc.args[0] if exc.args else exc)) from exc
+        raise _fail(str(exc.args[0] if exc.args else exc)) from None
     os.environ.update(settings.to_environ())
     return settings
 
@@ -113,8 +173,22 @@ def _default_source(source: list[str] | None, settings: Settings) -> list[str]:
     return chosen
 
 
+def _check_sources(spec: list[str], settings: Settings, districts: list[str] | None = None) -> None:
+    """Refuse before anything starts: a missing folder or file, a bad sources.yaml, an unknown district."""
+    from sources import load_sources
+
+    for item in spec:
+        if not item.startswith(("http://", "https://")) and not Path(item).exists():
+            raise _fail(f"{item}: no such file or folder (give a folder, a sources.yaml, files or URLs)")
+    with _user_errors():
+        load_sources(spec, settings.allowed_hosts).only_districts(districts or [])
+
+
 def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> None:
-    """Run one of our flows in this process against an embedded (or configured) Prefect API."""
+    """Run one of our flows in this process against an embedded (or configured) Prefect API.
+
+    Exits 1 when some inputs failed (the rest is loaded and published all the same).
+    """
     import time
 
     from nianbao.embedded import embedded_api, prepare_environment
@@ -122,7 +196,7 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
     clock = time.perf_counter()
     prepare_environment(settings.prefect_home or settings.data_dir / "prefect")
     timings: dict[str, float] = {}
-    with embedded_api(timings):
+    with _user_errors(), embedded_api(timings):
         import flows
         from flows.runners import task_runner
 
@@ -144,6 +218,8 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
         + (f", Prefect API startup {startup:.1f} s" if startup is not None else " (external Prefect API)")
         + f", flow {timings['flow']:.1f} s"
     )
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def _with_progress(call: Callable[[], Any]) -> Any:
@@ -186,9 +262,9 @@ def run(
     Example: nianbao run --source samples --data-dir data
     """
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
-    _run_flow(
-        "nightly", settings, dask, source=_default_source(source, settings), data_dir=str(settings.data_dir)
-    )
+    spec = _default_source(source, settings)
+    _check_sources(spec, settings)
+    _run_flow("nightly", settings, dask, source=spec, data_dir=str(settings.data_dir))
 
 
 @app.command()
@@ -209,13 +285,15 @@ def backfill(
     Example: nianbao backfill --year 2019 --year 2020 --district 清水区 --source samples/sources.yaml
     """
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
+    spec = _default_source(source, settings)
+    _check_sources(spec, settings, district)
     _run_flow(
         "backfill",
         settings,
         dask,
         years=year,
         districts=district or [],
-        source=_default_source(source, settings),
+        source=spec,
         data_dir=str(settings.data_dir),
     )
 
@@ -237,14 +315,25 @@ def reprocess(
 
     Example: nianbao reprocess --id 3f2a9c41d0
     """
+    from sources.store import RawStore
+
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
+    spec = _default_source(source, settings)
+    for p in paths or []:
+        if not p.exists():
+            raise _fail(f"{p}: no such file or folder")
+    if report_id:
+        with _user_errors():
+            RawStore(settings.raw).locate(report_id)
+    elif not paths:
+        _check_sources(spec, settings)
     _run_flow(
         "reprocess",
         settings,
         dask,
         paths=[str(p) for p in paths or []],
         report_ids=report_id or [],
-        source=_default_source(source, settings),
+        source=spec,
         data_dir=str(settings.data_dir),
     )
 
@@ -264,22 +353,27 @@ def serve(
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api nianbao serve --cron "0 2 * * *"
     """
-    import os
-
-    from nianbao.embedded import QUIET
+    from nianbao.embedded import QUIET, reachable
 
     settings = _settings(data_dir, cron=cron, timezone=timezone, workers=workers, dask_address=dask_address)
     os.environ.update(QUIET)
-    if not os.environ.get("PREFECT_API_URL"):
-        typer.echo(
-            "warning: PREFECT_API_URL is not set; schedules fire only on a real `prefect server start`",
-            err=True,
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        raise _fail(
+            "serve needs a running Prefect server: start one with `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
+    if not reachable(url):
+        raise _fail(
+            f"no Prefect server answers at PREFECT_API_URL={url}; start it with `prefect server start`"
+        )
+    spec = _default_source(source, settings)
+    _check_sources(spec, settings)
     from prefect.schedules import Cron
 
     from flows.nightly import nightly
 
-    params = {"source": _default_source(source, settings), "data_dir": str(settings.data_dir.resolve())}
+    params = {"source": spec, "data_dir": str(settings.data_dir.resolve())}
     typer.echo(f"serving nightly: cron {settings.cron!r} ({settings.timezone}), data in {params['data_dir']}")
     nightly.serve(
         name="nightly", schedules=[Cron(settings.cron, timezone=settings.timezone)], parameters=params

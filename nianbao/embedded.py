@@ -32,6 +32,21 @@ def prepare_environment(prefect_home: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
 
 
+def reachable(api_url: str, timeout: float = 5.0) -> bool:
+    """True when a Prefect API answers its health check at `api_url`.
+
+    Args:
+        api_url: e.g. http://127.0.0.1:4200/api.
+        timeout: seconds to wait for the answer.
+    """
+    import httpx
+
+    try:
+        return httpx.get(api_url.rstrip("/") + "/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
 @contextmanager
 def embedded_api(timings: dict[str, float] | None = None) -> Iterator[str | None]:
     """Serve the Prefect API from a thread of this process while the block runs; yields its URL.
