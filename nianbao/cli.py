@@ -191,16 +191,23 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
     """
     import time
 
-    from nianbao.embedded import embedded_api, prepare_environment
+    from nianbao.embedded import embedded_api, prepare_environment, start_api
 
     clock = time.perf_counter()
     prepare_environment(settings.prefect_home or settings.data_dir / "prefect")
+    api = start_api()  # in its own process, while this one imports the flows and the extractors
     timings: dict[str, float] = {}
-    with _user_errors(), embedded_api(timings):
+    try:
+        import extractors  # noqa: F401 (imported now, while the API starts)
         import flows
         from flows.runners import task_runner
 
         flow = getattr(flows, name).with_options(task_runner=task_runner(settings, dask=dask))
+    except BaseException:
+        if api is not None:
+            api.stop()
+        raise
+    with _user_errors(), embedded_api(api, timings):
         started = time.perf_counter()
         summary = _with_progress(lambda: flow(**params))
         timings["flow"] = time.perf_counter() - started
@@ -213,11 +220,12 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
     for key, path in summary.outputs.items():
         typer.echo(f"{key:10s} {path}")
     startup = timings.get("prefect_startup")
-    typer.echo(
-        f"time: {time.perf_counter() - clock:.1f} s total"
-        + (f", Prefect API startup {startup:.1f} s" if startup is not None else " (external Prefect API)")
-        + f", flow {timings['flow']:.1f} s"
+    api_note = (
+        f", Prefect API startup {startup:.1f} s (waited {timings['prefect_wait']:.1f} s)"
+        if startup is not None
+        else " (external Prefect API)"
     )
+    typer.echo(f"time: {time.perf_counter() - clock:.1f} s total{api_note}, flow {timings['flow']:.1f} s")
     if summary.failed:
         raise typer.Exit(1)
 
