@@ -26,7 +26,9 @@ def _run(args: list[str], cwd: Path, code: int) -> tuple[list[str], float]:
         for ln in done.stdout.splitlines()
         if ln.strip() and not ln.startswith(("fetch ", "extract "))
     ]
-    m = re.fullmatch(r"time: ([\d.]+) s total, Prefect API startup [\d.]+ s \(waited [\d.]+ s\), flow [\d.]+ s", lines[-1])
+    m = re.fullmatch(
+        r"time: ([\d.]+) s total, Prefect API startup [\d.]+ s \(waited [\d.]+ s\), flow [\d.]+ s", lines[-1]
+    )
     assert m, lines[-1]
     return lines[:-1], float(m.group(1))
 
