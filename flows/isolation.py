@@ -77,11 +77,20 @@ def _descendants(pid: int) -> list[int]:
     return out
 
 
+_started = [0]  # worker processes started by this process (a Dask worker's count shows it took work)
+
+
+def started_here() -> int:
+    """How many extraction worker processes this process has started."""
+    return _started[0]
+
+
 class Worker:
     """One extraction process and its two pipes."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
+        _started[0] += 1
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
