@@ -157,6 +157,18 @@ class WorkerPool:
         self._idle: list[Worker] = []
         self._lock = threading.Lock()
 
+    def prestart(self, n: int) -> None:
+        """Start `n` workers now (they import the extractors while the caller does something else).
+
+        Args:
+            n: how many; workers already idle count towards it.
+        """
+        with self._lock:
+            missing = max(0, n - len(self._idle))
+        fresh = [Worker(self.limits) for _ in range(missing)]
+        with self._lock:
+            self._idle.extend(fresh)
+
     def _take(self) -> Worker | None:
         with self._lock:
             return self._idle.pop() if self._idle else None

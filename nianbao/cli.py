@@ -200,7 +200,11 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
     try:
         import extractors  # noqa: F401 (imported now, while the API starts)
         import flows
+        from flows.isolation import pool_for
         from flows.runners import task_runner
+
+        if not (dask or settings.dask_address):  # the extraction workers start meanwhile too
+            pool_for(settings.limits()).prestart(settings.workers)
 
         flow = getattr(flows, name).with_options(task_runner=task_runner(settings, dask=dask))
     except BaseException:
