@@ -3,6 +3,8 @@ line on stderr, no traceback; `--debug` shows the traceback. Run in-process, exa
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -18,8 +20,6 @@ KNOWN = ", ".join(f"NIANBAO_{k.upper()}" for k in Settings.keys())
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import os
-
     for name in list(os.environ):
         if name.startswith(("NIANBAO_", "PREFECT_API_URL")):
             monkeypatch.delenv(name)
@@ -135,3 +135,24 @@ def test_unknown_variable_warns_and_the_command_runs() -> None:
 def test_usage_error_exits_2() -> None:
     code, _, err = _invoke("extract")
     assert code == 2 and "Missing argument" in err
+
+
+def test_extract_never_opens_a_fifo(tmp_path: Path) -> None:
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    code, out, err = _invoke("extract", str(fifo), "--json")
+    assert (code, err) == (1, f"error: {fifo}: not a regular file\n")
+    obj = json.loads(out)
+    assert (obj["status"], obj["error"], obj["format"]) == ("failed", "not a regular file", "unknown")
+
+
+def test_extract_stops_a_hung_converter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.flows.test_isolation import fake_soffice
+
+    bin_dir = fake_soffice(tmp_path / "bin", 300)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    doc = SAMPLES / "reports/2020/wangyue_2020.doc"
+    code, out, err = _invoke("extract", str(doc), "--json", env={"NIANBAO_FILE_TIME_LIMIT": "3"})
+    assert (code, err) == (1, "")
+    obj = json.loads(out)
+    assert (obj["status"], obj["error"], obj["source"]) == ("failed", "time limit (3 s)", str(doc))
