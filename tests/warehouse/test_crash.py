@@ -111,7 +111,7 @@ def test_sigkill_of_a_nightly_run_during_load_then_rerun(
     proc = spawn(RUN_HELD_IN_LOAD, "run", "--source", str(src), "--data-dir", str(data))
     assert proc.stderr is not None
     deadline = time.monotonic() + 240
-    line, errors = "", []
+    line, errors = "", list[str]()
     while line.strip() != "inserted":
         line = proc.stderr.readline()
         assert line or proc.poll() is None, "".join(errors)
