@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -26,6 +27,7 @@ from pathlib import Path
 from schemas import Report, SourceFacts
 
 REPO = Path(__file__).resolve().parents[1]
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-spawn")
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,10 @@ class Worker:
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-        self.proc = subprocess.Popen(
+        # Started from one long-lived thread: Linux sends the parent-death signal when the *thread*
+        # that started a child ends, and task threads come and go.
+        self.proc = _SPAWNER.submit(
+            subprocess.Popen,
             [sys.executable, "-m", "flows.worker", str(to_child_r), str(from_child_w), str(limits.memory_mb)],
             pass_fds=(to_child_r, from_child_w),
             stdin=subprocess.DEVNULL,
@@ -102,7 +107,7 @@ class Worker:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
             env=env,
-        )
+        ).result()
         os.close(to_child_r)
         os.close(from_child_w)
         self.send = Connection(to_child_w, readable=False)

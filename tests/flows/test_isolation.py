@@ -100,3 +100,19 @@ def test_worker_killed_from_outside_is_replaced() -> None:
         pool.close()
     assert [r.status for r in first + again] == ["ok", "ok", "ok", "ok"]
     assert again[0].to_json() == first[0].to_json()
+
+
+def test_a_worker_outlives_the_thread_that_first_used_it() -> None:
+    import threading
+
+    pool = WorkerPool(Limits(time_limit=60))
+    try:
+        first = threading.Thread(target=pool.extract, args=([facts(GOOD[0])],))
+        first.start()
+        first.join()
+        (worker,) = pool._idle
+        time.sleep(0.5)  # a parent-death signal tied to the ended thread would have fired by now
+        assert [r.status for r in pool.extract([facts(GOOD[1])])] == ["ok"]
+        assert pool._idle == [worker] and worker.proc.poll() is None
+    finally:
+        pool.close()
