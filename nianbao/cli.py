@@ -86,6 +86,8 @@ def extract(
 
     Example: nianbao extract samples/reports/2023/qinglan_2023.docx --json
     """
+    from dataclasses import replace
+
     from flows.isolation import close_pools, failed_report, pool_for
     from schemas import SourceFacts
     from schemas.validate import validate
@@ -102,8 +104,8 @@ def extract(
                 reason = "not a regular file" if f.exists() else "no such file"
                 typer.echo(f"error: {f}: {reason}", err=True)
                 report = failed_report(SourceFacts(str(f), str(f), "", 0), reason)
-            if check and report.status != "failed":
-                report.findings.extend(validate(report))  # single-report rules; cross-year: the warehouse
+            if check and report.status != "failed":  # single-report rules; cross-year: the warehouse
+                report = replace(report, findings=[*report.findings, *validate(report)])
             failed += report.status == "failed"
             if as_json:
                 sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
