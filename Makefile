@@ -1,6 +1,7 @@
 # Two commands on a fresh machine:
 #   make run    set up, then run the nightly job on the bundled sample reports
-#   make test   set up, then run the whole test suite
+#   make test   set up, then lint (ruff check, ruff format --check, mypy) and run the whole test suite
+#   make bench  generated corpora through the extractors, the flow and the warehouse -> bench/RESULTS.md
 .PHONY: setup run test lint bench
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -13,11 +14,13 @@ $(VENV)/.installed: pyproject.toml scripts/setup.sh
 run: setup
 	$(VENV)/bin/nianbao run
 
-test: setup
+test: setup lint
 	$(PY) -m pytest -q
 
 lint: setup
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 bench: setup
 	$(PY) bench/run.py

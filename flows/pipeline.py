@@ -9,11 +9,22 @@ from typing import TypeVar, cast
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
+from flows.isolation import close_pools
 from flows.settings import Settings
 from flows.summary import RunSummary, batches, notify
-from flows.tasks import discover, download, extract_batch, ingest, load, publish, select_new, write_artifact
-from schemas import Report
-from sources import Fetched, Gathered, SourcesConfig, by_host
+from flows.tasks import (
+    discover,
+    download,
+    extract_batch,
+    ingest,
+    load,
+    publish,
+    select_new,
+    validate_batch,
+    write_artifact,
+)
+from schemas import Report, SourceFacts
+from sources import Gathered, SourcesConfig, by_host
 from sources.http import HttpOptions
 
 T = TypeVar("T")
@@ -61,6 +72,7 @@ def run_pipeline(
             summary.seconds["publish"] = time.perf_counter() - clock
     finally:
         wh.close()
+        close_pools()
     write_artifact(summary)
     return summary
 
@@ -88,23 +100,23 @@ def fetch_all(config: SourcesConfig, settings: Settings) -> Gathered:
 
 def extract_and_load(
     wh: object,
-    todo: list[Fetched],
+    todo: list[SourceFacts],
     config: SourcesConfig,
     settings: Settings,
     summary: RunSummary,
     years: list[int],
 ) -> None:
-    """Extract batches in parallel (threads or Dask) and load each as it finishes, in this process."""
+    """Extract batches in worker processes (or on Dask), then validate and load each as it finishes.
+
+    Loading stays in this process: the warehouse has a single writer.
+    """
     clock = time.perf_counter()
-    # plain (path, location) pairs: cheap to ship to Dask workers (quote() is not unwrapped there)
-    futures = [
-        extract_batch.submit([(f.path, f.location) for f in batch])
-        for batch in batches(todo, settings.batch_size)
-    ]
+    limits = settings.limits()
+    futures = [extract_batch.submit(batch, limits) for batch in batches(todo, settings.batch_size)]
     done = 0
     notify("extract", 0, len(todo))
     for fut in as_completed(futures):
-        reports: list[Report] = fut.result()
+        reports: list[Report] = validate_batch(_quoted(fut.result()))
         kept = [r for r in reports if not years or r.year in years or r.status == "failed"]
         summary.out_of_range += len(reports) - len(kept)
         summary.add_reports(kept)

@@ -1,4 +1,8 @@
-"""Task runners: a bounded thread pool by default, Dask (local cluster or a scheduler) to scale out."""
+"""Task runners: a bounded thread pool by default, Dask (local cluster or a scheduler) to scale out.
+
+With threads, each running extraction task drives one worker process (flows/isolation.py), so
+`workers` threads keep `workers` processes busy; the threads themselves only wait on pipes.
+"""
 
 from __future__ import annotations
 

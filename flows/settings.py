@@ -1,7 +1,8 @@
 """Run settings: one frozen dataclass with named defaults, overridable by NIANBAO_* environment variables.
 
-Only this module reads the environment. An unknown key (in code or as NIANBAO_SOMETHING) is rejected
-by name with the valid keys listed.
+Only this module reads the environment. An unknown key in code is rejected by name with the valid keys
+listed; an unknown NIANBAO_SOMETHING variable is ignored (`Settings.unknown_environ` names them, and the
+CLI warns) so that one stray variable does not stop every command.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from flows.isolation import Limits
 from schemas.errors import UnknownSetting
 
 ENV_PREFIX = "NIANBAO_"
@@ -33,8 +35,10 @@ class Settings:
     raw_dir: Path | None = None  # raw store of fetched files, by sha256: data_dir/raw
     prefect_home: Path | None = None  # PREFECT_HOME of the embedded run: data_dir/prefect
     source: str = "samples"  # a folder, a sources.yaml, or URLs separated by spaces
-    workers: int = 2  # extraction threads (or Dask workers for a LocalCluster)
+    workers: int = 2  # extraction processes (or Dask workers for a LocalCluster)
     batch_size: int = 8  # files per extraction task
+    file_time_limit: float = 120.0  # seconds one file may take to extract before it is stopped
+    file_memory_mb: int = 2048  # MiB one file may use on top of the loaded libraries (0: no limit)
     dask_address: str | None = None  # a Dask scheduler ("tcp://host:8786") switches to DaskTaskRunner
     cron: str = "0 2 * * *"
     timezone: str = "Asia/Shanghai"
@@ -56,6 +60,11 @@ class Settings:
         }
         for key, value in defaults.items():
             object.__setattr__(self, key, Path(value))
+        if self.file_time_limit <= 0 or self.file_memory_mb < 0:
+            raise ValueError(
+                f"file_time_limit must be above 0 and file_memory_mb at least 0 "
+                f"(got {self.file_time_limit}, {self.file_memory_mb})"
+            )
         if self.workers < 1 or self.batch_size < 1:
             raise ValueError(
                 f"workers and batch_size must be at least 1 (got {self.workers}, {self.batch_size})"
@@ -85,10 +94,25 @@ class Settings:
         assert self.raw_dir is not None
         return self.raw_dir
 
+    def limits(self) -> Limits:
+        """What one file may cost in the extraction workers."""
+        return Limits(time_limit=self.file_time_limit, memory_mb=self.file_memory_mb)
+
     @classmethod
     def keys(cls) -> list[str]:
         """The valid setting names."""
         return [f.name for f in fields(cls)]
+
+    @classmethod
+    def unknown_environ(cls, environ: Mapping[str, str]) -> list[str]:
+        """NIANBAO_* variables that name no setting (ignored by `build`; the CLI warns about them).
+
+        Args:
+            environ: the environment to look through.
+        """
+        return sorted(
+            n for n in environ if n.startswith(ENV_PREFIX) and n[len(ENV_PREFIX) :].lower() not in cls.keys()
+        )
 
     @classmethod
     def build(
@@ -103,8 +127,8 @@ class Settings:
         env = os.environ if environ is None else environ
         values: dict[str, Any] = {}
         for name, raw in env.items():
-            if name.startswith(ENV_PREFIX):
-                key = _check(name[len(ENV_PREFIX) :].lower())
+            key = name[len(ENV_PREFIX) :].lower()
+            if name.startswith(ENV_PREFIX) and key in cls.keys():
                 values[key] = _coerce(key, raw)
         for key, value in (overrides or {}).items():
             if value is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,11 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from extractors import PARSER_VERSION, extract_file
-from extractors.readers.sniff import sniff_format
+from extractors import PARSER_VERSION
+from flows.isolation import Limits, pool_for
 from flows.summary import RunSummary
-from schemas import Report
+from schemas import Report, SourceFacts
+from schemas.validate import validate
 from sources import Fetched, Gathered, Source, SourcesConfig, gather, gather_web, load_sources
 from sources.http import HttpOptions
 
@@ -50,27 +52,33 @@ def download(host: str, group: list[Source], raw_dir: Path, options: HttpOptions
 @task(**_TASK)
 def select_new(
     wh: Any, files: list[Fetched], regions: dict[str, dict[str, Any]], force: bool = False
-) -> list[Fetched]:
-    """Record every file as a source (with its region); keep those not loaded with this parser version."""
+) -> list[SourceFacts]:
+    """Record every file as a source (with its region); keep those not loaded with this parser version.
+
+    The format is not sniffed here: extraction sniffs it once and `load` records it from the report.
+    """
     for f in files:
-        wh.record_source(
-            f.location, f.sha256, f.size, sniff_format(f.path), region=regions.get(f.region or "")
-        )
-    return [f for f in files if force or not wh.is_loaded(f.sha256, PARSER_VERSION)]
+        wh.record_source(f.location, f.sha256, f.size, None, region=regions.get(f.region or ""))
+    return [f.facts() for f in files if force or not wh.is_loaded(f.sha256, PARSER_VERSION)]
 
 
 @task(**_TASK)
-def extract_batch(files: list[tuple[str, str]]) -> list[Report]:
-    """Extract a batch of (path, location) files; a bad file gives a failed Report, never an exception."""
-    reports = [extract_file(path) for path, _ in files]
-    for report, (_, location) in zip(reports, files, strict=True):
-        report.source = location  # the URL or original path, not the raw-store copy
-    return reports
+def extract_batch(files: list[SourceFacts], limits: Limits) -> list[Report]:
+    """Extract a batch in a worker process, each file under `limits`; a bad file gives a failed Report."""
+    return pool_for(limits).extract(files)
+
+
+@task(**_TASK)
+def validate_batch(reports: list[Report]) -> list[Report]:
+    """The template's single-report checks, added to each report's findings (cross-year: the warehouse)."""
+    return [replace(r, findings=[*r.findings, *validate(r)]) for r in reports]
 
 
 @task(**_TASK)
 def load(wh: Any, reports: list[Report]) -> Any:
     """Load reports into the working warehouse (the single writer, in the flow's process)."""
+    for r in reports:  # the format the extractor sniffed, recorded once per file
+        wh.record_source(r.source, r.sha256, None, r.format)
     return wh.load(reports)
 
 

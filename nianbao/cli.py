@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +22,48 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+_state = {"debug": False}
+
+
+def _version(value: bool) -> None:
+    if value:
+        from nianbao import __version__
+
+        typer.echo(f"nianbao {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Turn 政府信息公开工作年度报告 (government information disclosure annual reports) into checked tables."""
+    _state["debug"] = debug
+    for name in Settings.unknown_environ(os.environ):
+        known = ", ".join(f"NIANBAO_{k.upper()}" for k in Settings.keys())
+        typer.echo(f"warning: ignoring unknown variable {name}; known: {known}", err=True)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    """Print one error line on stderr; the caller raises the returned Exit (2: usage error)."""
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _user_errors() -> Iterator[None]:
+    """User mistakes (a bad sources.yaml, an unknown district or id) as one line; --debug re-raises."""
+    from schemas.errors import NianbaoError
+
+    try:
+        yield
+    except (NianbaoError, LookupError) as exc:
+        if _state["debug"]:
+            raise
+        raise _fail(str(exc.args[0]) if exc.args else str(exc)) from None
 
 
 @app.command()
@@ -39,21 +83,42 @@ def extract(
 ) -> None:
     """Extract the statistical tables of report files, checked against the template.
 
+    Each file is read in a worker process under the `file_time_limit` and `file_memory_mb` settings.
+
     Example: nianbao extract samples/reports/2023/qinglan_2023.docx --json
     """
-    from extractors import extract_file
+    from dataclasses import replace
+
+    from flows.isolation import close_pools, failed_report, pool_for
+    from schemas import SourceFacts
     from schemas.validate import validate
     from sources.crawl import crawl_facts
+    from sources.store import sha256_of
 
-    for f in files:
-        report = extract_file(crawl_facts(f) or f)  # a crawled file: issuer, year, date from the manifest
-        if check and report.status != "failed":
-            report.findings.extend(validate(report))  # single-report rules; cross-year needs the warehouse
-        if as_json:
-            sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
-        else:
-            _print_summary(report)
+    pool = pool_for(_settings(None).limits())  # each file under the time and memory limits
+    failed = 0
+    try:
+        for f in files:
+            if f.is_file():
+                # a crawled file: issuer, year and date from the manifest when the document is vague
+                facts = crawl_facts(f) or SourceFacts(str(f), str(f), sha256_of(f), f.stat().st_size)
+                (report,) = pool.extract([facts])
+            else:  # missing, a FIFO, a device: never opened (a FIFO would block)
+                reason = "not a regular file" if f.exists() else "no such file"
+                typer.echo(f"error: {f}: {reason}", err=True)
+                report = failed_report(SourceFacts(str(f), str(f), "", 0), reason)
+            if check and report.status != "failed":  # single-report rules; cross-year: the warehouse
+                report = replace(report, findings=[*report.findings, *validate(report)])
+            failed += report.status == "failed"
+            if as_json:
+                sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+            elif f.is_file():
+                _print_summary(report)
+    finally:
+        close_pools()
+    if failed:
+        raise typer.Exit(1)
 
 
 def _print_summary(report: object) -> None:
@@ -63,8 +128,13 @@ def _print_summary(report: object) -> None:
     v = report.variants
     typer.echo(f"{report.source}")
     typer.echo(f"  status    {report.status}" + (f" ({report.error})" if report.error else ""))
-    typer.echo(f"  format    {report.format}   variants t2={v.get('t2')} t3={v.get('t3')}")
-    typer.echo(f"  issuer    {report.issuer}   year {report.year}   published {report.published}")
+    typer.echo(
+        f"  format    {_shown(report.format)}   variants t2={_shown(v.get('t2'))} t3={_shown(v.get('t3'))}"
+    )
+    typer.echo(
+        f"  issuer    {_shown(report.issuer)}   year {_shown(report.year)}   "
+        f"published {_shown(report.published)}"
+    )
     by_table: dict[str, list[int]] = {}
     for c in report.cells:
         n = by_table.setdefault(c.table, [0, 0])
@@ -76,9 +146,16 @@ def _print_summary(report: object) -> None:
         typer.echo(f"  {f.severity:8s}  {f.rule}: {f.message}")
 
 
+def _shown(value: object) -> str:
+    """A value for the human summary: "unknown" rather than None."""
+    return "unknown" if value is None or value == "" else str(value)
+
+
 @app.command()
 def schema(
-    as_json: Annotated[bool, typer.Option("--json", help="Print the whole template as JSON.")] = True,
+    as_json: Annotated[
+        bool, typer.Option("--json/--text", help="The whole template as JSON, or one line per block.")
+    ] = True,
 ) -> None:
     """Print the report template: sections, tables, labels, codes, variants and identities.
 
@@ -96,12 +173,10 @@ def schema(
 # -- running the pipeline ----------------------------------------------------------------------------
 def _settings(data_dir: Path | None, **overrides: object) -> Settings:
     """Settings from NIANBAO_* and the options; exported again as NIANBAO_* for the flow to read."""
-    import os
-
     try:
         settings = Settings.build({"data_dir": data_dir, **overrides})
     except (KeyError, ValueError) as exc:
-        raise typer.BadParameter(str(exc.args[0] if exc.args else exc)) from exc
+        raise _fail(str(exc.args[0] if exc.args else exc)) from None
     os.environ.update(settings.to_environ())
     return settings
 
@@ -115,20 +190,45 @@ def _default_source(source: list[str] | None, settings: Settings) -> list[str]:
     return chosen
 
 
+def _check_sources(spec: list[str], settings: Settings, districts: list[str] | None = None) -> None:
+    """Refuse before anything starts: a missing folder or file, a bad sources.yaml, an unknown district."""
+    from sources import load_sources
+
+    for item in spec:
+        if not item.startswith(("http://", "https://")) and not Path(item).exists():
+            raise _fail(f"{item}: no such file or folder (give a folder, a sources.yaml, files or URLs)")
+    with _user_errors():
+        load_sources(spec, settings.allowed_hosts).only_districts(districts or [])
+
+
 def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> None:
-    """Run one of our flows in this process against an embedded (or configured) Prefect API."""
+    """Run one of our flows in this process against an embedded (or configured) Prefect API.
+
+    Exits 1 when some inputs failed (the rest is loaded and published all the same).
+    """
     import time
 
-    from nianbao.embedded import embedded_api, prepare_environment
+    from nianbao.embedded import embedded_api, prepare_environment, start_api
 
     clock = time.perf_counter()
     prepare_environment(settings.prefect_home or settings.data_dir / "prefect")
+    api = start_api()  # in its own process, while this one imports the flows and the extractors
     timings: dict[str, float] = {}
-    with embedded_api(timings):
+    try:
+        import extractors  # noqa: F401 (imported now, while the API starts)
         import flows
+        from flows.isolation import pool_for
         from flows.runners import task_runner
 
+        if not (dask or settings.dask_address):  # the extraction workers start meanwhile too
+            pool_for(settings.limits()).prestart(settings.workers)
+
         flow = getattr(flows, name).with_options(task_runner=task_runner(settings, dask=dask))
+    except BaseException:
+        if api is not None:
+            api.stop()
+        raise
+    with _user_errors(), embedded_api(api, timings):
         started = time.perf_counter()
         summary = _with_progress(lambda: flow(**params))
         timings["flow"] = time.perf_counter() - started
@@ -141,11 +241,14 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
     for key, path in summary.outputs.items():
         typer.echo(f"{key:10s} {path}")
     startup = timings.get("prefect_startup")
-    typer.echo(
-        f"time: {time.perf_counter() - clock:.1f} s total"
-        + (f", Prefect API startup {startup:.1f} s" if startup is not None else " (external Prefect API)")
-        + f", flow {timings['flow']:.1f} s"
+    api_note = (
+        f", Prefect API startup {startup:.1f} s (waited {timings['prefect_wait']:.1f} s)"
+        if startup is not None
+        else " (external Prefect API)"
     )
+    typer.echo(f"time: {time.perf_counter() - clock:.1f} s total{api_note}, flow {timings['flow']:.1f} s")
+    if summary.failed:
+        raise typer.Exit(1)
 
 
 def _with_progress(call: Callable[[], Any]) -> Any:
@@ -188,9 +291,9 @@ def run(
     Example: nianbao run --source samples --data-dir data
     """
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
-    _run_flow(
-        "nightly", settings, dask, source=_default_source(source, settings), data_dir=str(settings.data_dir)
-    )
+    spec = _default_source(source, settings)
+    _check_sources(spec, settings)
+    _run_flow("nightly", settings, dask, source=spec, data_dir=str(settings.data_dir))
 
 
 @app.command()
@@ -211,13 +314,15 @@ def backfill(
     Example: nianbao backfill --year 2019 --year 2020 --district 清水区 --source samples/sources.yaml
     """
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
+    spec = _default_source(source, settings)
+    _check_sources(spec, settings, district)
     _run_flow(
         "backfill",
         settings,
         dask,
         years=year,
         districts=district or [],
-        source=_default_source(source, settings),
+        source=spec,
         data_dir=str(settings.data_dir),
     )
 
@@ -239,14 +344,25 @@ def reprocess(
 
     Example: nianbao reprocess --id 3f2a9c41d0
     """
+    from sources.store import RawStore
+
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
+    spec = _default_source(source, settings)
+    for p in paths or []:
+        if not p.exists():
+            raise _fail(f"{p}: no such file or folder")
+    if report_id:
+        with _user_errors():
+            RawStore(settings.raw).locate(report_id)
+    elif not paths:
+        _check_sources(spec, settings)
     _run_flow(
         "reprocess",
         settings,
         dask,
         paths=[str(p) for p in paths or []],
         report_ids=report_id or [],
-        source=_default_source(source, settings),
+        source=spec,
         data_dir=str(settings.data_dir),
     )
 
@@ -266,22 +382,27 @@ def serve(
 
     Example: PREFECT_API_URL=http://127.0.0.1:4200/api nianbao serve --cron "0 2 * * *"
     """
-    import os
-
-    from nianbao.embedded import QUIET
+    from nianbao.embedded import QUIET, reachable
 
     settings = _settings(data_dir, cron=cron, timezone=timezone, workers=workers, dask_address=dask_address)
     os.environ.update(QUIET)
-    if not os.environ.get("PREFECT_API_URL"):
-        typer.echo(
-            "warning: PREFECT_API_URL is not set; schedules fire only on a real `prefect server start`",
-            err=True,
+    url = os.environ.get("PREFECT_API_URL")
+    if not url:
+        raise _fail(
+            "serve needs a running Prefect server: start one with `prefect server start` and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api"
         )
+    if not reachable(url):
+        raise _fail(
+            f"no Prefect server answers at PREFECT_API_URL={url}; start it with `prefect server start`"
+        )
+    spec = _default_source(source, settings)
+    _check_sources(spec, settings)
     from prefect.schedules import Cron
 
     from flows.nightly import nightly
 
-    params = {"source": _default_source(source, settings), "data_dir": str(settings.data_dir.resolve())}
+    params = {"source": spec, "data_dir": str(settings.data_dir.resolve())}
     typer.echo(f"serving nightly: cron {settings.cron!r} ({settings.timezone}), data in {params['data_dir']}")
     nightly.serve(
         name="nightly", schedules=[Cron(settings.cron, timezone=settings.timezone)], parameters=params

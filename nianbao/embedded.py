@@ -1,23 +1,28 @@
-"""An embedded Prefect API for one-shot runs: in this process, with its database in the data folder.
+"""An embedded Prefect API for one-shot runs, started in a process of its own while the run gets ready.
 
-Prefect's own ephemeral mode starts a second Python process and waits for it (≈5-8 s on a warm
-machine, 10-25 s on a cold one). Serving the same API app from a thread here skips the second import
-of the server and the polling, and the SQLite file under the data folder keeps the migrations done.
-With PREFECT_API_URL already set (a real server), nothing is started.
+Importing Prefect's server and migrating its SQLite database takes 5-15 s on this machine. The API is
+therefore started first, in a second process (the other core), and this process meanwhile imports the
+flows and the extractors and checks the sources; the run waits only for what is left. The SQLite file
+lives under the data folder, so migrations are done once. With PREFECT_API_URL already set (a real
+server), nothing is started.
+
+    python -m nianbao.embedded   # serves until its stdin closes; prints the API URL once it answers
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 # Applied before Prefect is imported; telemetry is off for every run of ours.
 QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
+STARTUP_TIMEOUT_S = 120.0
 
 
 def prepare_environment(prefect_home: Path) -> None:
@@ -32,39 +37,106 @@ def prepare_environment(prefect_home: Path) -> None:
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
 
 
-@contextmanager
-def embedded_api(timings: dict[str, float] | None = None) -> Iterator[str | None]:
-    """Serve the Prefect API from a thread of this process while the block runs; yields its URL.
+def reachable(api_url: str, timeout: float = 5.0) -> bool:
+    """True when a Prefect API answers its health check at `api_url`.
 
     Args:
-        timings: receives "prefect_startup" (seconds until the API answered).
+        api_url: e.g. http://127.0.0.1:4200/api.
+        timeout: seconds to wait for the answer.
     """
-    if os.environ.get("PREFECT_API_URL"):
-        yield os.environ["PREFECT_API_URL"]
+    import httpx
+
+    try:
+        return httpx.get(api_url.rstrip("/") + "/health", timeout=timeout).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+class ApiProcess:
+    """The embedded API's process, started at once; `url()` waits until it answers."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "nianbao.embedded"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self._url: str | None = None
+        self.ready_after: float | None = None  # seconds from start until the API answered
+        self.waited: float = 0.0  # seconds the run waited for it
+
+    def url(self, timeout: float = STARTUP_TIMEOUT_S) -> str:
+        """The API URL, once the server answers (raises RuntimeError if it does not start)."""
+        if self._url is None:
+            clock = time.perf_counter()
+            line = _read_line(self.proc, timeout)
+            self.waited = time.perf_counter() - clock
+            if not line.startswith("http://"):
+                self.stop()
+                err = self.proc.stderr.read() if self.proc.stderr else ""
+                last = (err.strip().splitlines() or ["no output"])[-1]
+                raise RuntimeError(
+                    f"the embedded Prefect API did not start ({last}); set PREFECT_API_URL to use a real server"
+                )
+            self._url = line.strip()
+            self.ready_after = time.perf_counter() - self.started
+        return self._url
+
+    def stop(self) -> None:
+        """Close its stdin (it exits) and reap it; kill it if it lingers."""
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def _read_line(proc: subprocess.Popen[str], timeout: float) -> str:
+    """The first stdout line of `proc`, or "" after `timeout` seconds or when it exits."""
+    out: list[str] = []
+    reader = threading.Thread(target=lambda: out.append(proc.stdout.readline() if proc.stdout else ""))
+    reader.daemon = True
+    reader.start()
+    reader.join(timeout)
+    return out[0] if out else ""
+
+
+def start_api() -> ApiProcess | None:
+    """Start the embedded API now (None when PREFECT_API_URL names a server already)."""
+    return None if os.environ.get("PREFECT_API_URL") else ApiProcess()
+
+
+@contextmanager
+def embedded_api(api: ApiProcess | None, timings: dict[str, float] | None = None) -> Iterator[str | None]:
+    """Use the API started by `start_api` while the block runs; yields its URL.
+
+    Args:
+        api: from `start_api()`; None to use PREFECT_API_URL as it is.
+        timings: receives "prefect_startup" (seconds until the API answered) and "prefect_wait"
+            (seconds the run waited for it after its own preparations).
+    """
+    if api is None:
+        yield os.environ.get("PREFECT_API_URL")
         return
-    clock = time.perf_counter()
-    import uvicorn
-    from prefect.server.api.server import create_app
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(ephemeral=True, final=True), host="127.0.0.1", port=0, log_level="error", lifespan="on"
-        )
-    )
-    thread = threading.Thread(target=server.run, name="prefect-api", daemon=True)
-    thread.start()
-    _wait_started(server, thread)
-    url = f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/api"
-    if timings is not None:
-        timings["prefect_startup"] = time.perf_counter() - clock
     try:
+        url = api.url()
+        if timings is not None:
+            timings["prefect_startup"] = api.ready_after or 0.0
+            timings["prefect_wait"] = api.waited
         with temporary_settings({PREFECT_API_URL: url}):
-            yield url
+            try:
+                yield url
+            finally:
+                _drain()
     finally:
-        _drain()
-        server.should_exit = True
-        thread.join(timeout=10)
+        api.stop()
 
 
 def _drain() -> None:
@@ -76,11 +148,28 @@ def _drain() -> None:
     EventsWorker.drain_all(timeout=5)
 
 
-def _wait_started(server: Any, thread: threading.Thread, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
+def serve() -> None:
+    """Serve the API on a free 127.0.0.1 port; print its URL when it answers; stop when stdin closes."""
+    import uvicorn
+    from prefect.server.api.server import create_app
+
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(ephemeral=True, final=True), host="127.0.0.1", port=0, log_level="error", lifespan="on"
+        )
+    )
+    thread = threading.Thread(target=server.run, name="prefect-api", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError(
-                "the embedded Prefect API did not start; set PREFECT_API_URL to use a real server"
-            )
+            sys.exit("the Prefect API did not start")
         time.sleep(0.02)
+    print(f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/api", flush=True)
+    sys.stdin.read()  # until the parent closes our stdin (or dies)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+if __name__ == "__main__":
+    serve()

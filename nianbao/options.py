@@ -17,7 +17,8 @@ DataDirOpt = Annotated[
     Path | None, typer.Option("--data-dir", help="Warehouse, snapshot, exports, raw store. Default: ./data.")
 ]
 WorkersOpt = Annotated[
-    int | None, typer.Option("--workers", "-w", help="Extraction threads (or Dask workers). Default: 2.")
+    int | None,
+    typer.Option("--workers", "-w", help="Extraction worker processes (or Dask workers). Default: 2."),
 ]
 DaskOpt = Annotated[
     bool, typer.Option("--dask", help="Spread extraction over a Dask LocalCluster (prefect-dask).")

@@ -47,6 +47,6 @@ def test_bad_file_is_reported_not_raised(tmp_path) -> None:  # type: ignore[no-u
     bad = tmp_path / "broken.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
     result = CliRunner().invoke(app, ["extract", str(bad), "--json"])
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # some inputs failed
     obj = json.loads(result.stdout)
     assert obj["status"] == "failed" and obj["error"]

@@ -47,15 +47,26 @@ def test_environment_then_overrides() -> None:
 
 def test_unknown_keys_are_named() -> None:
     with pytest.raises(UnknownSetting) as err:
-        Settings.build(environ={"NIANBAO_WORKRES": "2"})
+        Settings.build({"workres": 2})
     assert err.value.key == "workres"
     assert str(err.value) == (
         "\"unknown setting 'workres'; valid settings: allowed_hosts, batch_size, cron, dask_address, data_dir, "
-        "db_path, exports_dir, http_backoff, http_retries, http_timeout, max_download_mb, prefect_home, raw_dir, "
-        'snapshot_path, source, timezone, workers"'
+        "db_path, exports_dir, file_memory_mb, file_time_limit, http_backoff, http_retries, http_timeout, "
+        'max_download_mb, prefect_home, raw_dir, snapshot_path, source, timezone, workers"'
     )
-    with pytest.raises(UnknownSetting, match="'cores'"):
-        Settings.build({"cores": 2})
+
+
+def test_unknown_environment_variables_are_ignored_and_named() -> None:
+    env = {"NIANBAO_HOME": "/x", "NIANBAO_WORKRES": "3", "NIANBAO_WORKERS": "3"}
+    assert Settings.build(environ=env).workers == 3
+    assert Settings.unknown_environ(env) == ["NIANBAO_HOME", "NIANBAO_WORKRES"]
+
+
+def test_limits_from_settings() -> None:
+    s = Settings.build(environ={"NIANBAO_FILE_TIME_LIMIT": "7.5", "NIANBAO_FILE_MEMORY_MB": "300"})
+    assert (s.limits().time_limit, s.limits().memory_mb) == (7.5, 300)
+    with pytest.raises(ValueError, match="file_time_limit must be above 0"):
+        Settings(file_time_limit=0)
 
 
 def test_every_setting_is_documented() -> None:

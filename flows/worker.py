@@ -1,0 +1,81 @@
+"""An extraction worker process: reads SourceFacts from a pipe, extracts each, sends the Report back.
+
+Started by `flows.isolation.WorkerPool` as `python -m flows.worker READ_FD WRITE_FD MEMORY_MB`. It
+caps its own address space at what it uses after imports plus MEMORY_MB, so a file that would take
+gigabytes fails with a MemoryError here (reported as "memory limit") instead of taking the machine.
+After a memory error the worker sends its report and exits: its heap is not trusted again.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import resource
+import signal
+import sys
+from multiprocessing.connection import Connection
+
+MEMORY_ERROR = "out of memory while reading"  # the reason extract_file gives for a MemoryError
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this worker when the flow process dies (a SIGKILLed run leaves no orphans)."""
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (VmSize)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def cap_memory(memory_mb: int) -> None:
+    """Limit the address space to what is mapped now plus `memory_mb` MiB (0: no limit).
+
+    Args:
+        memory_mb: MiB a single file may add on top of the loaded libraries.
+    """
+    if memory_mb > 0:
+        limit = _address_space() + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def serve(reader: Connection, writer: Connection, memory_mb: int) -> None:
+    """Extract every SourceFacts received until the pipe closes.
+
+    Args:
+        reader: receives `SourceFacts`.
+        writer: sends back one `Report` per file.
+        memory_mb: the per-file memory limit in MiB.
+    """
+    from extractors import extract_file
+
+    cap_memory(memory_mb)
+    while True:
+        try:
+            facts = reader.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            report = extract_file(facts)
+        except MemoryError:
+            report = None
+        out_of_memory = report is None or report.error == MEMORY_ERROR
+        writer.send((report, out_of_memory))
+        if out_of_memory:
+            return
+
+
+def main(argv: list[str]) -> None:
+    """Entry point: READ_FD WRITE_FD MEMORY_MB."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the flow, which stops us
+    read_fd, write_fd, memory_mb = (int(a) for a in argv)
+    serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False), memory_mb)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
