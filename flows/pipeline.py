@@ -63,6 +63,7 @@ def run_pipeline(
     settings.db.parent.mkdir(parents=True, exist_ok=True)
     wh = Warehouse(settings.db)
     try:
+        wh.configure(config.region_rows())  # coverage knows every township, also those without files
         todo = select_new(wh, files, config.region_rows(), force)
         summary.to_parse, summary.skipped = len(todo), len(files) - len(todo)
         extract_and_load(wh, todo, config, settings, summary, years or [])
@@ -70,6 +71,7 @@ def run_pipeline(
             clock = time.perf_counter()
             summary.outputs = publish(wh, settings.snapshot, settings.exports)
             summary.seconds["publish"] = time.perf_counter() - clock
+        summary.attention = wh.attention()
     finally:
         wh.close()
         close_pools()

@@ -417,6 +417,12 @@ class Warehouse:
 
         return write_comparison(self.con, Path(xlsx_path), district=district, year=year)
 
+    def attention(self) -> list[str]:
+        """Markdown lines for the run's artifact: reports with errors, missing and late townships."""
+        from warehouse.attention import attention_markdown
+
+        return attention_markdown(self.con)
+
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Run a read query on the working database (tests, CLI); returns all rows."""
         return self.con.execute(sql, params or []).fetchall()
