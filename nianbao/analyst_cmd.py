@@ -175,7 +175,7 @@ def explain(
     who: Annotated[str, typer.Argument(help="Issuer, township or region code.")],
     year: Annotated[int, typer.Argument(help="Report year.")],
     cell: Annotated[
-        str, typer.Argument(help="Cell code (t3.new.total) or printed labels ('行政复议 总计').")
+        str, typer.Argument(help="Cell code (t3.new.total) or its printed row and column labels.")
     ],
     data_dir: DataDirOpt = None,
 ) -> None:
