@@ -23,7 +23,7 @@ def execute(name: str, snapshot: Path, probe: str = "") -> Any:
         nb.cells.append(nbformat.v4.new_code_cell(probe, id="probe"))
     env = {
         **os.environ,
-        "NIANBAO_SNAPSHOT": str(snapshot),
+        "NIANBAO_DATA_DIR": str(snapshot.parent.parent),  # the snapshot is DATA_DIR/snapshot/nianbao.duckdb
         "PYTHONPATH": os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p),
         "MPLBACKEND": "module://matplotlib_inline.backend_inline",
     }
