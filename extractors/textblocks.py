@@ -259,10 +259,6 @@ def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]
     return out
 
 
-# The readers (html.py, txt.py) still import the former name.
-segment = blocks_from_lines
-
-
 def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
     """Collect consecutive pipe rows (blank lines between them allowed) into one table."""
     rows: list[list[str]] = []

@@ -354,43 +354,6 @@ def check_plausibility(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     return out
 
 
-def check_types(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
-    """Every cell's codes are in the template (and its variant) and its value is a number or None."""
-    allowed = _allowed(tpl, report)
-    bad: dict[str, Any] = {}
-    for c in report.cells:
-        ok = c.key in allowed and (c.value is None or isinstance(c.value, int | float))
-        if not ok or isinstance(c.value, bool):
-            bad[cell_path(c.key)] = c.value
-    if not bad:
-        return []
-    return [
-        _finding(
-            "unknown_code",
-            f"{len(bad)} cell(s) not in the template for variants {dict(report.variants)}: "
-            + ", ".join(list(bad)[:10]),
-            cells=bad,
-        )
-    ]
-
-
-def _allowed(tpl: Template, report: Report) -> frozenset[Key]:
-    v2, v3 = report.variants.get("t2"), report.variants.get("t3")
-    ck = (id(tpl), "allowed", v2, v3)
-    if ck not in _CELLSETS:
-        _CELLSETS[ck] = _allowed_for(tpl, v2, v3)
-    return _CELLSETS[ck]
-
-
-def _allowed_for(tpl: Template, v2: str | None, v3: str | None) -> frozenset[Key]:
-    """Cells a report may carry: its variants' cells, or either variant's where one is unknown."""
-    out: set[Key] = set()
-    for a in [v2] if v2 else ["2019", "2021"]:
-        for b in [v3] if v3 else ["2019", "2021"]:
-            out.update(tpl.expected_cells(a, b))
-    return frozenset(out)
-
-
 def _expected(tpl: Template, report: Report) -> frozenset[Key]:
     """Cells a complete report of its variants has (cached per template and variants)."""
     v2, v3 = report.variants.get("t2"), report.variants.get("t3")

@@ -5,7 +5,7 @@ parse with lxml.html; take `<title>`, the breadcrumb and the 索引号/发布机
 metadata and remove them; pick the element that holds the report; walk it into paragraphs and
 tables. Only innermost data tables become `Table`s (page-layout tables are walked as content), and
 paragraph runs that are tables flattened one cell per `<p>` or one row per `a | b` line are rebuilt
-by `textblocks.segment`.
+by `textblocks.blocks_from_lines`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lxml import etree
 from extractors.document import Document, Heading, Table, grid_from_spans
 from extractors.limits import LIMITS
 from extractors.readers.guard import check, check_blocks, read_bounded
-from extractors.textblocks import Item, cjk_count, decode_bytes, is_anchor, section_code, segment
+from extractors.textblocks import Item, blocks_from_lines, cjk_count, decode_bytes, is_anchor, section_code
 from schemas.errors import UnreadableFile
 from schemas.text import clean_space
 
@@ -104,7 +104,7 @@ def read_html_bytes(data: bytes, path: str) -> Document:
         items.append(Heading(heading, 1))
     _walk(container, [], items, doc.warnings)
     check_blocks(path, items)
-    doc.blocks = segment(items, blank_is_cell=True)
+    doc.blocks = blocks_from_lines(items, blank_is_cell=True)
     for k, t in enumerate(doc.tables):
         t.index = k
     return doc

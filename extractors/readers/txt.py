@@ -9,7 +9,7 @@ prefixed with a TAB and ends each table row with an empty line. Inside such a ta
 * `\\t` + U+00A0 is a blank value cell and keeps its NBSP.
 
 Rows are true rows but columns are not aligned, so these tables are `structured=False`. Everything
-else goes through `textblocks.segment` (pipe rows, pipe per cell, one cell per line).
+else goes through `textblocks.blocks_from_lines` (pipe rows, pipe per cell, one cell per line).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import re
 from extractors.document import Document, GridCell, Table
 from extractors.limits import LIMITS
 from extractors.readers.guard import check_blocks, read_bounded
-from extractors.textblocks import Item, decode_bytes, is_prose, section_code, segment, split_lines
+from extractors.textblocks import Item, blocks_from_lines, decode_bytes, is_prose, section_code, split_lines
 from schemas.errors import UnreadableFile
 
 MAX_TXT_BYTES = LIMITS.max_text_bytes  # a text report is tens of KB; anything this large is not one
@@ -60,7 +60,7 @@ def read_txt_text(text: str, warnings: list[str] | None = None, path: str = "") 
     lines = split_lines(text.lstrip("\ufeff"))
     items = _tab_tables(lines)
     check_blocks(path, items)
-    blocks = segment(items, blank_is_cell=False)
+    blocks = blocks_from_lines(items, blank_is_cell=False)
     for k, t in enumerate(b for b in blocks if isinstance(b, Table)):
         t.index = k
     return Document(path=path, format="txt", blocks=blocks, warnings=list(warnings or []))
