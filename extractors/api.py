@@ -12,6 +12,7 @@ from extractors.limits import LIMITS
 from extractors.readers.guard import budget, check_regular, check_size, open_regular
 from extractors.readers.sniff import FORMATS, sniff_format
 from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
+from schemas.text import path_text
 
 PARSER_VERSION = "0.2.0"
 MAX_BYTES = LIMITS.max_file_bytes  # a 年报 is a few MB at most; larger files are refused, not read
@@ -81,7 +82,7 @@ def extract_file(path: str | Path | SourceFacts) -> Report:
 
     facts = path if isinstance(path, SourceFacts) else None
     p = facts.path if facts else str(path)
-    source = facts.location if facts else p
+    source = facts.location if facts else path_text(p)
 
     def failed(digest: str, fmt: str, error: str) -> Report:
         return Report(

@@ -92,28 +92,28 @@ def extract(
     from flows.isolation import close_pools, failed_report, pool_for
     from schemas import SourceFacts
     from schemas.validate import validate
+    from sources import Fetched, FetchFailure
     from sources.crawl import crawl_facts
-    from sources.store import sha256_of
+    from sources.folder import ingest
 
     pool = pool_for(_settings(None).limits())  # each file under the time and memory limits
     failed = 0
     try:
         for f in files:
-            if f.is_file():
-                # a crawled file: issuer, year and date from the manifest when the document is vague
-                facts = crawl_facts(f) or SourceFacts(str(f), str(f), sha256_of(f), f.stat().st_size)
-                (report,) = pool.extract([facts])
-            else:  # missing, a FIFO, a device: never opened (a FIFO would block)
-                reason = "not a regular file" if f.exists() else "no such file"
-                typer.echo(f"error: {f}: {reason}", err=True)
-                report = failed_report(SourceFacts(str(f), str(f), "", 0), reason)
+            # a crawled file: issuer, year and date from the manifest when the document is vague
+            got = (crawl_facts(f) if f.is_file() else None) or ingest(f)
+            if isinstance(got, FetchFailure):  # missing, a FIFO, a device, too large: never read
+                typer.echo(f"error: {got.location}: {got.reason}", err=True)
+                report = failed_report(SourceFacts(got.location, got.location, "", 0), got.reason)
+            else:
+                (report,) = pool.extract([got.facts() if isinstance(got, Fetched) else got])
             if check and report.status != "failed":  # single-report rules; cross-year: the warehouse
                 report = replace(report, findings=[*report.findings, *validate(report)])
             failed += report.status == "failed"
             if as_json:
                 sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
                 sys.stdout.flush()
-            elif f.is_file():
+            elif report.sha256:
                 _print_summary(report)
     finally:
         close_pools()

@@ -6,6 +6,7 @@ Labels are compared only after `norm_label`; printed values are split into numbe
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 import unicodedata
@@ -20,6 +21,18 @@ _T2S = OpenCC("t2s")
 _WS = re.compile(r"[\s\u00a0\u3000\u200b\u200c\u200d\u2060\ufeff]+")
 _QUOTES = str.maketrans("", "", "“”„‟\"'‘’「」『』")
 _DASHES = str.maketrans({"−": "-", "－": "-", "–": "-", "—": "-"})
+
+
+def path_text(path: str | os.PathLike[str]) -> str:
+    """A local path as text that can be stored and printed: name bytes that are not UTF-8 as `\\xNN`.
+
+    Python decodes such bytes to lone surrogates, which open the file but cannot be written to
+    DuckDB, JSON or a terminal; this keeps the path readable and tells the bytes apart.
+
+    Args:
+        path: the path as the file system gave it.
+    """
+    return os.fspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def clean_space(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from schemas import SourceFacts
@@ -59,6 +60,14 @@ class Gathered:
 
     fetched: list[Fetched] = field(default_factory=list)
     failures: list[FetchFailure] = field(default_factory=list)
+
+    def add(self, results: Iterable[Fetched | FetchFailure]) -> None:
+        """Add files and failures as a walk yields them."""
+        for r in results:
+            if isinstance(r, Fetched):
+                self.fetched.append(r)
+            else:
+                self.failures.append(r)
 
     def extend(self, other: Gathered) -> None:
         """Add another source's files and failures to this one."""

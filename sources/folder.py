@@ -1,13 +1,23 @@
-"""Local files: walk a folder (or take one file) and yield a `Fetched` for every report-like file."""
+"""Local files: walk a folder (or take one file) and yield a `Fetched` for every report-like file.
+
+One bad entry costs only itself: a FIFO or device named like a report, a dangling or looping
+symlink, a file over the size limit or one that cannot be read becomes a `FetchFailure` with its
+reason, and the walk goes on. Nothing is opened before it is known to be a regular file, and a file
+over `LIMITS.max_file_bytes` is never hashed or copied (a sparse terabyte would take an hour).
+"""
 
 from __future__ import annotations
 
 import glob
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from sources.fetched import Fetched
-from sources.store import RawStore, sha256_of
+from extractors.readers.guard import check_size, open_regular
+from schemas.errors import UnreadableFile
+from schemas.text import path_text
+from sources.fetched import Fetched, FetchFailure
+from sources.store import RawStore
 
 # Suffixes of files a report can come in; anything else in a folder (expected JSON, notes) is ignored.
 REPORT_SUFFIXES = frozenset(
@@ -17,11 +27,11 @@ REPORT_SUFFIXES = frozenset(
 
 def iter_folder(
     folder: str | Path, region: str | None = None, store: RawStore | None = None
-) -> Iterator[Fetched]:
+) -> Iterator[Fetched | FetchFailure]:
     """Yield every report-like file under `folder`, recursively, in sorted path order.
 
     Args:
-        folder: the folder to walk; hidden files and folders are skipped.
+        folder: the folder to walk; hidden files and folders are skipped, symlinked folders not followed.
         region: the region code the files belong to.
         store: when given, each file is also kept in the raw store (so `reprocess` can find it by sha256).
     """
@@ -30,11 +40,13 @@ def iter_folder(
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
             continue
-        if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES:
-            yield ingest_file(path, region, store)
+        if path.suffix.lower() in REPORT_SUFFIXES and not path.is_dir():
+            yield ingest(path, region, store)
 
 
-def iter_glob(pattern: str, region: str | None = None, store: RawStore | None = None) -> Iterator[Fetched]:
+def iter_glob(
+    pattern: str, region: str | None = None, store: RawStore | None = None
+) -> Iterator[Fetched | FetchFailure]:
     """Yield every report-like file matching a glob pattern (`**` matches any depth), sorted.
 
     Args:
@@ -44,14 +56,36 @@ def iter_glob(pattern: str, region: str | None = None, store: RawStore | None = 
     """
     for name in sorted(glob.glob(pattern, recursive=True)):
         path = Path(name)
-        if path.is_file() and path.suffix.lower() in REPORT_SUFFIXES:
-            yield ingest_file(path, region, store)
+        if path.suffix.lower() in REPORT_SUFFIXES and not path.is_dir():
+            yield ingest(path, region, store)
+
+
+def ingest(
+    path: str | Path, region: str | None = None, store: RawStore | None = None
+) -> Fetched | FetchFailure:
+    """One local file as a `Fetched`, or a `FetchFailure` saying why it cannot be read; never raises."""
+    try:
+        return ingest_file(path, region, store)
+    except UnreadableFile as exc:
+        return FetchFailure(path_text(path), exc.reason, region)
+    except OSError as exc:
+        return FetchFailure(path_text(path), f"cannot read file: {exc.strerror or exc}", region)
 
 
 def ingest_file(path: str | Path, region: str | None = None, store: RawStore | None = None) -> Fetched:
-    """One local file as a `Fetched`; raises OSError when it cannot be read."""
+    """One local file as a `Fetched`.
+
+    Raises:
+        UnreadableFile: not a regular file (after symlinks), empty, or over `LIMITS.max_file_bytes`.
+        OSError: the file could not be read or kept in the store.
+    """
     p = Path(path)
-    digest = sha256_of(p)
+    size = check_size(str(p))
+    h = hashlib.sha256()
+    with open_regular(str(p)) as fh:  # never blocks: a file swapped for a FIFO is refused
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    digest = h.hexdigest()
     if store is not None:
         store.put_file(p, digest)
-    return Fetched(location=str(p), path=str(p), sha256=digest, size=p.stat().st_size, region=region)
+    return Fetched(location=path_text(p), path=str(p), sha256=digest, size=size, region=region)

@@ -10,7 +10,7 @@ from sources.crawl import Crawler, CrawlOptions, CrawlSummary
 from sources.crawl.polite import Gates
 from sources.crawl.urls import canonical_url, host_of
 from sources.fetched import FetchFailure, Gathered
-from sources.folder import ingest_file, iter_folder, iter_glob
+from sources.folder import ingest, iter_folder, iter_glob
 from sources.store import RawStore
 
 
@@ -72,11 +72,11 @@ def _gather(
                 return Gathered(
                     failures=[FetchFailure(source.location, "folder not found", source.region)]
                 ), summary
-            out.fetched.extend(iter_folder(source.location, source.region, store))
+            out.add(iter_folder(source.location, source.region, store))
         elif source.kind == "file":
-            out.fetched.append(ingest_file(source.location, source.region, store))
+            out.add([ingest(source.location, source.region, store)])
         elif source.kind == "glob":
-            out.fetched.extend(iter_glob(source.location, source.region, store))
+            out.add(iter_glob(source.location, source.region, store))
         else:
             township_level = source.level != "district"
             with Crawler(raw_dir, options, gates) as crawler:

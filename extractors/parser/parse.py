@@ -25,7 +25,7 @@ from extractors.parser.tables import (
     parser_finding,
 )
 from schemas import TEMPLATE, Finding, Report
-from schemas.text import is_value_text, norm_label
+from schemas.text import is_value_text, norm_label, path_text
 
 TABLE_IDS = ("t2", "t3", "t4")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.]")
@@ -234,10 +234,11 @@ def parse_document(
     segs = {t: label_rows(r, _SPACES[t]) for t, r in walk.rows.items()}
     v2, v3, notes = _variants(segs)
     notes += _t4_after_t3(segs)
+    file = path_text(doc.path)  # a name that is not UTF-8 must still be storable
     results = {
-        "t2": parse_t2(segs["t2"], doc.path, v2),
-        "t3": parse_t3(segs["t3"], doc.path, v3),
-        "t4": parse_t4(segs["t4"], doc.path),
+        "t2": parse_t2(segs["t2"], file, v2),
+        "t3": parse_t3(segs["t3"], file, v3),
+        "t4": parse_t4(segs["t4"], file),
     }
     findings = walk.findings + notes
     for r in results.values():
@@ -245,7 +246,7 @@ def parse_document(
     findings += [parser_finding("reader_warning", w) for w in doc.warnings]
     status, error = _status(walk.sections, results)
     return Report(
-        source=source or doc.path,
+        source=source or file,
         sha256=sha256,
         format=doc.format,
         status=status,  # type: ignore[arg-type]

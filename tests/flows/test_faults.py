@@ -145,3 +145,30 @@ def test_full_disk_for_the_raw_store_then_rerun(tmp_path: Path) -> None:
     ]
     once = warehouse_cells(db)
     assert len(once) == len(set(once)) == sum(len(extract_file(SAMPLES / rel).cells) for rel in DOCX)
+
+
+def test_hostile_entries_in_a_source_folder_fail_alone(tmp_path: Path) -> None:
+    """A FIFO, a /dev/zero link, a symlink loop, a sparse terabyte and a name that is not UTF-8 beside
+    real reports: the run neither blocks nor crashes, loads the reports and names each bad entry."""
+    src = _folder(tmp_path)
+    os.mkfifo(src / "report.txt")
+    (src / "zero.pdf").symlink_to("/dev/zero")
+    (src / "loop.docx").symlink_to(src / "loop.docx")
+    with open(src / "sparse.pdf", "wb") as fh:
+        fh.truncate(2**40)
+    odd = os.fsencode(src) + b"/wangyue-\xb9\xfa.txt"  # a GBK byte pair in a UTF-8 file system
+    shutil.copyfile(SAMPLES / "2022/wangyue_2022.txt", odd)
+    done = _run(["--source", "src", "--data-dir", "data"], tmp_path, _env())
+    assert done.returncode == 1, done.stdout + done.stderr  # some inputs failed
+    assert "Traceback" not in done.stdout + done.stderr
+    for name, reason in (
+        ("report.txt", "not a regular file: a FIFO (named pipe)"),
+        ("zero.pdf", "not a regular file: a character device"),
+        ("loop.docx", "cannot read file: Too many levels of symbolic links"),
+        ("sparse.pdf", "file is 1048576 MB, over the 200 MB limit"),
+    ):
+        assert f"  failed  src/{name}: {reason}" in done.stdout, done.stdout
+    loaded = warehouse_reports(tmp_path / "data/nianbao.duckdb")
+    assert [(name, status) for name, status, *_ in loaded] == sorted(
+        [(Path(rel).name, "ok") for rel in FILES] + [("wangyue-\\xb9\\xfa.txt", "ok")]
+    )

@@ -41,7 +41,7 @@ def test_missing_folder_is_a_failure_not_an_error(tmp_path: Path) -> None:
         (str(tmp_path / "nope"), "folder not found", "r1")
     ]
     got = gather(Source("file", str(tmp_path / "nope.pdf")), tmp_path / "raw")
-    assert got.failures[0].reason.startswith("cannot read: ")
+    assert got.failures[0].reason == "cannot read file: No such file or directory"
 
 
 def test_glob_source(tmp_path: Path) -> None:
@@ -71,3 +71,47 @@ def test_raw_store_locate(tmp_path: Path) -> None:
     assert store.locate([digest[:8], digest]) == [path, path]
     with pytest.raises(KeyError, match="no unique stored file for 0000000000, abc"):
         store.locate(["0000000000", "abc", digest])
+
+
+def _hostile_folder(src: Path, report: bytes) -> None:
+    """Good reports beside entries that must fail alone: FIFO, device link, loops, a sparse terabyte."""
+    import os
+
+    src.mkdir(parents=True)
+    (src / "a_good.txt").write_bytes(report)
+    os.mkfifo(src / "b_fifo.txt")  # opening it would block forever
+    (src / "c_zero.pdf").symlink_to("/dev/zero")
+    (src / "d_loop.docx").symlink_to(src / "d_loop.docx")
+    (src / "e_dangling.html").symlink_to(src / "nowhere.html")
+    with open(src / "f_sparse.pdf", "wb") as fh:
+        fh.truncate(2**40)  # hashing it would take an hour
+    (src / "g_empty.docx").write_bytes(b"")
+    (src / "h_dir.pdf").mkdir()  # a folder named like a report is walked, not read
+    (src / "h_dir.pdf" / "inner.txt").write_bytes(report + b"\n")
+    with open(os.fsencode(src) + b"/i_name-\xff\xfe.txt", "wb") as fh:  # not UTF-8: a Latin-1 name
+        fh.write(report + b"\n\n")
+
+
+def test_one_bad_entry_costs_only_itself(tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    _hostile_folder(src, "一、总体情况\n本年新收12件。".encode())
+    got = gather(Source("folder", str(src), "r1"), tmp_path / "raw")
+    assert [f.location for f in got.fetched] == [
+        str(src / "a_good.txt"),
+        str(src / "h_dir.pdf" / "inner.txt"),
+        str(src) + "/i_name-\\xff\\xfe.txt",  # storable and printable; the path still opens the file
+    ]
+    assert all(Path(f.path).read_bytes().startswith("一".encode()) for f in got.fetched)
+    reasons = {Path(f.location).name: f.reason for f in got.failures}
+    assert reasons == {
+        "b_fifo.txt": "not a regular file: a FIFO (named pipe)",
+        "c_zero.pdf": "not a regular file: a character device",
+        "d_loop.docx": "cannot read file: Too many levels of symbolic links",
+        "e_dangling.html": "cannot read file: No such file or directory",
+        "f_sparse.pdf": "file is 1048576 MB, over the 200 MB limit",
+        "g_empty.docx": "empty file",
+    }
+    assert {f.region for f in got.failures} == {"r1"}
+    assert sorted(p.name for p in (tmp_path / "raw").rglob("*.txt")) == sorted(
+        f"{f.sha256}.txt" for f in got.fetched
+    )  # only the good files were kept in the raw store; the terabyte was never copied
