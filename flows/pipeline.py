@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from typing import TypeVar, cast
@@ -51,6 +52,7 @@ def run_pipeline(
         force: re-extract files even when already loaded with the current parser version.
     """
     from warehouse import Warehouse
+    from warehouse.export import snapshot_readable
 
     summary = RunSummary(flow=flow_name)
     clock = time.perf_counter()
@@ -67,13 +69,18 @@ def run_pipeline(
         todo = select_new(wh, files, config.region_rows(), force)
         summary.to_parse, summary.skipped = len(todo), len(files) - len(todo)
         extract_and_load(wh, todo, config, settings, summary, years or [])
-        if summary.changed_anything or not settings.snapshot.exists():
+        if summary.changed_anything or not snapshot_readable(settings.snapshot):  # missing or damaged
             clock = time.perf_counter()
             summary.outputs = publish(wh, settings.snapshot, settings.exports)
             summary.seconds["publish"] = time.perf_counter() - clock
         summary.attention = wh.attention()
-    finally:
+    except BaseException:
+        with contextlib.suppress(Exception):  # an invalidated database cannot close: keep the first error
+            wh.close()
+        raise
+    else:
         wh.close()
+    finally:
         close_pools()
     write_artifact(summary)
     return summary

@@ -20,6 +20,7 @@ import typer
 
 from flows.settings import Settings
 from nianbao.options import DataDirOpt, DistrictOpt, OutputOpt, YearOpt
+from schemas.errors import WarehouseUnavailable
 from warehouse.district import UnknownDistrict
 from warehouse.lookup import UnknownReport
 from warehouse.overrides import UnknownOverride
@@ -27,6 +28,7 @@ from warehouse.readonly import QueryRefused, SnapshotMissing, connect_readonly
 from warehouse.words import SEVERITY, WORDS, UnknownCell, table_title
 from warehouse.workbook import part_word
 
+UNAVAILABLE = 3  # exit code: the data folder cannot be used now (in use, damaged); nothing was changed
 USER_ERRORS = (UnknownDistrict, UnknownReport, UnknownCell, UnknownOverride, QueryRefused, SnapshotMissing)
 
 
@@ -49,6 +51,8 @@ def _snapshot(data_dir: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
         con = connect_readonly(_settings(data_dir).snapshot)
     except SnapshotMissing as exc:
         _fail(str(exc))
+    except WarehouseUnavailable as exc:
+        _fail(str(exc), UNAVAILABLE)
     try:
         yield con
     except USER_ERRORS as exc:
@@ -338,8 +342,8 @@ def override(
         _fail(f"no warehouse at {settings.db}: run `nianbao run` first (or pass --data-dir)")
     try:
         wh = Warehouse(settings.db)
-    except duckdb.IOException as exc:
-        _fail(f"the warehouse is busy (a pipeline run holds {settings.db}); try again when it ends: {exc}", 1)
+    except WarehouseUnavailable as exc:
+        _fail(str(exc), UNAVAILABLE)
     try:
         if undo is not None:
             undo_override(wh.con, undo, who_by)

@@ -211,15 +211,15 @@ def connect(data_dir: PathLike | None = None) -> duckdb.DuckDBPyConnection:
         data_dir: the data folder (`nianbao run --data-dir`); default from the settings
             (NIANBAO_DATA_DIR, else ./data). The snapshot is data_dir/snapshot/nianbao.duckdb.
     """
-    import duckdb
 
     from flows.settings import Settings
+    from warehouse.database import open_database
 
     settings = Settings.build({"data_dir": data_dir})
     path = settings.snapshot
     if not path.exists():
         raise FileNotFoundError(f"no snapshot at {path}: run `nianbao run` first (or pass data_dir=)")
-    con = duckdb.connect(str(path), read_only=True)
+    con = open_database(path, read_only=True)
     con.execute(_TIDY_CELLS)
     con.execute(_TIDY_FINDINGS)
     return con

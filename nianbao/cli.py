@@ -66,6 +66,33 @@ def _user_errors() -> Iterator[None]:
         raise _fail(str(exc.args[0]) if exc.args else str(exc)) from None
 
 
+STOPPED = 3  # exit code: the run could not start or stopped before its end; nothing half-loaded is kept
+
+
+@contextmanager
+def _run_errors() -> Iterator[None]:
+    """A run that stops: a user mistake exits 2, anything else 3, each as one line; --debug re-raises."""
+    from schemas.errors import NianbaoError, WarehouseUnavailable
+
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        if isinstance(exc, WarehouseUnavailable):
+            raise _fail(str(exc), STOPPED) from None
+        if isinstance(exc, (NianbaoError, LookupError)):
+            raise _fail(str(exc.args[0]) if exc.args else str(exc)) from None
+        text = (str(exc).strip().splitlines() or [""])[0]
+        raise _fail(
+            f"the run stopped: {type(exc).__name__}: {text} (nothing half-loaded is kept; run again when "
+            "fixed, `nianbao --debug run …` shows the traceback)",
+            STOPPED,
+        ) from None
+
+
 @app.command()
 def extract(
     files: Annotated[
@@ -201,6 +228,22 @@ def _check_sources(spec: list[str], settings: Settings, districts: list[str] | N
         load_sources(spec, settings.allowed_hosts).only_districts(districts or [])
 
 
+def _check_warehouse(settings: Settings) -> None:
+    """Refuse before anything starts when the warehouse cannot be written (exit 3): in use, damaged, no room."""
+    from schemas.errors import WarehouseUnavailable
+    from warehouse.database import open_database
+
+    try:
+        settings.db.parent.mkdir(parents=True, exist_ok=True)
+        open_database(settings.db).close()
+    except WarehouseUnavailable as exc:
+        raise _fail(str(exc), STOPPED) from None
+    except OSError as exc:
+        raise _fail(
+            f"{settings.db.parent}: cannot be used as the data folder: {exc.strerror or exc}", STOPPED
+        ) from None
+
+
 def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> None:
     """Run one of our flows in this process against an embedded (or configured) Prefect API.
 
@@ -211,7 +254,8 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
     from nianbao.embedded import embedded_api, prepare_environment, start_api
 
     clock = time.perf_counter()
-    prepare_environment(settings.prefect_home or settings.data_dir / "prefect")
+    _check_warehouse(settings)
+    prepare_environment(settings.prefect_home or settings.data_dir / "prefect", debug=_state["debug"])
     api = start_api()  # in its own process, while this one imports the flows and the extractors
     timings: dict[str, float] = {}
     try:
@@ -228,7 +272,7 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
         if api is not None:
             api.stop()
         raise
-    with _user_errors(), embedded_api(api, timings):
+    with _run_errors(), embedded_api(api, timings):
         started = time.perf_counter()
         summary = _with_progress(lambda: flow(**params))
         timings["flow"] = time.perf_counter() - started

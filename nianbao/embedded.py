@@ -12,6 +12,7 @@ server), nothing is started.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -25,15 +26,21 @@ QUIET = {"PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
 STARTUP_TIMEOUT_S = 120.0
 
 
-def prepare_environment(prefect_home: Path) -> None:
-    """Point Prefect at the data folder and turn telemetry off; call before importing prefect."""
+def prepare_environment(prefect_home: Path, debug: bool = False) -> None:
+    """Point Prefect at the data folder and turn telemetry off; call before importing prefect.
+
+    Args:
+        prefect_home: PREFECT_HOME for the embedded API.
+        debug: let Prefect's warnings and tracebacks through to the console (otherwise the command
+            says what went wrong in one line; the flow run's log keeps them either way).
+    """
     os.environ.update(QUIET)
+    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING" if debug else "CRITICAL")
     if os.environ.get("PREFECT_API_URL"):
         return
     prefect_home.mkdir(parents=True, exist_ok=True)
     os.environ["PREFECT_HOME"] = str(prefect_home.resolve())
     os.environ.setdefault("PREFECT_UI_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL", "WARNING")
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "60")
 
 
@@ -77,7 +84,7 @@ class ApiProcess:
             if not line.startswith("http://"):
                 self.stop()
                 err = self.proc.stderr.read() if self.proc.stderr else ""
-                last = (err.strip().splitlines() or ["no output"])[-1]
+                last = _cause(err)
                 raise RuntimeError(
                     f"the embedded Prefect API did not start ({last}); set PREFECT_API_URL to use a real server"
                 )
@@ -137,6 +144,13 @@ def embedded_api(api: ApiProcess | None, timings: dict[str, float] | None = None
                 _drain()
     finally:
         api.stop()
+
+
+def _cause(stderr: str) -> str:
+    """The line of the API process's output that says why it stopped (an exception's last line)."""
+    lines = [ln.strip() for ln in stderr.strip().splitlines() if ln.strip()]
+    raised = [ln for ln in lines if re.match(r"^[A-Za-z_][\w.]*(Error|Exception|Exit): ", ln)]
+    return (raised or lines or ["no output"])[-1]
 
 
 def _drain() -> None:

@@ -1,6 +1,6 @@
 """The domain model: the template as data, the records every stage passes on, and validation."""
 
-from schemas.errors import ConversionFailed, NianbaoError, UnreadableFile
+from schemas.errors import ConversionFailed, NianbaoError, UnreadableFile, WarehouseUnavailable
 from schemas.records import Cell, Finding, Provenance, Report, SourceFacts
 from schemas.template import TEMPLATE, Template
 
@@ -15,4 +15,5 @@ __all__ = [
     "SourceFacts",
     "Template",
     "UnreadableFile",
+    "WarehouseUnavailable",
 ]

@@ -25,6 +25,15 @@ class ConversionFailed(NianbaoError, RuntimeError):
         self.reason = reason
 
 
+class WarehouseUnavailable(NianbaoError, RuntimeError):
+    """The warehouse (or a snapshot) cannot be opened: in use, damaged, not writable."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
+
+
 class UnknownSetting(NianbaoError, KeyError):
     """A settings key that does not exist; lists the valid ones."""
 

@@ -141,9 +141,13 @@ def test_extract_never_opens_a_fifo(tmp_path: Path) -> None:
     fifo = tmp_path / "report.txt"
     os.mkfifo(fifo)
     code, out, err = _invoke("extract", str(fifo), "--json")
-    assert (code, err) == (1, f"error: {fifo}: not a regular file\n")
+    assert (code, err) == (1, f"error: {fifo}: not a regular file: a FIFO (named pipe)\n")
     obj = json.loads(out)
-    assert (obj["status"], obj["error"], obj["format"]) == ("failed", "not a regular file", "unknown")
+    assert (obj["status"], obj["error"], obj["format"]) == (
+        "failed",
+        "not a regular file: a FIFO (named pipe)",
+        "unknown",
+    )
 
 
 def test_extract_stops_a_hung_converter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -384,7 +384,7 @@ def test_override_waits_for_a_running_pipeline(tmp_path: Path) -> None:
     finally:
         holder.kill()
         holder.wait()
-    assert code == 1 and out.startswith("error: the warehouse is busy")
+    assert code == 3 and out.startswith(f"error: {data / 'nianbao.duckdb'}: in use by process ")
     with Warehouse(data / "nianbao.duckdb") as wh:
         assert wh.query("select count(*) from overrides") == [(0,)]
 

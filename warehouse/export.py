@@ -72,6 +72,15 @@ def _check_snapshot(path: Path) -> None:
         check.close()
 
 
+def snapshot_readable(path: Path) -> bool:
+    """True when `path` is a published snapshot analysts can open (False: missing or damaged)."""
+    try:
+        _check_snapshot(path)
+    except duckdb.Error:
+        return False
+    return True
+
+
 def _fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:

@@ -13,6 +13,8 @@ from typing import Any
 
 import duckdb
 
+from warehouse.database import open_database
+
 # Statement types a query may be; everything else (CREATE TEMP, ATTACH, COPY, SET …) is refused
 # before DuckDB sees it, and DuckDB's own settings refuse it again.
 READ_STATEMENTS = frozenset({"SELECT", "EXPLAIN"})
@@ -34,8 +36,8 @@ def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
     """
     if not path.is_file():
         raise SnapshotMissing(f"no snapshot at {path}: run `nianbao run` first (or pass --data-dir)")
-    return duckdb.connect(
-        str(path),
+    return open_database(
+        path,
         read_only=True,
         config={
             "enable_external_access": False,

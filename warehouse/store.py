@@ -23,6 +23,7 @@ from schemas.template import TEMPLATE
 from schemas.validate import RULES, count_by_severity, validate
 from warehouse import checks
 from warehouse import load as ld
+from warehouse.database import open_database, transaction
 from warehouse.migrate import add_columns, migrate
 
 SCHEMA_VERSION = "2"
@@ -99,13 +100,12 @@ class Warehouse:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.con = duckdb.connect(str(self.path))
+        self.con = open_database(self.path)
         self._create_schema()
 
     # -- schema ------------------------------------------------------------------------------------
     def _create_schema(self) -> None:
-        self.con.execute("BEGIN")
-        try:
+        with transaction(self.con):
             add_columns(self.con)
             self.con.execute(sql_text("schema.sql"))
             migrate(self.con)
@@ -116,10 +116,6 @@ class Warehouse:
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('rules', ?)",
                 [SCHEMA_VERSION, ",".join(RULES)],
             )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def _write_template(self) -> None:
         """Refresh template_rows / template_columns from TEMPLATE (reference data, not history)."""
@@ -151,13 +147,8 @@ class Warehouse:
         gazetteer. Configured values win; the gazetteer fills what they leave out.
         """
         items = list(regions.values()) if isinstance(regions, Mapping) else list(regions)
-        self.con.execute("BEGIN")
-        try:
+        with transaction(self.con):
             ids = [self.region_id(r) for r in items]
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
         return ids
 
     def region_id(self, region: Mapping[str, Any], origin: str = "configured") -> int:
@@ -193,8 +184,7 @@ class Warehouse:
     ) -> None:
         """Record that `location` served a file with this hash: first_seen on insert, last_seen always."""
         now = _now()
-        self.con.execute("BEGIN")
-        try:
+        with transaction(self.con):
             rid = self.region_id(region) if region else None
             self.con.execute(
                 "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (location, sha256) DO UPDATE SET "
@@ -203,10 +193,6 @@ class Warehouse:
                 "region_id = coalesce(excluded.region_id, sources.region_id)",
                 [location, sha256, size, fmt, rid, now, now],
             )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
 
     def is_loaded(self, sha256: str, parser_version: str) -> bool:
         """True when this file was already extracted by this parser version.
@@ -240,8 +226,7 @@ class Warehouse:
         """
         con = self.con
         result = LoadResult()
-        con.execute("BEGIN")
-        try:
+        with transaction(con):
             places, region_of_sha = self._places(reports, regions or {})
             plan = self._plan(reports, places)
             result.unchanged = plan.unchanged
@@ -261,10 +246,6 @@ class Warehouse:
                     result.failed += p.report.status == "failed"
                 counts = count_by_severity(f for items in findings.values() for _, f in items)
                 result.findings_by_severity = counts
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         return result
 
     def _plan(self, reports: list[Report], places: Mapping[str, Place]) -> ld.Plan:
@@ -486,6 +467,10 @@ class _registered:
         for name, df in self.frames.items():
             self.con.register(name, df)
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
         for name in self.frames:
-            self.con.unregister(name)
+            try:
+                self.con.unregister(name)
+            except duckdb.Error:
+                if exc_type is None:  # an aborted transaction refuses it: keep the error that aborted it
+                    raise

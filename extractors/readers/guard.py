@@ -52,6 +52,8 @@ def check_regular(path: str) -> os.stat_result:
     """
     try:
         st = os.stat(path)
+    except FileNotFoundError as exc:  # also a symlink to nothing
+        raise UnreadableFile(path, "no such file") from exc
     except OSError as exc:
         raise UnreadableFile(path, f"cannot read file: {exc.strerror or exc}") from exc
     if not stat.S_ISREG(st.st_mode):

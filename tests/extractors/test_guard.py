@@ -29,7 +29,7 @@ def test_regular_file_passes_and_symlinks_are_followed(tmp_path: Path) -> None:
         (lambda p: p.symlink_to("/dev/zero"), "not a regular file: a character device"),
         (lambda p: p.mkdir(), "not a regular file: a directory"),
         (lambda p: p.symlink_to(p), "cannot read file: Too many levels of symbolic links"),
-        (lambda p: p.symlink_to(p.parent / "missing"), "cannot read file: No such file or directory"),
+        (lambda p: p.symlink_to(p.parent / "missing"), "no such file"),
     ],
 )
 def test_special_files_are_refused_by_name(tmp_path: Path, make, reason: str) -> None:  # type: ignore[no-untyped-def]

@@ -172,3 +172,64 @@ def test_hostile_entries_in_a_source_folder_fail_alone(tmp_path: Path) -> None:
     assert [(name, status) for name, status, *_ in loaded] == sorted(
         [(Path(rel).name, "ok") for rel in FILES] + [("wangyue-\\xb9\\xfa.txt", "ok")]
     )
+
+
+def test_a_warehouse_in_use_or_damaged_is_refused_before_the_run_starts(tmp_path: Path) -> None:
+    _folder(tmp_path)
+    db = tmp_path / "data/nianbao.duckdb"
+    db.parent.mkdir()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, sys, time; c = duckdb.connect({str(db)!r}); print(1, flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "1"
+        busy = _run(["--source", "src", "--data-dir", "data"], tmp_path, _env())
+    finally:
+        holder.kill()
+        holder.wait()
+    assert busy.returncode == 3, busy.stdout + busy.stderr
+    assert busy.stderr == (
+        f"error: data/nianbao.duckdb: in use by process {holder.pid} (another `nianbao run` writing this "
+        "data folder?); wait for it to finish, or use another --data-dir\n"
+    )
+    db.write_bytes(os.urandom(64 * 1024))  # overwritten by something else
+    damaged = _run(["--source", "src", "--data-dir", "data"], tmp_path, _env())
+    assert damaged.returncode == 3 and damaged.stderr.startswith(
+        "error: data/nianbao.duckdb: not a DuckDB database file (damaged or overwritten); move it aside"
+    ), damaged.stderr
+    assert "Traceback" not in busy.stdout + damaged.stdout
+
+
+@pytest.mark.slow
+def test_full_disk_for_the_warehouse_then_rerun(tmp_path: Path) -> None:
+    """The data folder fills up during the run: one line, exit 3; with room again the rerun loads every
+    report once, and a damaged snapshot is published again."""
+    _folder(tmp_path)
+    data = tmp_path / "data"
+    data.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(data)], check=True)
+    try:
+        env = _env(NIANBAO_PREFECT_HOME=str(tmp_path / "prefect"))
+        full = _run(["--source", "src", "--data-dir", "data"], tmp_path, env)
+        assert full.returncode == 3, full.stdout + full.stderr
+        assert full.stderr.startswith("error: the run stopped: ") and "No space left on device" in full.stderr
+        assert full.stderr.count("\n") == 1 and "Traceback" not in full.stdout
+        subprocess.run(["mount", "-o", "remount,size=64m", "tmpfs", str(data)], check=True)
+        again = _run(["--source", "src", "--data-dir", "data"], tmp_path, env)
+        assert again.returncode == 0, again.stdout + again.stderr
+        snapshot = data / "snapshot/nianbao.duckdb"
+        snapshot.chmod(0o644)
+        snapshot.write_bytes(b"\0" * 4096)  # damaged: the next run publishes it again, though nothing changed
+        third = _run(["--source", "src", "--data-dir", "data"], tmp_path, env)
+        assert third.returncode == 0 and "0 to parse" in third.stdout, third.stdout + third.stderr
+        assert warehouse_reports(snapshot) == warehouse_reports(data / "nianbao.duckdb")
+        once = warehouse_cells(data / "nianbao.duckdb")
+    finally:
+        subprocess.run(["umount", "-l", str(data)], check=True)
+    assert len(once) == len(set(once)) == sum(len(extract_file(SAMPLES / rel).cells) for rel in FILES)

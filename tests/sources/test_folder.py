@@ -41,7 +41,7 @@ def test_missing_folder_is_a_failure_not_an_error(tmp_path: Path) -> None:
         (str(tmp_path / "nope"), "folder not found", "r1")
     ]
     got = gather(Source("file", str(tmp_path / "nope.pdf")), tmp_path / "raw")
-    assert got.failures[0].reason == "cannot read file: No such file or directory"
+    assert got.failures[0].reason == "no such file"
 
 
 def test_glob_source(tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_one_bad_entry_costs_only_itself(tmp_path: Path) -> None:
         "b_fifo.txt": "not a regular file: a FIFO (named pipe)",
         "c_zero.pdf": "not a regular file: a character device",
         "d_loop.docx": "cannot read file: Too many levels of symbolic links",
-        "e_dangling.html": "cannot read file: No such file or directory",
+        "e_dangling.html": "no such file",
         "f_sparse.pdf": "file is 1048576 MB, over the 200 MB limit",
         "g_empty.docx": "empty file",
     }
