@@ -159,41 +159,113 @@ def load_sources(spec: str | Path | list[str], allowed_hosts: tuple[str, ...] = 
     return SourcesConfig.from_locations(items, allowed_hosts)
 
 
+MAX_YAML_BYTES = 4 * 2**20  # a province's sources.yaml is a few hundred KB
+MAX_YAML_NODES = 1_000_000  # after aliases are expanded: an alias bomb is refused, not expanded
+
+
+def _load_yaml(p: Path) -> Any:
+    """The YAML document, refused when over MAX_YAML_BYTES or when its aliases expand past MAX_YAML_NODES."""
+    with open(p, "rb") as fh:  # a sources.yaml is the user's own file: a plain open (not a FIFO check)
+        raw = fh.read(MAX_YAML_BYTES + 1)
+    if len(raw) > MAX_YAML_BYTES:
+        raise SourcesError(str(p), f"over {MAX_YAML_BYTES // 2**20} MB: not a sources file")
+    text = raw.decode("utf-8")
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None:
+        return {}
+    sizes: dict[int, int] = {}
+
+    def expanded(node: yaml.Node) -> int:  # shared (aliased) nodes are counted once per use, computed once
+        if id(node) not in sizes:
+            sizes[id(node)] = 0  # a recursive alias counts as nothing more (safe_load refuses it anyway)
+            if isinstance(node, yaml.SequenceNode):
+                n = 1 + sum(expanded(c) for c in node.value)
+            elif isinstance(node, yaml.MappingNode):
+                n = 1 + sum(expanded(k) + expanded(v) for k, v in node.value)
+            else:
+                n = 1
+            sizes[id(node)] = n
+        return sizes[id(node)]
+
+    if expanded(root) > MAX_YAML_NODES:
+        raise SourcesError(
+            str(p), f"its aliases expand to over {MAX_YAML_NODES:,} values: not a sources file"
+        )
+    return yaml.safe_load(text) or {}
+
+
 def parse_sources(path: str | Path, allowed_hosts: tuple[str, ...] = ()) -> SourcesConfig:
-    """Parse one sources.yaml; unknown keys raise `UnknownSetting` listing the valid ones."""
+    """Parse one sources.yaml; unknown keys raise `UnknownSetting` listing the valid ones.
+
+    Every other mistake (a list where a name belongs, a number where a list of paths belongs)
+    raises `SourcesError` naming where it is, e.g. `districts[0].townships[2].globs`.
+    """
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
+        data = _load_yaml(p)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SourcesError(str(p), f"cannot read: {exc}") from exc
     if not isinstance(data, dict):
         raise SourcesError(str(p), "expected a mapping at the top level")
-    _check_keys(data, _TOP_KEYS)
-    districts = data.get("districts") or ([data["district"]] if data.get("district") else [])
+    _check_keys(data, _TOP_KEYS, p, "the top level")
+    if data.get("districts") is not None:
+        districts, where = _list_of(data["districts"], p, "districts"), "districts"
+    else:
+        districts, where = ([data["district"]] if data.get("district") else []), "district"
     if not districts:
         raise SourcesError(str(p), "no `district:` (or `districts:`) given")
     sources: list[Source] = []
     regions: list[Region] = []
-    for d in districts:
-        _check_keys(d, _DISTRICT_KEYS)
-        district = _region(d, "district", None, p, d)
+    for i, d in enumerate(districts):
+        at = f"{where}[{i}]" if where == "districts" else where
+        _check_keys(d, _DISTRICT_KEYS, p, at)
+        district = _region(d, "district", None, p, d, at)
         regions.append(district)
-        sources += _places(d, district.key, district.name, p.parent, "district")
-        for t in d.get("townships") or []:
-            _check_keys(t, _TOWNSHIP_KEYS)
-            town = _region(t, "township", district.key, p, d)
+        sources += _places(d, district.key, district.name, p, "district", at)
+        for j, t in enumerate(_list_of(d.get("townships"), p, f"{at}.townships")):
+            _check_keys(t, _TOWNSHIP_KEYS, p, f"{at}.townships[{j}]")
+            town = _region(t, "township", district.key, p, d, f"{at}.townships[{j}]")
             regions.append(town)
-            sources += _places(t, town.key, district.name, p.parent, "township")
-    hosts = tuple(str(h) for h in data.get("allowed_hosts") or ()) + tuple(allowed_hosts)
+            sources += _places(t, town.key, district.name, p, "township", f"{at}.townships[{j}]")
+    hosts = tuple(_scalars(data.get("allowed_hosts"), p, "allowed_hosts")) + tuple(allowed_hosts)
     return SourcesConfig(sources=tuple(sources), regions=tuple(regions), allowed_hosts=hosts, origin=str(p))
 
 
-def _check_keys(obj: Any, valid: tuple[str, ...]) -> None:
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_keys(obj: Any, valid: tuple[str, ...], file: Path, where: str) -> None:
     if not isinstance(obj, dict):
-        raise UnknownSetting(str(obj), list(valid))
+        raise SourcesError(str(file), f"{where}: expected a mapping (name: …), got {_short(obj)}")
     for key in obj:
         if key not in valid:
             raise UnknownSetting(str(key), list(valid))
+
+
+def _list_of(value: Any, file: Path, where: str) -> list[Any]:
+    """A YAML list (missing: empty); anything else is a mistake named by where it is."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise SourcesError(str(file), f"{where}: expected a list, got {_short(value)}")
+    return value
+
+
+def _scalar(value: Any, file: Path, where: str) -> str | None:
+    """A name, code or path: text or a number (codes are often written unquoted); None when missing."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise SourcesError(str(file), f"{where}: expected text, got {_short(value)}")
+    return str(value)
+
+
+def _scalars(value: Any, file: Path, where: str) -> list[str]:
+    """A list of names, paths or URLs; one given alone counts as a list of one."""
+    items = [value] if isinstance(value, str) else _list_of(value, file, where)
+    return [s for i, v in enumerate(items) if (s := _scalar(v, file, f"{where}[{i}]")) is not None]
 
 
 def _region(
@@ -202,32 +274,37 @@ def _region(
     parent: str | None,
     file: Path,
     district: dict[str, Any],
+    where: str,
 ) -> Region:
-    name = obj.get("name")
+    name = _scalar(obj.get("name"), file, f"{where}.name")
     if not name:
-        raise SourcesError(str(file), f"a {level} without a name: {obj}")
-    code = str(obj["code"]) if obj.get("code") else None
+        raise SourcesError(str(file), f"{where}: a {level} without a name")
+    code = _scalar(obj.get("code"), file, f"{where}.code") or None
     return Region(
-        key=code or str(name),
-        name=str(name),
+        key=code or name,
+        name=name,
         level=level,
         parent=parent,
         code=code,
-        province=district.get("province"),
-        city=district.get("city"),
+        province=_scalar(district.get("province"), file, "province"),
+        city=_scalar(district.get("city"), file, "city"),
         district=str(district["name"]),
     )
 
 
 def _places(
-    obj: dict[str, Any], region: str, district: str, base: Path, level: Literal["district", "township"]
+    obj: dict[str, Any],
+    region: str,
+    district: str,
+    file: Path,
+    level: Literal["district", "township"],
+    where: str,
 ) -> list[Source]:
     out: list[Source] = []
     for key in _PLACES:
-        for loc in obj.get(key) or []:
-            loc = str(loc)
+        for loc in _scalars(obj.get(key), file, f"{where}.{key}"):
             if _KIND[key] in ("folder", "file", "glob") and not Path(loc).is_absolute():
-                loc = str(base / loc)
+                loc = str(file.parent / loc)
             out.append(Source(_KIND[key], loc, region, district, level))
     return out
 

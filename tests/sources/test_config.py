@@ -83,3 +83,48 @@ def test_only_districts(tmp_path: Path) -> None:
 def test_bare_locations(tmp_path: Path) -> None:
     cfg = load_sources([str(tmp_path), "http://a.gov.cn/x/nb.pdf", "http://a.gov.cn/col/index.html"])
     assert [s.kind for s in cfg.sources] == ["folder", "url", "list_page"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("allowed_hosts: [[1, 2]]\ndistrict: {name: 清水区}", "allowed_hosts[0]: expected text, got [1, 2]"),
+        ("district: [1, 2]", "district: expected a mapping (name: …), got [1, 2]"),
+        ("districts: {a: 1}", "districts: expected a list, got {'a': 1}"),
+        ("districts: [{name: 甲区}, 5]", "districts[1]: expected a mapping (name: …), got 5"),
+        ("district: {name: 清水区, townships: abc}", "district.townships: expected a list, got 'abc'"),
+        ("district: {name: 清水区, townships: [{name: [1]}]}", "district.townships[0].name: expected text, got [1]"),
+        ("district: {name: 清水区, townships: [{name: 甲镇, globs: 7}]}", "district.townships[0].globs: expected a list, got 7"),
+        ("district: {name: 清水区, code: {a: 1}}", "district.code: expected text, got {'a': 1}"),
+        ("district: {name: 清水区, townships: [{code: 1}]}", "district.townships[0]: a township without a name"),
+        ("district: {name: 清水区, city: yes}", "city: expected text, got True"),
+    ],
+)  # fmt: skip
+def test_mistakes_are_named_where_they_are(tmp_path: Path, text: str, reason: str) -> None:
+    (tmp_path / "sources.yaml").write_text(text + "\n", "utf-8")
+    with pytest.raises(SourcesError) as err:
+        load_sources(tmp_path / "sources.yaml")
+    assert err.value.reason == reason
+
+
+def test_a_lone_path_is_a_list_of_one(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "district: {name: 清水区, code: 330199, folders: reports}\n", "utf-8"
+    )
+    config = load_sources(tmp_path / "sources.yaml")
+    assert [(s.kind, s.location, s.region) for s in config.sources] == [
+        ("folder", str(tmp_path / "reports"), "330199")
+    ]
+
+
+def test_an_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
+    levels = ['  - &l0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    levels += [f"  - &l{k} [{', '.join([f'*l{k - 1}'] * 9)}]" for k in range(1, 9)]  # 9^9 strings
+    (tmp_path / "sources.yaml").write_text(
+        "allowed_hosts:\n" + "\n".join(levels) + "\ndistrict: {name: 清水区}\n", "utf-8"
+    )
+    with pytest.raises(SourcesError, match=r"aliases expand to over 1,000,000 values: not a sources file"):
+        load_sources(tmp_path / "sources.yaml")
+    (tmp_path / "sources.yaml").write_text("x: &a [1]\n" + "#" * (5 * 2**20), "utf-8")
+    with pytest.raises(SourcesError, match=r"over 4 MB: not a sources file"):
+        load_sources(tmp_path / "sources.yaml")
