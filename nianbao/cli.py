@@ -96,7 +96,10 @@ def _run_errors() -> Iterator[None]:
 @app.command()
 def extract(
     files: Annotated[
-        list[Path], typer.Argument(help="Report files: .docx .html .txt .pdf .doc .wps .xls(x) images")
+        list[Path],
+        typer.Argument(
+            help="Report files (.docx .html .txt .pdf .doc .wps .xls(x) images), or folders: every report file in them"
+        ),
     ],
     as_json: Annotated[
         bool, typer.Option("--json", help="One JSON object per file per line (the contract).")
@@ -111,6 +114,7 @@ def extract(
     """Extract the statistical tables of report files, checked against the template.
 
     Each file is read in a worker process under the `file_time_limit` and `file_memory_mb` settings.
+    A folder stands for the report files in it, recursively (hidden ones skipped), in path order.
 
     Example: nianbao extract samples/reports/2023/qinglan_2023.docx --json
     """
@@ -121,12 +125,12 @@ def extract(
     from schemas.validate import validate
     from sources import Fetched, FetchFailure
     from sources.crawl import crawl_facts
-    from sources.folder import ingest
+    from sources.folder import ingest, report_paths
 
     pool = pool_for(_settings(None).limits())  # each file under the time and memory limits
     failed = 0
     try:
-        for f in files:
+        for f in (p for given in files for p in (report_paths(given) if given.is_dir() else [given])):
             # a crawled file: issuer, year and date from the manifest when the document is vague
             got = (crawl_facts(f) if f.is_file() else None) or ingest(f)
             if isinstance(got, FetchFailure):  # missing, a FIFO, a device, too large: never read

@@ -35,13 +35,22 @@ def iter_folder(
         region: the region code the files belong to.
         store: when given, each file is also kept in the raw store (so `reprocess` can find it by sha256).
     """
+    for path in report_paths(folder):
+        yield ingest(path, region, store)
+
+
+def report_paths(folder: str | Path) -> Iterator[Path]:
+    """The report-like entries under `folder`, recursively and sorted; hidden ones and folders skipped.
+
+    Special files named like reports are yielded too, so that whoever reads them says why they fail.
+    """
     root = Path(folder)
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
         if any(part.startswith(".") for part in rel.parts):
             continue
         if path.suffix.lower() in REPORT_SUFFIXES and not path.is_dir():
-            yield ingest(path, region, store)
+            yield path
 
 
 def iter_glob(

@@ -160,3 +160,23 @@ def test_extract_stops_a_hung_converter(tmp_path: Path, monkeypatch: pytest.Monk
     assert (code, err) == (1, "")
     obj = json.loads(out)
     assert (obj["status"], obj["error"], obj["source"]) == ("failed", "time limit (3 s)", str(doc))
+
+
+def test_extract_a_folder_reads_every_report_file_in_it(tmp_path: Path) -> None:
+    import shutil
+
+    (tmp_path / "2020").mkdir()
+    (tmp_path / ".cache").mkdir()
+    shutil.copyfile(SAMPLES / "reports/2020/qinglan_2020.txt", tmp_path / "2020/qinglan_2020.txt")
+    shutil.copyfile(SAMPLES / "reports/2022/wangyue_2022.txt", tmp_path / "wangyue_2022.txt")
+    shutil.copyfile(SAMPLES / "reports/2022/wangyue_2022.txt", tmp_path / ".cache/copy.txt")  # hidden: skipped
+    (tmp_path / "notes.md").write_text("not a report")
+    os.mkfifo(tmp_path / "pipe.txt")  # named like a report: fails alone, with its reason
+    code, out, err = _invoke("extract", str(tmp_path), "--json")
+    assert (code, err) == (1, f"error: {tmp_path / 'pipe.txt'}: not a regular file: a FIFO (named pipe)\n")
+    got = [json.loads(line) for line in out.splitlines()]
+    assert [(Path(o["source"]).relative_to(tmp_path).as_posix(), o["status"]) for o in got] == [
+        ("2020/qinglan_2020.txt", "ok"),
+        ("pipe.txt", "failed"),
+        ("wangyue_2022.txt", "ok"),
+    ]
