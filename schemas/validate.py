@@ -49,6 +49,7 @@ class Rule:
     origin: str = "validation"  # the stage that emits it: "parser" or "validation"
     message_zh: str = ""
     message_en: str = ""
+    detail_zh: str = ""  # for analysts: with {cells}, {expected}, {actual} filled in (warehouse.words)
 
 
 @lru_cache(maxsize=1)
@@ -66,6 +67,7 @@ def load_rules() -> dict[str, Rule]:
             r.get("origin", "validation"),
             r.get("message_zh", ""),
             r.get("message_en", ""),
+            r.get("detail_zh", ""),
         )
     missing = {i.code for i in TEMPLATE.identities} - set(out)
     if missing:

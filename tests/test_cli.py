@@ -169,7 +169,9 @@ def test_extract_a_folder_reads_every_report_file_in_it(tmp_path: Path) -> None:
     (tmp_path / ".cache").mkdir()
     shutil.copyfile(SAMPLES / "reports/2020/qinglan_2020.txt", tmp_path / "2020/qinglan_2020.txt")
     shutil.copyfile(SAMPLES / "reports/2022/wangyue_2022.txt", tmp_path / "wangyue_2022.txt")
-    shutil.copyfile(SAMPLES / "reports/2022/wangyue_2022.txt", tmp_path / ".cache/copy.txt")  # hidden: skipped
+    shutil.copyfile(
+        SAMPLES / "reports/2022/wangyue_2022.txt", tmp_path / ".cache/copy.txt"
+    )  # hidden: skipped
     (tmp_path / "notes.md").write_text("not a report")
     os.mkfifo(tmp_path / "pipe.txt")  # named like a report: fails alone, with its reason
     code, out, err = _invoke("extract", str(tmp_path), "--json")

@@ -1,7 +1,8 @@
 """The analysts' vocabulary: words, sheet names, headline figures, rates and finding messages.
 
-All of it is data (warehouse/analyst.toml); table, row and column labels come from
-schemas.TEMPLATE. Cells are named either by code (`t3.r2_partial.natural`) or by their printed
+All of it is data: words, sheets, figures and rates in warehouse/analyst.toml; table, row and
+column labels from schemas.TEMPLATE; finding messages from schemas/templates/rules.toml
+(`detail_zh`, else `message_zh`). Cells are named either by code (`t3.r2_partial.natural`) or by their printed
 labels (`表3 （二）部分公开 自然人`, `行政复议 总计`).
 """
 
@@ -15,6 +16,7 @@ from typing import Any
 
 from schemas.template import TEMPLATE
 from schemas.text import norm_label
+from schemas.validate import RULES
 
 TABLES = ("t2", "t3", "t4")
 _DATA: dict[str, Any] = tomllib.loads(
@@ -23,7 +25,6 @@ _DATA: dict[str, Any] = tomllib.loads(
 WORDS: dict[str, str] = _DATA["words"]
 SHEETS: dict[str, str] = _DATA["sheets"]
 SEVERITY: dict[str, str] = _DATA["severity"]
-MESSAGES: dict[str, str] = _DATA["messages"]
 MIN_RATE_BASE: int = int(_DATA["settings"]["min_rate_base"])
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -192,7 +193,8 @@ def finding_message(
 ) -> str:
     """The Chinese message of a finding, naming its cells by their printed labels.
 
-    Keys of `cells` that are not cell codes (a section, a narrative sentence) are left out; when
+    The rule's `detail_zh` in rules.toml, else its `message_zh` followed by the cells; a code that is
+    not a rule keeps the finding's own message. Keys of `cells` that are not cell codes (a section, a narrative sentence) are left out; when
     none is a cell code, the finding's own message stands in for the cells.
     """
     named: list[str] = []
@@ -204,9 +206,12 @@ def finding_message(
             named.append(f"{prefix}{parse_code(code).short_label(variant)}={_num(value)}")
         except UnknownCell:
             continue
-    template = MESSAGES.get(rule)
-    if template is None:
+    known = RULES.get(rule)
+    if known is None:
         return message
+    template = known.detail_zh or (
+        f"{known.message_zh}：{{cells}}" if known.message_zh else "{rule}：{cells}"
+    )
     shown = "；".join(named[:3]) + (f"…（{len(named)}）" if len(named) > 3 else "")
     return template.format(
         rule=rule, cells=shown or message, expected=_num(expected), actual=_num(actual), message=message

@@ -54,5 +54,10 @@ def test_finding_message_names_cells_by_label() -> None:
     assert finding_message("missing_section", "sections not found: 六", {"other": None}, None, None).endswith(
         "sections not found: 六"
     )
-    assert finding_message("reader_warning", "p.1: deskewed", None, None, None) == "p.1: deskewed"
+    # a rule without a detail_zh: its message_zh (rules.toml), then what the finding says
+    assert (
+        finding_message("reader_warning", "p.1: deskewed", None, None, None)
+        == "读取文件时的提示：p.1: deskewed"
+    )
+    assert finding_message("no_such_rule", "as it was", None, None, None) == "as it was"
     assert CellRef("t3", "r2_partial", "natural").short_label() == "（二）部分公开 自然人"
