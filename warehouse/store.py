@@ -443,9 +443,14 @@ def _group(rule: str) -> str | None:
 
 
 def _origin(f: Finding) -> str:
-    """validate for a finding of a rule schemas.validate checks, extractor otherwise."""
-    group = _group(f.rule)
-    return "validate" if group is not None and group != "extraction" else "extractor"
+    """How the warehouse names the stage that reported a finding: "validate" or "extractor".
+
+    The finding says which stage it came from (`Finding.origin`); one made without it takes its
+    rule's origin in rules.toml, and a code that is not a rule counts as the extractor's.
+    """
+    rule = RULES.get(f.rule)
+    origin = f.origin or (rule.origin if rule else "parser")
+    return "validate" if origin == "validation" else "extractor"
 
 
 def _validator_error(exc: Exception) -> Finding:
