@@ -66,7 +66,7 @@ def run_pipeline(
     wh = Warehouse(settings.db)
     try:
         wh.configure(config.region_rows())  # coverage knows every township, also those without files
-        todo = select_new(wh, files, config.region_rows(), force)
+        todo = select_new(wh, files, config.region_lookup(), force)  # crawled files name their township
         summary.to_parse, summary.skipped = len(todo), len(files) - len(todo)
         extract_and_load(wh, todo, config, settings, summary, years or [])
         if summary.changed_anything or not snapshot_readable(settings.snapshot):  # missing or damaged

@@ -24,6 +24,7 @@ needs no yaml.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -107,6 +108,22 @@ class SourcesConfig:
     def region_rows(self) -> dict[str, dict[str, Any]]:
         """Regions keyed by code, as `Warehouse.load(regions=...)` takes them."""
         return {r.key: r.as_dict() for r in self.regions}
+
+    def region_lookup(self) -> dict[str, dict[str, Any]]:
+        """`region_rows()`, and each township also under its name when no other township has it.
+
+        A district portal's crawl attributes a file to a township by name (the crawler reads 乡镇
+        columns, breadcrumbs, 发布机构); this finds the configured township, code and all, for it.
+        """
+        rows = self.region_rows()
+        towns: dict[str, list[Region]] = {}
+        for r in self.regions:
+            if r.level == "township":
+                towns.setdefault(r.name, []).append(r)
+        for name, found in towns.items():
+            if len(found) == 1 and name not in rows:
+                rows[name] = found[0].as_dict()
+        return rows
 
     def only_districts(self, districts: list[str]) -> SourcesConfig:
         """The sources of the districts named (by name or code); all sources when the list is empty."""
@@ -216,6 +233,7 @@ def parse_sources(path: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Sour
         raise SourcesError(str(p), "no `district:` (or `districts:`) given")
     sources: list[Source] = []
     regions: list[Region] = []
+    shared = _shared_names(districts)
     for i, d in enumerate(districts):
         at = f"{where}[{i}]" if where == "districts" else where
         _check_keys(d, _DISTRICT_KEYS, p, at)
@@ -224,11 +242,22 @@ def parse_sources(path: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Sour
         sources += _places(d, district.key, district.name, p, "district", at)
         for j, t in enumerate(_list_of(d.get("townships"), p, f"{at}.townships")):
             _check_keys(t, _TOWNSHIP_KEYS, p, f"{at}.townships[{j}]")
-            town = _region(t, "township", district.key, p, d, f"{at}.townships[{j}]")
+            town = _region(t, "township", district.key, p, d, f"{at}.townships[{j}]", shared)
             regions.append(town)
             sources += _places(t, town.key, district.name, p, "township", f"{at}.townships[{j}]")
     hosts = tuple(_scalars(data.get("allowed_hosts"), p, "allowed_hosts")) + tuple(allowed_hosts)
     return SourcesConfig(sources=tuple(sources), regions=tuple(regions), allowed_hosts=hosts, origin=str(p))
+
+
+def _shared_names(districts: list[Any]) -> set[str]:
+    """Names of townships without a code that more than one district has (新城街道): keyed by district too."""
+    seen: dict[str, set[str]] = {}
+    for d in districts:
+        if isinstance(d, dict) and isinstance(d.get("townships"), list):
+            for t in d["townships"]:
+                if isinstance(t, dict) and not t.get("code") and isinstance(t.get("name"), str):
+                    seen.setdefault(t["name"], set()).add(str(d.get("name")))
+    return {name for name, where in seen.items() if len(where) > 1}
 
 
 def _short(value: Any) -> str:
@@ -275,13 +304,14 @@ def _region(
     file: Path,
     district: dict[str, Any],
     where: str,
+    shared: Collection[str] = (),
 ) -> Region:
     name = _scalar(obj.get("name"), file, f"{where}.name")
     if not name:
         raise SourcesError(str(file), f"{where}: a {level} without a name")
     code = _scalar(obj.get("code"), file, f"{where}.code") or None
     return Region(
-        key=code or name,
+        key=code or (f"{district['name']}{name}" if name in shared else name),
         name=name,
         level=level,
         parent=parent,

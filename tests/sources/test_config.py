@@ -128,3 +128,20 @@ def test_an_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
     (tmp_path / "sources.yaml").write_text("x: &a [1]\n" + "#" * (5 * 2**20), "utf-8")
     with pytest.raises(SourcesError, match=r"over 4 MB: not a sources file"):
         load_sources(tmp_path / "sources.yaml")
+
+
+def test_crawled_township_names_find_their_configured_region(tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "districts:\n"
+        "  - {name: 清水区, code: '330199', townships: [{name: 清水镇, code: '330199001'}, {name: 新城街道}]}\n"
+        "  - {name: 白石区, townships: [{name: 新城街道}, {name: 白石乡, code: '330299002'}]}\n",
+        "utf-8",
+    )
+    lookup = load_sources(tmp_path / "sources.yaml").region_lookup()
+    assert lookup["清水镇"] == lookup["330199001"] and lookup["清水镇"]["code"] == "330199001"
+    assert lookup["白石乡"]["district"] == "白石区"
+    assert "新城街道" not in lookup  # two districts have one: the gazetteer decides by the issuer at load
+    assert (lookup["清水区新城街道"]["district"], lookup["白石区新城街道"]["district"]) == (
+        "清水区",
+        "白石区",
+    )
