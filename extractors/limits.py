@@ -23,6 +23,7 @@ class Limits:
     max_file_bytes: int = 200 * MiB  # any file; a 年报 is a few MB (scans up to ~30 MB)
     max_text_bytes: int = 20 * MiB  # .txt; real ones are tens of KB
     max_html_bytes: int = 20 * MiB  # .html; a page is < 1 MB, Word-saved HTML a few MB
+    max_html_attributes: int = 64  # per tag: libxml2 checks duplicates pairwise (200,000 took 85 s)
     seconds_per_file: float = 300.0  # in-process wall-clock guard of one read (OCR of 12 pages fits)
     memory_per_file: int = 3 * 1024 * MiB  # growth of resident memory during one read
 

@@ -54,6 +54,33 @@ _CRUMB_LABEL = re.compile(r"(当前位置|您的位置|您现在的位置|所在
 _CRUMB_CLASS = re.compile(r"crumb|position|location|dqwz|weizhi|breadnav|path", re.I)
 
 
+# A tag whose inside is over 4 KB long (real ones: under 1 KB, or one long data: URI); only such tags
+# have their attributes counted, so the scan stays linear.
+_LONG_TAG = re.compile(r"<([A-Za-z][A-Za-z0-9:_-]{0,40})([^<>]{4096,})>")
+_ATTRIBUTE = re.compile(r"""[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+
+
+def _cap_attributes(text: str) -> tuple[str, int]:
+    """The page with every tag cut to `LIMITS.max_html_attributes` attributes; and how many were cut.
+
+    libxml2 compares each attribute of a tag with the ones before it, so a tag with 200,000
+    attributes takes minutes to parse; no real tag has more than a few dozen.
+    """
+    cut = 0
+
+    def shorten(m: re.Match[str]) -> str:
+        nonlocal cut
+        attrs: list[str] = []
+        for k, a in enumerate(_ATTRIBUTE.finditer(m.group(2))):
+            if k == LIMITS.max_html_attributes:
+                cut += 1
+                return f"<{m.group(1)} {' '.join(attrs)}>"
+            attrs.append(a.group(0))
+        return m.group(0)
+
+    return _LONG_TAG.sub(shorten, text), cut
+
+
 def read_html(path: str) -> Document:
     """Read an HTML report page into blocks and page metadata.
 
@@ -78,6 +105,12 @@ def read_html_bytes(data: bytes, path: str) -> Document:
     if controls:  # never in a real page; lxml also refuses them when the tree is edited
         text = _CONTROLS.sub(" ", text)
         warnings.append(f"{controls} control characters replaced by spaces: the page is damaged")
+    text, cut = _cap_attributes(text)
+    if cut:
+        warnings.append(
+            f"{cut} tags with over {LIMITS.max_html_attributes} attributes cut to the first "
+            f"{LIMITS.max_html_attributes}: the page is damaged or hostile"
+        )
     parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
     try:
         root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)

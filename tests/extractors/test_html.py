@@ -302,3 +302,26 @@ def test_control_characters_are_replaced_and_reported() -> None:
     )
     assert [b.text for b in doc.text_blocks()] == ["本年 新收", "一、总体情况"]
     assert doc.warnings == ["2 control characters replaced by spaces: the page is damaged"]
+
+
+def test_a_tag_with_thousands_of_attributes_is_cut_before_parsing(tmp_path: Path) -> None:
+    """libxml2 compares each attribute with the ones before it: 200,000 of them took 85 s to parse."""
+    from extractors.readers.html import _cap_attributes
+
+    fat = "<p " + " ".join(f"a{i}='x'" for i in range(200_000)) + ">一、总体情况</p>"
+    image = f"<img src='data:image/png;base64,{'A' * 8000}' alt=\"表 1\">"  # long, but two attributes
+    text, cut = _cap_attributes(f"<html><body>{fat}{image}</body></html>")
+    assert cut == 1
+    assert (
+        text
+        == "<html><body><p "
+        + " ".join(f"a{i}='x'" for i in range(64))
+        + ">一、总体情况</p>"
+        + image
+        + "</body></html>"
+    )
+    page = tmp_path / "fat.html"
+    page.write_text(f"<html><body>{fat}{image}</body></html>", "utf-8")
+    assert read_html(str(page)).warnings == [
+        "1 tags with over 64 attributes cut to the first 64: the page is damaged or hostile"
+    ]

@@ -340,6 +340,13 @@ def html_cases(rng: random.Random, d: Path) -> list[Case]:
     wide = "<tr>" + "<td>1</td>" * 5000 + "</tr>"
     p = _write(d, "cols-5000.html", (head + f"<table>{wide * 3}</table></body></html>").encode())
     out.append(Case(p.name, "gigantic-tables", p))
+    fat = "<td " + " ".join(f"a{i}='{i}'" for i in range(300_000)) + ">规章</td>"  # libxml2: quadratic
+    p = _write(
+        d,
+        "attributes-300000.html",
+        (head + f"<table>{hdr}<tr>{fat}<td>1</td></tr></table></body></html>").encode(),
+    )
+    out.append(Case(p.name, "gigantic-tags", p))
     many = ("<table><tr><td>a</td><td>1</td></tr><tr><td>b</td><td>2</td></tr></table>") * 30000
     p = _write(d, "many-tables.html", (head + many + "</body></html>").encode())
     out.append(Case(p.name, "gigantic-tables", p))
