@@ -57,9 +57,9 @@ def select_new(
 
     The format is not sniffed here: extraction sniffs it once and `load` records it from the report.
     """
-    for f in files:
-        wh.record_source(f.location, f.sha256, f.size, None, region=regions.get(f.region or ""))
-    return [f.facts() for f in files if force or not wh.is_loaded(f.sha256, PARSER_VERSION)]
+    wh.record_sources([(f.location, f.sha256, f.size, None, regions.get(f.region or "")) for f in files])
+    done = set() if force else wh.loaded([f.sha256 for f in files], PARSER_VERSION)
+    return [f.facts() for f in files if f.sha256 not in done]
 
 
 @task(**_TASK)
@@ -77,8 +77,7 @@ def validate_batch(reports: list[Report]) -> list[Report]:
 @task(**_TASK)
 def load(wh: Any, reports: list[Report]) -> Any:
     """Load reports into the working warehouse (the single writer, in the flow's process)."""
-    for r in reports:  # the format the extractor sniffed, recorded once per file
-        wh.record_source(r.source, r.sha256, None, r.format)
+    wh.record_sources([(r.source, r.sha256, None, r.format, None) for r in reports])  # the sniffed format
     return wh.load(reports)
 
 

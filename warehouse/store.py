@@ -180,19 +180,69 @@ class Warehouse:
         return new_id
 
     def record_source(
-        self, location: str, sha256: str, size: int, fmt: str, region: Mapping[str, Any] | None = None
+        self,
+        location: str,
+        sha256: str,
+        size: int | None,
+        fmt: str | None,
+        region: Mapping[str, Any] | None = None,
     ) -> None:
         """Record that `location` served a file with this hash: first_seen on insert, last_seen always."""
+        self.record_sources([(location, sha256, size, fmt, region)])
+
+    def record_sources(
+        self, files: list[tuple[str, str, int | None, str | None, Mapping[str, Any] | None]]
+    ) -> None:
+        """`record_source` for many files, in one transaction and one statement.
+
+        Args:
+            files: (location, sha256, size, format, region) per file; size, format and region may be None.
+        """
         now = _now()
+        region_ids: dict[tuple[tuple[str, Any], ...], int] = {}
+        rows: dict[tuple[str, str], tuple[Any, ...]] = {}
         with transaction(self.con):
-            rid = self.region_id(region) if region else None
-            self.con.execute(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (location, sha256) DO UPDATE SET "
-                "last_seen = excluded.last_seen, size = coalesce(excluded.size, sources.size), "
-                "format = coalesce(excluded.format, sources.format), "
-                "region_id = coalesce(excluded.region_id, sources.region_id)",
-                [location, sha256, size, fmt, rid, now, now],
+            for location, sha256, size, fmt, region in files:
+                rid = None
+                if region:
+                    key = tuple(sorted(region.items()))
+                    if key not in region_ids:
+                        region_ids[key] = self.region_id(region)
+                    rid = region_ids[key]
+                rows[(location, sha256)] = (location, sha256, size, fmt, rid)
+            if not rows:
+                return
+            frame = pd.DataFrame(
+                {
+                    "location": pd.array([r[0] for r in rows.values()], dtype="string"),
+                    "sha256": pd.array([r[1] for r in rows.values()], dtype="string"),
+                    "size": pd.array([r[2] for r in rows.values()], dtype="Int64"),
+                    "format": pd.array([r[3] for r in rows.values()], dtype="string"),
+                    "region_id": pd.array([r[4] for r in rows.values()], dtype="Int32"),
+                }
             )
+            with _registered(self.con, new_sources_df=frame):
+                self.con.execute(
+                    "INSERT INTO sources SELECT location, sha256, size, format, region_id, ?, ? FROM new_sources_df "
+                    "ON CONFLICT (location, sha256) DO UPDATE SET "
+                    "last_seen = excluded.last_seen, size = coalesce(excluded.size, sources.size), "
+                    "format = coalesce(excluded.format, sources.format), "
+                    "region_id = coalesce(excluded.region_id, sources.region_id)",
+                    [now, now],
+                )
+
+    def loaded(self, sha256s: list[str], parser_version: str) -> set[str]:
+        """Which of these files were already extracted by this parser version (`is_loaded` for many)."""
+        if not sha256s:
+            return set()
+        frame = pd.DataFrame({"sha256": pd.array(sha256s, dtype="string")})
+        with _registered(self.con, asked_df=frame):
+            rows = self.query(
+                "SELECT DISTINCT sha256 FROM reports WHERE parser_version = ? "
+                "AND sha256 IN (SELECT sha256 FROM asked_df)",
+                [parser_version],
+            )
+        return {r[0] for r in rows}
 
     def is_loaded(self, sha256: str, parser_version: str) -> bool:
         """True when this file was already extracted by this parser version.
@@ -200,11 +250,7 @@ class Warehouse:
         Superseded versions count too: two files for one issuer and year (a report and its
         statistics attachment) would otherwise supersede each other and be re-parsed every night.
         """
-        rows = self.query(
-            "SELECT count(*) FROM reports WHERE sha256 = ? AND parser_version = ?",
-            [sha256, parser_version],
-        )
-        return bool(rows[0][0])
+        return sha256 in self.loaded([sha256], parser_version)
 
     # -- loading -------------------------------------------------------------------------------------
     def load(

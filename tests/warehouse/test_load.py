@@ -176,3 +176,29 @@ def test_record_source_first_and_last_seen(tmp_path: Path) -> None:
         assert wh.query("SELECT district FROM current_reports") == [("洪泽区",)]
         # the district and its 9 townships and streets from the gazetteer
         assert wh.query("SELECT count(*), count(township) FROM regions") == [(10, 9)]
+
+
+def test_record_sources_in_one_batch_equals_one_by_one(tmp_path: Path) -> None:
+    files = [
+        ("https://x.gov.cn/a.pdf", "a" * 64, 1234, None, REGION),
+        ("https://x.gov.cn/b.pdf", "b" * 64, None, "pdf", None),
+        ("https://x.gov.cn/a.pdf", "a" * 64, None, "pdf", None),  # the same file again: kept once, filled in
+    ]
+    seen = "SELECT location, sha256, size, format, region_id FROM sources ORDER BY ALL"
+    with Warehouse(tmp_path / "one.duckdb") as one, Warehouse(tmp_path / "batch.duckdb") as batch:
+        for f in files:
+            one.record_source(*f)
+        batch.record_sources(files[:2])
+        batch.record_sources(files[2:])
+        assert (
+            batch.query(seen)
+            == one.query(seen)
+            == [
+                ("https://x.gov.cn/a.pdf", "a" * 64, 1234, "pdf", 1),
+                ("https://x.gov.cn/b.pdf", "b" * 64, None, "pdf", None),
+            ]
+        )
+        batch.load([make_report(sha256="a" * 64, source="https://x.gov.cn/a.pdf")])
+        assert batch.loaded(["a" * 64, "b" * 64, "c" * 64], "1.0.0") == {"a" * 64}
+        assert batch.loaded(["a" * 64], "2.0.0") == set()  # a newer parser reads it again
+        assert batch.loaded([], "1.0.0") == set()
