@@ -115,21 +115,34 @@ def extract_and_load(
     summary: RunSummary,
     years: list[int],
 ) -> None:
-    """Extract batches in worker processes (or on Dask), then validate and load each as it finishes.
+    """Extract batches in worker processes (or on Dask); validate and load the reports as they come.
 
-    Loading stays in this process: the warehouse has a single writer.
+    Loading stays in this process: the warehouse has a single writer. Reports are loaded
+    `load_batch_size` at a time (and the rest at the end), each load one transaction: a run stopped
+    in between keeps what was loaded, and the next run extracts the rest.
     """
     clock = time.perf_counter()
     limits = settings.limits()
     futures = [extract_batch.submit(batch, limits) for batch in batches(todo, settings.batch_size)]
     done = 0
+    pending: list[Report] = []
+
+    def flush() -> None:
+        if pending:
+            reports: list[Report] = validate_batch(_quoted(pending))
+            summary.add_reports(reports)
+            summary.add_load(load(wh, _quoted(reports)))
+            pending.clear()
+
     notify("extract", 0, len(todo))
     for fut in as_completed(futures):
-        reports: list[Report] = validate_batch(_quoted(fut.result()))
+        reports = fut.result()
         kept = [r for r in reports if not years or r.year in years or r.status == "failed"]
         summary.out_of_range += len(reports) - len(kept)
-        summary.add_reports(kept)
-        summary.add_load(load(wh, _quoted(kept)))
+        pending.extend(kept)
+        if len(pending) >= settings.load_batch_size:
+            flush()
         done += len(reports)
         notify("extract", done, len(todo))
+    flush()
     summary.seconds["extract+load"] = time.perf_counter() - clock

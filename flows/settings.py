@@ -37,6 +37,7 @@ class Settings:
     source: str = "samples"  # a folder, a sources.yaml, or URLs separated by spaces
     workers: int = 2  # extraction processes (or Dask workers for a LocalCluster)
     batch_size: int = 8  # files per extraction task
+    load_batch_size: int = 200  # reports per warehouse load (one transaction): its fixed cost spread out
     file_time_limit: float = 120.0  # seconds one file may take to extract before it is stopped
     file_memory_mb: int = 2048  # MiB one file may use on top of the loaded libraries (0: no limit)
     dask_address: str | None = None  # a Dask scheduler ("tcp://host:8786") switches to DaskTaskRunner
@@ -65,10 +66,9 @@ class Settings:
                 f"file_time_limit must be above 0 and file_memory_mb at least 0 "
                 f"(got {self.file_time_limit}, {self.file_memory_mb})"
             )
-        if self.workers < 1 or self.batch_size < 1:
-            raise ValueError(
-                f"workers and batch_size must be at least 1 (got {self.workers}, {self.batch_size})"
-            )
+        for name in ("workers", "batch_size", "load_batch_size"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1 (got {getattr(self, name)})")
 
     @property
     def db(self) -> Path:

@@ -105,7 +105,7 @@ def test_bad_setting_value() -> None:
     assert _invoke("run", "--workers", "0") == (
         2,
         "",
-        "error: workers and batch_size must be at least 1 (got 0, 8)\n",
+        "error: workers must be at least 1 (got 0)\n",
     )
 
 

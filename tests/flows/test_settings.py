@@ -52,6 +52,7 @@ def test_unknown_keys_are_named() -> None:
     assert str(err.value) == (
         "\"unknown setting 'workres'; valid settings: allowed_hosts, batch_size, cron, dask_address, data_dir, "
         "db_path, exports_dir, file_memory_mb, file_time_limit, http_backoff, http_retries, http_timeout, "
+        "load_batch_size, "
         'max_download_mb, prefect_home, raw_dir, snapshot_path, source, timezone, workers"'
     )
 

@@ -107,7 +107,8 @@ def test_sigkill_of_a_nightly_run_during_load_then_rerun(
     data = tmp_path / "data"
     for name in [n for n in os.environ if n.startswith(("PREFECT_", "NIANBAO_"))]:
         monkeypatch.delenv(name)
-    monkeypatch.setenv("NIANBAO_BATCH_SIZE", "1")  # one load per file
+    monkeypatch.setenv("NIANBAO_BATCH_SIZE", "1")  # one file per extraction task
+    monkeypatch.setenv("NIANBAO_LOAD_BATCH_SIZE", "1")  # and one load per file
     proc = spawn(RUN_HELD_IN_LOAD, "run", "--source", str(src), "--data-dir", str(data))
     assert proc.stderr is not None
     deadline = time.monotonic() + 240
