@@ -220,6 +220,8 @@ def parse_sources(path: str | Path, allowed_hosts: tuple[str, ...] = ()) -> Sour
     p = Path(path)
     try:
         data = _load_yaml(p)
+    except RecursionError as exc:  # PyYAML composes nested nodes recursively
+        raise SourcesError(str(p), "nested too deeply: not a sources file") from exc
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise SourcesError(str(p), f"cannot read: {exc}") from exc
     if not isinstance(data, dict):

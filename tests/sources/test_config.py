@@ -125,6 +125,9 @@ def test_an_alias_bomb_is_refused_not_expanded(tmp_path: Path) -> None:
     )
     with pytest.raises(SourcesError, match=r"aliases expand to over 1,000,000 values: not a sources file"):
         load_sources(tmp_path / "sources.yaml")
+    (tmp_path / "sources.yaml").write_text("district: " + "[" * 5000 + "]" * 5000 + "\n", "utf-8")
+    with pytest.raises(SourcesError, match=r"nested too deeply: not a sources file"):
+        load_sources(tmp_path / "sources.yaml")
     (tmp_path / "sources.yaml").write_text("x: &a [1]\n" + "#" * (5 * 2**20), "utf-8")
     with pytest.raises(SourcesError, match=r"over 4 MB: not a sources file"):
         load_sources(tmp_path / "sources.yaml")
