@@ -80,7 +80,12 @@ def _gather(
         else:
             township_level = source.level != "district"
             with Crawler(raw_dir, options, gates) as crawler:
-                got = crawler.crawl(source.location, source.region if township_level else None)
+                try:
+                    got = crawler.crawl(source.location, source.region if township_level else None)
+                except Exception as exc:  # what no page-level guard caught: keep what was found so far
+                    got = crawler.gathered
+                    reason = f"crawl stopped ({type(exc).__name__}: {exc})"
+                    got.failures.append(FetchFailure(source.location, reason, source.region))
             summary = crawler.summary
             got.fetched = [f if f.region else replace(f, region=source.region) for f in got.fetched]
             out.extend(got)

@@ -137,13 +137,17 @@ class Crawler:
                 continue
             pages += 1
             self.summary.pages += 1
-            text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
             final = got.resp.final_url
-            page = parse_page(text, final)
-            listing = json_listing(final, text) if text.lstrip().startswith("{") else None
-            if listing is None:
-                report_col = is_report_column(final, page.title, *page.breadcrumb[-1:], ctx.column or "")
-                listing = read_listing(ListContext(final, page, report_col))
+            try:
+                text, enc = decode_page(got.path.read_bytes(), got.resp.headers.get("content-type"))
+                page = parse_page(text, final)
+                listing = json_listing(final, text) if text.lstrip().startswith("{") else None
+                if listing is None:
+                    report_col = is_report_column(final, page.title, *page.breadcrumb[-1:], ctx.column or "")
+                    listing = read_listing(ListContext(final, page, report_col))
+            except Exception as exc:  # a page no reader foresaw costs only itself
+                self._fail(final, _not_understood(exc), ctx)
+                continue
             new = [lk for lk in listing.items if lk.url not in self._seen]
             if pages == 1 and depth == 0 and not new and _is_report_page(page):
                 self.summary.pages -= 1  # the start URL is a report page itself
@@ -157,7 +161,10 @@ class Crawler:
             if not new and pages == 1 and depth == 0 and self.options.discover and not ctx.found:
                 self._discover(page, ctx, depth + 1)  # an entry page: look for township columns
             for lk in new:
-                self._item(lk, ctx, listing.cms, depth)
+                try:
+                    self._item(lk, ctx, listing.cms, depth)
+                except Exception as exc:  # one article no reader foresaw costs only itself
+                    self._fail(lk.url, _not_understood(exc), ctx)
             queue += [u for u in listing.next_pages if u not in self._seen and u not in queue]
         if queue:
             self._skip(queue[0], f"page cap of {self.options.max_pages} list pages reached")
@@ -423,3 +430,9 @@ def _date(value: str | None) -> str | None:
     from sources.crawl.page import iso_date
 
     return iso_date(value) if value else None
+
+
+def _not_understood(exc: Exception) -> str:
+    """The failure reason of a page that broke a reader: the error's kind and first line."""
+    first = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"page not understood ({type(exc).__name__}{': ' + first if first else ''})"

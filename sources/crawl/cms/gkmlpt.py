@@ -39,7 +39,7 @@ def json_listing(url: str, text: str) -> Listing | None:
     """A gkmlpt JSON page as a listing; None when the text is not such JSON."""
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested thousands deep
         return None
     articles = data.get("articles") if isinstance(data, dict) else None
     if not isinstance(articles, list):

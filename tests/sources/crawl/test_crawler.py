@@ -394,3 +394,52 @@ def test_another_layout_year_subcolumns_and_townships_listing_their_own_reports(
         "/portal/d.aspx?id=23": ("双河街道", "generic"),
     }
     assert (summary.reports, summary.failed, summary.skipped) == (5, [], [])
+
+
+def test_a_page_that_breaks_a_reader_costs_only_itself(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A JSON listing nested 100,000 deep, and (fault injection) a page whose reading raises: each is
+    one failure with its reason; the column's other reports are still found."""
+    from sources.crawl import crawler as crawler_module
+    from tests.sources.portals import chrome, meta
+    from tests.sources.server import Resource
+
+    def article(n: int) -> Resource:
+        return Resource(
+            chrome(
+                f"白鹭镇{n}年政府信息公开工作年度报告",
+                ["首页", "白鹭镇", "年报"],
+                "<p>一、总体情况</p>",
+                meta("青溪市云岭区白鹭镇人民政府", f"{n + 1}-01-20"),
+            ).encode()
+        )
+
+    links = "".join(
+        f'<a href="/a/{n}.html">白鹭镇{n}年政府信息公开工作年度报告</a>' for n in (2021, 2022, 2023)
+    )
+    site = {
+        "/col/index.html": Resource(chrome("年报", ["首页", "白鹭镇", "年报"], links).encode()),
+        "/a/2021.html": article(2021),
+        "/a/2022.html": article(2022),
+        "/a/2023.html": article(2023),
+        "/col/list_7.html": Resource(b'{"articles": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"),
+    }
+    real = crawler_module.parse_page
+
+    def breaks_on_2021(text: str, url: str) -> object:
+        if url.endswith("/a/2021.html"):
+            raise RuntimeError("a layout nobody foresaw")
+        return real(text, url)
+
+    monkeypatch.setattr(crawler_module, "parse_page", breaks_on_2021)
+    with serve(site) as srv:
+        options = CrawlOptions(allowed_hosts=(srv.base.removeprefix("http://"),), rate=100.0)
+        got, summary = crawl_many(
+            [srv.base + "/col/list_7.html", srv.base + "/col/index.html"], tmp_path, options
+        )
+    assert [(u.removeprefix(srv.base), why) for u, why in summary.failed] == [
+        ("/a/2021.html", "page not understood (RuntimeError: a layout nobody foresaw)")
+    ]
+    assert [f.location.removeprefix(srv.base) for f in got.fetched] == ["/a/2022.html", "/a/2023.html"]
+    assert summary.reports == 2
