@@ -448,8 +448,18 @@ def validate(report: Report, previous: Previous | None = None, tpl: Template = T
 
     Returns:
         Findings, in rule order: types, identities, cross-year, narrative, plausibility,
-        completeness, timeliness. A failed extraction gives one `extraction_failed` finding.
+        completeness, timeliness. A failed extraction gives one `extraction_failed` finding. A check
+        that raises (a bug met on an odd report) gives one `validator_error` finding instead: one
+        report's validation never stops a run.
     """
+    try:
+        return _validate(report, previous, tpl)
+    except Exception as exc:
+        text = (str(exc).strip().splitlines() or [""])[0][:200]
+        return [_finding("validator_error", f"validation raised {type(exc).__name__}: {text}", cells={})]
+
+
+def _validate(report: Report, previous: Previous | None, tpl: Template) -> list[Finding]:
     if report.status == "failed":
         return [
             _finding(

@@ -372,11 +372,8 @@ class Warehouse:
         out: dict[int, list[tuple[str, Finding]]] = {}
         for p in planned:
             items = [(_origin(f), f) for f in p.report.findings if _group(f.rule) != "cross_year"]
-            if not any(origin == "validate" for origin, _ in items):
-                try:
-                    items += [("validate", f) for f in validate(p.report) if _group(f.rule) != "cross_year"]
-                except Exception as exc:  # a validator bug must not lose the report
-                    items.append(("validate", _validator_error(exc)))
+            if not any(origin == "validate" for origin, _ in items):  # never raises (validator_error)
+                items += [("validate", f) for f in validate(p.report) if _group(f.rule) != "cross_year"]
             items += [("warehouse", f) for f in ld.unit_findings(p.report)]
             place = places.get(p.report.sha256)
             if (
@@ -497,15 +494,6 @@ def _origin(f: Finding) -> str:
     rule = RULES.get(f.rule)
     origin = f.origin or (rule.origin if rule else "parser")
     return "validate" if origin == "validation" else "extractor"
-
-
-def _validator_error(exc: Exception) -> Finding:
-    return Finding(
-        rule="validator_error",
-        severity="error",
-        message=f"validation raised {type(exc).__name__}: {exc}",
-        source_inconsistent=False,
-    )
 
 
 class _registered:

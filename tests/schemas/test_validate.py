@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from schemas import Report
 from schemas.validate import RULES, cell_values, validate
 from tests.schemas.builders import blank_table, make_report, set_cell, set_t4
@@ -246,3 +248,15 @@ def test_cross_year_chains_are_read_from_the_template() -> None:
     assert found[0].cells == {"t3.new.total": 7, "previous.t3.new.total": 5}
     assert check_cross_year(now, {("t3", "new", "total"): 7}, tpl) == []
     assert check_cross_year(now, {("t3", "new", "total"): None}, tpl) == []  # blank: not checked
+
+
+def test_a_check_that_raises_is_one_finding_not_a_stopped_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fault injection: a check meets a report it cannot handle. The report keeps one error finding."""
+    import schemas.validate as v
+
+    clean = validate(make_report())
+    monkeypatch.setattr(v, "check_identities", lambda report, tpl: 1 / 0)
+    (finding,) = validate(make_report())
+    assert (finding.rule, finding.severity, finding.origin) == ("validator_error", "error", "validation")
+    assert finding.message == "validation raised ZeroDivisionError: division by zero"
+    assert all(f.rule != "validator_error" for f in clean)
