@@ -32,7 +32,12 @@ def path_text(path: str | os.PathLike[str]) -> str:
     Args:
         path: the path as the file system gave it.
     """
-    return os.fspath(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    text = os.fspath(path)
+    try:
+        raw = text.encode("utf-8", "surrogateescape")  # the file system's bytes, as they were
+    except UnicodeEncodeError:  # a lone surrogate that is not an escaped byte: shown as \udXXX
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
 
 
 def clean_space(text: str) -> str:

@@ -20,6 +20,7 @@ from schemas.crosswalk import cell_maps
 from schemas.places import Place, fill_region, gazetteer, resolve_issuer
 from schemas.records import Finding, Report
 from schemas.template import TEMPLATE
+from schemas.text import path_text
 from schemas.validate import RULES, count_by_severity, validate
 from warehouse import checks
 from warehouse import load as ld
@@ -52,6 +53,16 @@ class LoadResult:
         default_factory=lambda: {"error": 0, "warning": 0, "info": 0}
     )
     report_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: LoadResult) -> None:
+        """Count another load's result into this one."""
+        self.loaded += other.loaded
+        self.new_versions += other.new_versions
+        self.unchanged += other.unchanged
+        self.failed += other.failed
+        for severity, n in other.findings_by_severity.items():
+            self.findings_by_severity[severity] = self.findings_by_severity.get(severity, 0) + n
+        self.report_ids += other.report_ids
 
 
 # SQL used by the loader; named so the load code reads as steps.
@@ -308,6 +319,28 @@ class Warehouse:
         next_id = int(self.query("SELECT coalesce(max(report_id), 0) + 1 FROM reports")[0][0])
         return ld.plan_batch(reports, current, max_version, next_id, part_keys)
 
+    def load_isolating(self, reports: list[Report]) -> LoadResult:
+        """`load`, and when the batch cannot be stored, each report alone: one that still cannot is
+        recorded as failed with the reason (its numbers are not stored), and the rest are loaded.
+
+        Failures of the database itself (a full disk, a damaged file) are raised as they are.
+        """
+        try:
+            return self.load(reports)
+        except Exception as exc:
+            if _fatal(exc):
+                raise
+        total = LoadResult()
+        for r in reports:
+            try:
+                total.add(self.load([r]))
+            except Exception as exc:
+                if _fatal(exc):
+                    raise
+                first = (str(exc).strip().splitlines() or [""])[0][:200]
+                total.add(self.load([_unstorable(r, f"could not be stored ({type(exc).__name__}: {first})")]))
+        return total
+
     def _places(
         self, reports: list[Report], regions: Mapping[str, Mapping[str, Any]]
     ) -> tuple[dict[str, Place], dict[str, int | None]]:
@@ -494,6 +527,23 @@ def _origin(f: Finding) -> str:
     rule = RULES.get(f.rule)
     origin = f.origin or (rule.origin if rule else "parser")
     return "validate" if origin == "validation" else "extractor"
+
+
+def _fatal(exc: BaseException) -> bool:
+    """A failure of the database or the machine, not of one report's data."""
+    return isinstance(exc, duckdb.FatalException | duckdb.IOException | OSError | MemoryError)
+
+
+def _unstorable(r: Report, reason: str) -> Report:
+    """A report the warehouse could not take, as a failed report: where it came from and why."""
+    return Report(
+        source=path_text(r.source),
+        sha256=r.sha256,
+        format=r.format,
+        status="failed",
+        error=reason,
+        parser_version=r.parser_version,
+    )
 
 
 class _registered:

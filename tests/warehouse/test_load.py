@@ -202,3 +202,26 @@ def test_record_sources_in_one_batch_equals_one_by_one(tmp_path: Path) -> None:
         assert batch.loaded(["a" * 64, "b" * 64, "c" * 64], "1.0.0") == {"a" * 64}
         assert batch.loaded(["a" * 64], "2.0.0") == set()  # a newer parser reads it again
         assert batch.loaded([], "1.0.0") == set()
+
+
+def test_a_report_the_warehouse_cannot_take_fails_alone(tmp_path: Path) -> None:
+    """Text DuckDB refuses (a lone surrogate, from a hostile file) in one report of a batch: the batch is
+    loaded report by report, the bad one recorded as failed with the reason, the others as they are."""
+    good = [make_report(year=2022), make_report(year=2023)]
+    bad = make_report(
+        issuer="淮安市洪泽区\ud800人民政府",
+        year=2021,
+        sha256="b" * 64,
+        source="https://example.gov.cn/\ud800.pdf",
+    )
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        result = wh.load_isolating([good[0], bad, good[1]])
+        rows = wh.query(
+            "SELECT year, status, source, error FROM reports ORDER BY sha256 = ?, year", [bad.sha256]
+        )
+        cells = wh.query("SELECT count(*) FROM cells")[0][0]
+    assert (result.loaded, result.failed) == (3, 1)
+    assert rows[:2] == [(2022, "ok", good[0].source, None), (2023, "ok", good[1].source, None)]
+    assert rows[2][:3] == (None, "failed", "https://example.gov.cn/\\ud800.pdf")
+    assert rows[2][3].startswith("could not be stored (InvalidInputException: ") and "surrogate" in rows[2][3]
+    assert cells == len(good[0].cells) + len(good[1].cells)
