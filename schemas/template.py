@@ -157,6 +157,20 @@ class CrossYear:
 
 
 @dataclass(frozen=True)
+class ViewSpec:
+    """The warehouse's wide view of a table: its name and shape (warehouse/wide.py builds it)."""
+
+    name: str
+    shape: Literal["rows", "report"]  # one row per report and printed row, or one per report
+    by_block: bool = False  # rows are keyed by block too (table 2)
+    rename: dict[str, str] = field(default_factory=dict)  # column code -> view column (SQL keywords)
+
+    def column(self, code: str) -> str:
+        """The view's name for a column code."""
+        return self.rename.get(code, code)
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """Rows, columns and groups of one statistical table."""
 
@@ -170,6 +184,7 @@ class TableSpec:
     name: str = ""  # its short name, e.g. 主动公开
     caption: str | None = None  # table 2: the words that open a block caption (第二十条)
     weak_anchors: tuple[str, ...] = ()  # words that mark the table only in its section, or two together
+    view: ViewSpec | None = None  # its wide view in the warehouse
 
     @property
     def title(self) -> str:
@@ -294,6 +309,7 @@ def load_template() -> Template:
             name=t["name"],
             caption=t.get("caption"),
             weak_anchors=tuple(t.get("weak_anchors", [])),
+            view=ViewSpec(**t["view"]) if "view" in t else None,
         )
 
     t2, t3, t4 = table("t2"), table("t3"), table("t4")

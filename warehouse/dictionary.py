@@ -12,6 +12,7 @@ from pathlib import Path
 from schemas.template import TEMPLATE
 from schemas.template import TableSpec as Table
 from schemas.validate import RULES
+from warehouse.wide import view_tables
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 
@@ -51,9 +52,15 @@ def render() -> str:
         wh.con.close()
     table_names = {name for name, _ in tables}
     # View columns without a comment of their own borrow one: a template code's label, or the
-    # comment of the table column of the same name (report_id, issuer …).
-    borrowed = {c: d for tn, c, _t, d in columns if tn not in table_names and d}
-    borrowed |= {c: d for tn, c, _t, d in columns if tn in table_names and tn != "meta" and d}
+    # comment of the first table's column of the same name (report_id, issuer … of `reports`),
+    # else a view's.
+    borrowed: dict[str, str] = {}
+    for tn, c, _t, d in columns:
+        if tn in table_names and tn != "meta" and d:
+            borrowed.setdefault(c, d)
+    for tn, c, _t, d in columns:
+        if tn not in table_names and d:
+            borrowed.setdefault(c, d)
     out = [_HEADER]
     for title, objects in (("Tables", tables), ("Views", views)):
         out.append(f"\n## {title}\n")
@@ -91,18 +98,14 @@ def render() -> str:
     return "\n".join(out) + "\n"
 
 
-VIEW_ALIASES = {"natural_person": "natural"}  # view column -> template code, where an SQL keyword
-VIEW_TABLES = {"active_disclosure": "t2", "applications": "t3", "review_litigation": "t4"}
-
-
 def _view_column(view: str, column: str) -> str | None:
     """Description of a pivoted column of a wide view, from the template."""
-    table_id = VIEW_TABLES.get(view)
-    if table_id is None:
+    table = view_tables().get(view)
+    if table is None or table.view is None:
         return None
-    table = TEMPLATE.table(table_id)
-    column = VIEW_ALIASES.get(column, column)
-    if table_id == "t4":  # columns are <row>_<column>, e.g. review_upheld
+    table_id = table.id
+    column = {v: k for k, v in table.view.rename.items()}.get(column, column)
+    if table.view.shape == "report":  # columns are <row>_<column>, e.g. review_upheld
         for row in table.rows:
             rest = column.removeprefix(row.code + "_")
             if rest != column and rest in table.column_by_code:

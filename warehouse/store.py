@@ -26,6 +26,7 @@ from warehouse import checks
 from warehouse import load as ld
 from warehouse.database import open_database, transaction
 from warehouse.migrate import add_columns, migrate
+from warehouse.wide import wide_views_sql
 
 SCHEMA_VERSION = "2"
 REGION_FIELDS = ("province", "city", "district", "township", "code")
@@ -122,6 +123,7 @@ class Warehouse:
             migrate(self.con)
             self._write_template()
             self.con.execute(sql_text("views.sql"))
+            self.con.execute(wide_views_sql())  # the tables' wide views, from the template
             self.con.execute(sql_text("overrides.sql"))
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('rules', ?)",

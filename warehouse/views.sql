@@ -59,68 +59,7 @@ COMMENT ON VIEW current_cells IS 'The cells of every current report, each table 
 COMMENT ON COLUMN current_cells.part_report_id IS 'reports.report_id of the part the table was read from.';
 COMMENT ON COLUMN current_cells.part IS 'document, page or attachment: the part the table was read from.';
 
-CREATE OR REPLACE VIEW active_disclosure AS
-SELECT
-    r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year, r.variant_t2 AS variant,
-    c.block, c.row_code, any_value(c.row_label) AS row_label, any_value(t.row_order) AS row_order,
-    max(c.count) FILTER (WHERE c.col_code = 'made')            AS made,
-    max(c.count) FILTER (WHERE c.col_code = 'published')       AS published,
-    max(c.count) FILTER (WHERE c.col_code = 'public_total')    AS public_total,
-    max(c.count) FILTER (WHERE c.col_code = 'prev_items')      AS prev_items,
-    max(c.count) FILTER (WHERE c.col_code = 'delta')           AS delta,
-    max(c.count) FILTER (WHERE c.col_code = 'procured_items')  AS procured_items,
-    max(c.amount) FILTER (WHERE c.col_code = 'procured_amount') AS procured_amount,
-    max(c.count) FILTER (WHERE c.col_code = 'issued')          AS issued,
-    max(c.count) FILTER (WHERE c.col_code = 'repealed')        AS repealed,
-    max(c.count) FILTER (WHERE c.col_code = 'in_force')        AS in_force,
-    max(c.amount) FILTER (WHERE c.col_code = 'fee_amount')      AS fee_amount,
-    max(c.count) FILTER (WHERE c.col_code = 'decisions')       AS decisions
-FROM current_reports r
-JOIN current_cells c ON c.report_id = r.report_id AND c.table_id = 't2'
-LEFT JOIN template_rows t ON t.table_id = 't2' AND t.row_code = c.row_code
-GROUP BY r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year, r.variant_t2, c.block, c.row_code;
-COMMENT ON VIEW active_disclosure IS 'Table 2 (主动公开) wide: one row per current report and table row; columns are the column codes of both variants.';
-
-CREATE OR REPLACE VIEW applications AS
-SELECT
-    r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year, r.variant_t3 AS variant,
-    c.row_code, any_value(c.row_label) AS row_label, any_value(t.row_order) AS row_order,
-    -- "natural" is an SQL keyword (NATURAL JOIN), so the 自然人 column is natural_person here.
-    max(c.count) FILTER (WHERE c.col_code = 'natural')         AS natural_person,
-    max(c.count) FILTER (WHERE c.col_code = 'business')        AS business,
-    max(c.count) FILTER (WHERE c.col_code = 'research')        AS research,
-    max(c.count) FILTER (WHERE c.col_code = 'public_interest') AS public_interest,
-    max(c.count) FILTER (WHERE c.col_code = 'legal_service')   AS legal_service,
-    max(c.count) FILTER (WHERE c.col_code = 'other_org')       AS other_org,
-    max(c.count) FILTER (WHERE c.col_code = 'total')           AS total
-FROM current_reports r
-JOIN current_cells c ON c.report_id = r.report_id AND c.table_id = 't3'
-LEFT JOIN template_rows t ON t.table_id = 't3' AND t.row_code = c.row_code
-GROUP BY r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year, r.variant_t3, c.row_code;
-COMMENT ON VIEW applications IS 'Table 3 (依申请公开) wide: one row per current report and table row, columns natural_person (code natural) … total.';
-
-CREATE OR REPLACE VIEW review_litigation AS
-SELECT
-    r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year,
-    max(c.count) FILTER (WHERE c.row_code = 'review' AND c.col_code = 'upheld')               AS review_upheld,
-    max(c.count) FILTER (WHERE c.row_code = 'review' AND c.col_code = 'corrected')            AS review_corrected,
-    max(c.count) FILTER (WHERE c.row_code = 'review' AND c.col_code = 'other')                AS review_other,
-    max(c.count) FILTER (WHERE c.row_code = 'review' AND c.col_code = 'pending')              AS review_pending,
-    max(c.count) FILTER (WHERE c.row_code = 'review' AND c.col_code = 'total')                AS review_total,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_direct' AND c.col_code = 'upheld')          AS suit_direct_upheld,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_direct' AND c.col_code = 'corrected')       AS suit_direct_corrected,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_direct' AND c.col_code = 'other')           AS suit_direct_other,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_direct' AND c.col_code = 'pending')         AS suit_direct_pending,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_direct' AND c.col_code = 'total')           AS suit_direct_total,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_after_review' AND c.col_code = 'upheld')    AS suit_after_review_upheld,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_after_review' AND c.col_code = 'corrected') AS suit_after_review_corrected,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_after_review' AND c.col_code = 'other')     AS suit_after_review_other,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_after_review' AND c.col_code = 'pending')   AS suit_after_review_pending,
-    max(c.count) FILTER (WHERE c.row_code = 'suit_after_review' AND c.col_code = 'total')     AS suit_after_review_total
-FROM current_reports r
-JOIN current_cells c ON c.report_id = r.report_id AND c.table_id = 't4'
-GROUP BY r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year;
-COMMENT ON VIEW review_litigation IS 'Table 4 (行政复议、行政诉讼) wide: one row per current report, 15 columns <block>_<column>.';
+-- active_disclosure, applications, review_litigation: generated from the template (warehouse/wide.py).
 
 CREATE OR REPLACE VIEW report_overview AS
 WITH head AS (
@@ -171,10 +110,6 @@ COMMENT ON COLUMN report_overview.n_values IS 'Cells with a number (not blank).'
 COMMENT ON COLUMN report_overview.errors IS 'Findings of severity error (all parts of the report).';
 COMMENT ON COLUMN report_overview.warnings IS 'Findings of severity warning.';
 COMMENT ON COLUMN report_overview.infos IS 'Findings of severity info.';
-COMMENT ON COLUMN active_disclosure.variant IS 'Table-2 variant of the report (2019 or 2021).';
-COMMENT ON COLUMN active_disclosure.row_order IS 'Position of the row in the printed form (template_rows.row_order).';
-COMMENT ON COLUMN applications.variant IS 'Table-3 variant of the report (2019 or 2021).';
-COMMENT ON COLUMN applications.row_order IS 'Position of the row in the printed form (template_rows.row_order).';
 COMMENT ON COLUMN current_reports.region_code IS 'regions.code (统计用区划代码) of the issuer.';
 
 CREATE OR REPLACE VIEW coverage AS

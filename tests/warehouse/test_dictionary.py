@@ -6,7 +6,7 @@ from pathlib import Path
 
 from schemas import TEMPLATE
 from warehouse import Warehouse
-from warehouse.dictionary import DOC_PATH, VIEW_ALIASES, render
+from warehouse.dictionary import DOC_PATH, render
 
 
 def test_data_dictionary_is_not_stale() -> None:
@@ -26,7 +26,7 @@ def test_wide_views_have_a_column_per_template_code(tmp_path: Path) -> None:
 
         def cols(view: str) -> set[str]:
             names = {r[0] for r in wh.query(f"DESCRIBE {view}")}
-            return {VIEW_ALIASES.get(n, n) for n in names}
+            return {{"natural_person": "natural"}.get(n, n) for n in names}  # an SQL keyword, renamed
 
         assert {c.code for c in TEMPLATE.t2.columns} <= cols("active_disclosure")
         assert {c.code for c in TEMPLATE.t3.columns} <= cols("applications")
