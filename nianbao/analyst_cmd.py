@@ -93,8 +93,13 @@ def query(
     ] = "table",
     output: OutputOpt = None,
     data_dir: DataDirOpt = None,
+    timeout: Annotated[
+        float, typer.Option("--timeout", help="Stop the query after this many seconds.", min=0.1)
+    ] = 600.0,
 ) -> None:
     """Query the snapshot read-only: no write, ATTACH, COPY, INSTALL, LOAD or SET.
+
+    A query is stopped after --timeout seconds, and one returning over 2,000,000 rows is refused.
 
     Example: nianbao query "select township, year, applications_new from report_overview limit 3"
     """
@@ -105,7 +110,7 @@ def query(
     if fmt == "xlsx" and output is None:
         _fail("--format xlsx needs -o FILE.xlsx")
     with _snapshot(data_dir) as con:
-        columns, rows = run_query(con, sql)
+        columns, rows = run_query(con, sql, seconds=timeout)
     if fmt == "table":
         _print_table(columns, rows)
     elif fmt == "csv":

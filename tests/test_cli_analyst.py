@@ -118,6 +118,15 @@ def test_query_cannot_write_attach_or_install(data_dir: Path, tmp_path: Path, sq
     assert sha(data_dir / "snapshot" / "nianbao.duckdb") == before
 
 
+def test_query_time_limit(data_dir: Path) -> None:
+    endless = "select count(*) from range(1000000000) a, range(1000000000) b"
+    code, out = nianbao("query", endless, "--timeout", "0.5", "--data-dir", str(data_dir))
+    assert (code, out) == (
+        2,
+        "error: stopped after 0.5 s: narrow the query (a WHERE, a LIMIT, a join's ON)\n",
+    )
+
+
 def test_user_mistakes_are_one_line(data_dir: Path, tmp_path: Path) -> None:
     for args in (
         ("findings", "--district", "朝阳区"),

@@ -57,3 +57,17 @@ def test_run_query_allows_reads_only(snapshot: Path) -> None:
 def test_missing_snapshot_is_named(tmp_path: Path) -> None:
     with pytest.raises(SnapshotMissing, match="no snapshot at"):
         connect_readonly(tmp_path / "nope.duckdb")
+
+
+def test_a_runaway_query_is_stopped_with_a_reason(snapshot: Path) -> None:
+    con = connect_readonly(snapshot)
+    try:
+        endless = "select count(*) from range(1000000000) a, range(1000000000) b"  # 10^18 rows to count
+        with pytest.raises(QueryRefused, match=r"^stopped after 0.5 s: narrow the query"):
+            run_query(con, endless, seconds=0.5)
+        with pytest.raises(QueryRefused, match=r"^more than 1,000 rows: aggregate or add a LIMIT"):
+            run_query(con, "select * from range(5000)", max_rows=1000)
+        assert run_query(con, "select * from range(1000)", max_rows=1000)[1][-1] == (999,)
+        assert run_query(con, "select current_setting('memory_limit')")[1][0][0].startswith("3.7 GiB")
+    finally:
+        con.close()
