@@ -78,7 +78,7 @@ def validate_batch(reports: list[Report]) -> list[Report]:
 def load(wh: Any, reports: list[Report]) -> Any:
     """Load reports into the working warehouse (the single writer, in the flow's process)."""
     wh.record_sources([(r.source, r.sha256, None, r.format, None) for r in reports])  # the sniffed format
-    return wh.load_isolating(reports)  # a report the warehouse cannot take fails alone
+    return wh.load_isolating(reports, validated=True)  # validate_batch ran; one report may fail alone
 
 
 @task(**_TASK)

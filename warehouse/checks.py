@@ -7,6 +7,7 @@ added twice: loading 2023 before 2022 ends with the same findings as loading the
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import Any
 
@@ -69,20 +70,45 @@ def run_cross_report(con: duckdb.DuckDBPyConnection, keys: list[str]) -> int:
                 "(SELECT unnest(?::BIGINT[]))",
                 [stale],
             )
-        rows: list[tuple[Any, ...]] = []
+        found: dict[int, list[tuple[str, Finding]]] = {}
         for key in todo:
             if key not in primary:
                 continue
-            found = [("parts", f) for f in parts_disagree(parts.get(key, {}))]
+            items = [("parts", f) for f in parts_disagree(parts.get(key, {}))]
             prev = _previous(key)
             if prev and prev in values and key in values:
-                found += [("cross_year", f) for f in check_cross_year(values[key], values[prev])]
-            rows += _rows(con, int(primary[key]), found)
+                items += [("cross_year", f) for f in check_cross_year(values[key], values[prev])]
+            if items:
+                found[int(primary[key])] = items
+        rows = _rows(con, found)
         if rows:
-            con.executemany("INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            _insert_findings(con, rows)
     finally:
         con.unregister("keys_df")
     return len(rows)
+
+
+_FINDING_COLUMNS = ("report_id", "seq", "origin", "rule", "severity", "message", "cells", "expected", "actual",
+                    "source_inconsistent")  # fmt: skip
+
+
+def _insert_findings(con: duckdb.DuckDBPyConnection, rows: list[tuple[Any, ...]]) -> None:
+    """One INSERT for all rows (executemany runs one statement per row: 16 s for 20,000 findings)."""
+    frame = pd.DataFrame(rows, columns=list(_FINDING_COLUMNS))
+    frame = frame.astype(
+        {"report_id": "Int64", "seq": "Int32", "expected": "Float64", "actual": "Float64",
+         "source_inconsistent": "boolean", "cells": "string", "origin": "string", "rule": "string",
+         "severity": "string", "message": "string"}
+    )  # fmt: skip
+    con.register("new_findings_df", frame)
+    try:
+        con.execute(
+            f"INSERT INTO findings ({', '.join(_FINDING_COLUMNS)}) "
+            f"SELECT {', '.join(_FINDING_COLUMNS)} FROM new_findings_df"
+        )
+    finally:
+        with contextlib.suppress(duckdb.Error):  # an aborted transaction refuses it: keep the first error
+            con.unregister("new_findings_df")
 
 
 def parts_disagree(parts: dict[str, dict[Key, Any]]) -> list[Finding]:
@@ -121,21 +147,27 @@ def _previous(key: str) -> str | None:
 
 
 def _rows(
-    con: duckdb.DuckDBPyConnection, report_id: int, found: list[tuple[str, Finding]]
+    con: duckdb.DuckDBPyConnection, found: dict[int, list[tuple[str, Finding]]]
 ) -> list[tuple[Any, ...]]:
+    """Findings rows, numbered after each report's existing findings (one query for all reports)."""
     if not found:
         return []
-    row = con.execute(
-        "SELECT coalesce(max(seq), -1) + 1 FROM findings WHERE report_id = ?", [report_id]
-    ).fetchone()
-    seq = int(row[0]) if row else 0
+    start = dict(
+        con.execute(
+            "SELECT report_id, max(seq) + 1 FROM findings WHERE report_id IN (SELECT unnest(?::BIGINT[])) "
+            "GROUP BY report_id",
+            [sorted(found)],
+        ).fetchall()
+    )
     out = []
-    for i, (origin, f) in enumerate(found):
-        cells = json.dumps(f.cells, ensure_ascii=False, default=str) if f.cells else None
-        out.append(
-            (report_id, seq + i, origin, f.rule, f.severity, f.message, cells,
-             _num(f.expected), _num(f.actual), f.source_inconsistent)
-        )  # fmt: skip
+    for report_id, items in found.items():
+        seq = int(start.get(report_id) or 0)
+        for i, (origin, f) in enumerate(items):
+            cells = json.dumps(f.cells, ensure_ascii=False, default=str) if f.cells else None
+            out.append(
+                (report_id, seq + i, origin, f.rule, f.severity, f.message, cells,
+                 _num(f.expected), _num(f.actual), f.source_inconsistent)
+            )  # fmt: skip
     return out
 
 

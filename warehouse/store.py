@@ -267,7 +267,10 @@ class Warehouse:
 
     # -- loading -------------------------------------------------------------------------------------
     def load(
-        self, reports: list[Report], regions: Mapping[str, Mapping[str, Any]] | None = None
+        self,
+        reports: list[Report],
+        regions: Mapping[str, Mapping[str, Any]] | None = None,
+        validated: bool = False,
     ) -> LoadResult:
         """Validate and load a batch of reports in one transaction.
 
@@ -275,10 +278,12 @@ class Warehouse:
             reports: extracted reports, failed ones included (they are recorded with their error).
             regions: region dicts keyed by a report's sha256 or source location; otherwise the region
                 recorded for the file by `record_source` is used.
+            validated: the reports went through `schemas.validate` already (the flow's validate
+                stage), so a report without findings is clean, not unchecked.
 
         Single-report validation is a stage of its own (schemas.validate, run by the flow and by
-        `nianbao extract`): the findings a report carries are stored as they are. A report that
-        carries no validation findings is validated here (fallback until every caller validates).
+        `nianbao extract`): the findings a report carries are stored as they are. Unless
+        `validated`, a report that carries no validation findings is validated here.
         After storing, the cross-report stage runs: parts of one report that disagree, and the
         cross-year checks of every loaded year and its neighbours, whose findings are replaced.
         Either the whole batch is committed or nothing is (a crash leaves the file as before).
@@ -291,7 +296,7 @@ class Warehouse:
             result.unchanged = plan.unchanged
             if plan.planned:
                 region_of = {p.report_id: region_of_sha.get(p.report.sha256) for p in plan.planned}
-                findings = self._validate(plan.planned, places)
+                findings = self._validate(plan.planned, places, validated)
                 by_id = {
                     p.report_id: places[p.report.sha256] for p in plan.planned if p.report.sha256 in places
                 }
@@ -321,21 +326,21 @@ class Warehouse:
         next_id = int(self.query("SELECT coalesce(max(report_id), 0) + 1 FROM reports")[0][0])
         return ld.plan_batch(reports, current, max_version, next_id, part_keys)
 
-    def load_isolating(self, reports: list[Report]) -> LoadResult:
+    def load_isolating(self, reports: list[Report], validated: bool = False) -> LoadResult:
         """`load`, and when the batch cannot be stored, each report alone: one that still cannot is
         recorded as failed with the reason (its numbers are not stored), and the rest are loaded.
 
         Failures of the database itself (a full disk, a damaged file) are raised as they are.
         """
         try:
-            return self.load(reports)
+            return self.load(reports, validated=validated)
         except Exception as exc:
             if _fatal(exc):
                 raise
         total = LoadResult()
         for r in reports:
             try:
-                total.add(self.load([r]))
+                total.add(self.load([r], validated=validated))
             except Exception as exc:
                 if _fatal(exc):
                     raise
@@ -397,7 +402,7 @@ class Warehouse:
         return places, region_of
 
     def _validate(
-        self, planned: list[ld.Planned], places: Mapping[str, Place]
+        self, planned: list[ld.Planned], places: Mapping[str, Place], validated: bool = False
     ) -> dict[int, list[tuple[str, Finding]]]:
         """The findings each report carries, with their origin, plus the load's own unit findings.
 
@@ -407,7 +412,7 @@ class Warehouse:
         out: dict[int, list[tuple[str, Finding]]] = {}
         for p in planned:
             items = [(_origin(f), f) for f in p.report.findings if _group(f.rule) != "cross_year"]
-            if not any(origin == "validate" for origin, _ in items):  # never raises (validator_error)
+            if not validated and not any(origin == "validate" for origin, _ in items):  # never raises
                 items += [("validate", f) for f in validate(p.report) if _group(f.rule) != "cross_year"]
             items += [("warehouse", f) for f in ld.unit_findings(p.report)]
             place = places.get(p.report.sha256)
