@@ -537,8 +537,12 @@ def _origin(f: Finding) -> str:
 
 
 def _fatal(exc: BaseException) -> bool:
-    """A failure of the database or the machine, not of one report's data."""
-    return isinstance(exc, duckdb.FatalException | duckdb.IOException | OSError | MemoryError)
+    """A failure of the database or the machine (a full disk, a failed commit), not of one report's
+    data: recording reports as failed for it would keep them from being read again."""
+    kinds = (
+        duckdb.FatalException | duckdb.IOException | duckdb.TransactionException | duckdb.InternalException
+    )
+    return isinstance(exc, kinds | OSError | MemoryError) or "No space left" in str(exc)
 
 
 def _unstorable(r: Report, reason: str) -> Report:
