@@ -19,8 +19,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from extractors import extract_file  # noqa: E402
-from extractors.readers.sniff import sniff_format  # noqa: E402
+from nianbao.extractors import extract_file  # noqa: E402
+from nianbao.extractors.readers.sniff import sniff_format  # noqa: E402
 
 SKIP_SUFFIXES = (".json", ".md", ".yaml", ".py")
 

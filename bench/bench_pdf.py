@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pdfplumber
 
-from extractors.readers.ocr import engine, ocr_image, render_pdf_page
-from extractors.readers.pdf import OCR_DPI, read_pdf
+from nianbao.extractors.readers.ocr import engine, ocr_image, render_pdf_page
+from nianbao.extractors.readers.pdf import OCR_DPI, read_pdf
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 

@@ -17,10 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from nianbao.analyst.compare import write_comparison
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from schemas import TEMPLATE, Cell, Provenance, Report  # noqa: E402
-from warehouse import Warehouse  # noqa: E402
+from nianbao.schemas import TEMPLATE, Cell, Provenance, Report  # noqa: E402
+from nianbao.warehouse import Warehouse  # noqa: E402
 
 DISTRICT_QUERY = """
 SELECT township, issuer, row_code, natural_person, business, research, public_interest, legal_service,
@@ -125,7 +127,7 @@ def main() -> None:
                 runs.append(time.perf_counter() - t0)
             timings[name] = (min(runs), max(runs), len(rows))
         t0 = time.perf_counter()
-        wh.write_comparison(Path(tmp) / "cmp.xlsx", district="区07", year=2022)
+        write_comparison(wh.con, Path(tmp) / "cmp.xlsx", district="区07", year=2022)
         t_xlsx = time.perf_counter() - t0
         t0 = time.perf_counter()
         wh.publish_snapshot(Path(tmp) / "snapshot.duckdb")

@@ -48,7 +48,7 @@ def machine() -> dict[str, str]:
 
 def per_format(repeat: int) -> list[dict[str, Any]]:
     """nianbao vs the plain library on the sample pool, one process, `repeat` passes per file."""
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     files = pool(scan_share=1, doc_share=0)
     rows: list[dict[str, Any]] = []
@@ -89,10 +89,10 @@ def text_files(corpus: Path) -> list[Path]:
 
 def parallel_extraction(corpus: Path, workers: int, batch: int = 8) -> dict[str, Any]:
     """Text formats: one process in a loop vs the flow's worker pool with `workers` processes."""
-    from extractors import extract_file
-    from flows.isolation import Limits, WorkerPool
-    from sources import Fetched
-    from sources.store import sha256_of
+    from nianbao.extractors import extract_file
+    from nianbao.flows.isolation import Limits, WorkerPool
+    from nianbao.sources import Fetched
+    from nianbao.sources.store import sha256_of
 
     files = text_files(corpus)
     facts = [Fetched(str(p), str(p), sha256_of(p), p.stat().st_size).facts() for p in files]
@@ -184,7 +184,7 @@ def nianbao_run(corpus: Path, data: Path, workers: int) -> dict[str, Any]:
 def warehouse(total: int, batch: int) -> dict[str, Any]:
     """Load `total` synthetic reports in batches (one year per batch), then the analyst queries."""
     from bench.bench_warehouse import DISTRICT_QUERY, OVERVIEW_QUERY, synthetic_reports
-    from warehouse import Warehouse
+    from nianbao.warehouse import Warehouse
 
     out: dict[str, Any] = {"reports": total, "batch": batch, "load s": [], "cells": 0}
     with tempfile.TemporaryDirectory() as tmp:

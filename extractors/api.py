@@ -7,27 +7,27 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from extractors.document import Document
-from extractors.limits import LIMITS
-from extractors.readers.guard import budget, check_regular, check_size, open_regular
-from extractors.readers.sniff import FORMATS, sniff_format
-from schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
-from schemas.text import path_text
+from nianbao.extractors.document import Document
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import budget, check_regular, check_size, open_regular
+from nianbao.extractors.readers.sniff import FORMATS, sniff_format
+from nianbao.schemas import ConversionFailed, Report, SourceFacts, UnreadableFile
+from nianbao.schemas.text import path_text
 
 PARSER_VERSION = "0.2.0"
 MAX_BYTES = LIMITS.max_file_bytes  # a 年报 is a few MB at most; larger files are refused, not read
 
 # format -> "module:function"; imported on first use so that a text run never loads OCR models.
 READERS: dict[str, str] = {
-    "docx": "extractors.readers.docx:read_docx",
-    "html": "extractors.readers.html:read_html",
-    "txt": "extractors.readers.txt:read_txt",
-    "pdf": "extractors.readers.pdf:read_pdf",
-    "doc": "extractors.readers.office:read_via_libreoffice",
-    "wps": "extractors.readers.office:read_via_libreoffice",
-    "xls": "extractors.readers.sheet:read_sheet",
-    "xlsx": "extractors.readers.sheet:read_sheet",
-    "image": "extractors.readers.ocr:read_image",
+    "docx": "nianbao.extractors.readers.docx:read_docx",
+    "html": "nianbao.extractors.readers.html:read_html",
+    "txt": "nianbao.extractors.readers.txt:read_txt",
+    "pdf": "nianbao.extractors.readers.pdf:read_pdf",
+    "doc": "nianbao.extractors.readers.office:read_via_libreoffice",
+    "wps": "nianbao.extractors.readers.office:read_via_libreoffice",
+    "xls": "nianbao.extractors.readers.sheet:read_sheet",
+    "xlsx": "nianbao.extractors.readers.sheet:read_sheet",
+    "image": "nianbao.extractors.readers.ocr:read_image",
 }
 
 
@@ -77,8 +77,8 @@ def extract_file(path: str | Path | SourceFacts) -> Report:
             the report names `facts.location` as its source, and the issuer, year, publication date
             and title the source knows fill what the document itself does not print).
     """
-    from extractors.parser.meta import Metadata
-    from extractors.parser.parse import parse_document  # the template parser
+    from nianbao.extractors.parser.meta import Metadata
+    from nianbao.extractors.parser.parse import parse_document  # the template parser
 
     facts = path if isinstance(path, SourceFacts) else None
     p = facts.path if facts else str(path)

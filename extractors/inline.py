@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import Block, GridCell, Paragraph, Table
-from schemas import TEMPLATE
-from schemas.text import norm_label
+from nianbao.extractors.document import Block, GridCell, Paragraph, Table
+from nianbao.schemas import TEMPLATE
+from nianbao.schemas.text import norm_label
 
 _NUMERAL = re.compile(r"[一二三四五六七八九十]{1,2}、")
 _HEADING_WINDOW = 14  # chars between 一、 and the section's key words ("四、政府信息公开行政复议…")

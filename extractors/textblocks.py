@@ -15,10 +15,10 @@ import codecs
 import re
 from collections.abc import Iterable, Sequence
 
-from extractors.document import Block, GridCell, Heading, Paragraph, Table
-from extractors.inline import split_run_together
-from schemas import TEMPLATE
-from schemas.text import clean_space, is_value_text, norm_label
+from nianbao.extractors.document import Block, GridCell, Heading, Paragraph, Table
+from nianbao.extractors.inline import split_run_together
+from nianbao.schemas import TEMPLATE
+from nianbao.schemas.text import clean_space, is_value_text, norm_label
 
 # Charsets that are in practice GB18030 subsets: pages declared gb2312 routinely carry GBK-only
 # characters (e.g. the 㙍 of 塘㙍镇), which a strict gb2312 codec would turn into errors.

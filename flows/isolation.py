@@ -24,9 +24,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from schemas import Report, SourceFacts
+import nianbao
+from nianbao.schemas import Report, SourceFacts
 
-REPO = Path(__file__).resolve().parents[1]
+# The folder that holds the `nianbao` package (site-packages, or a checkout), for the worker processes.
+PACKAGE_ROOT = Path(nianbao.__file__).resolve().parent.parent
 _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-spawn")
 
 
@@ -46,7 +48,7 @@ def failed_report(facts: SourceFacts, reason: str) -> Report:
         facts: the file.
         reason: why, e.g. "time limit (60 s)".
     """
-    from extractors import PARSER_VERSION
+    from nianbao.extractors import PARSER_VERSION
 
     return Report(
         source=facts.location,
@@ -95,12 +97,22 @@ class Worker:
         _started[0] += 1
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join([str(PACKAGE_ROOT), os.environ.get("PYTHONPATH", "")]),
+        }
         # Started from one long-lived thread: Linux sends the parent-death signal when the *thread*
         # that started a child ends, and task threads come and go.
         self.proc = _SPAWNER.submit(
             subprocess.Popen,
-            [sys.executable, "-m", "flows.worker", str(to_child_r), str(from_child_w), str(limits.memory_mb)],
+            [
+                sys.executable,
+                "-m",
+                "nianbao.flows.worker",
+                str(to_child_r),
+                str(from_child_w),
+                str(limits.memory_mb),
+            ],
             pass_fds=(to_child_r, from_child_w),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.pipeline import run_pipeline
-from flows.runners import task_runner
-from flows.settings import Settings
-from flows.summary import RunSummary
+from nianbao.flows.pipeline import run_pipeline
+from nianbao.flows.runners import task_runner
+from nianbao.flows.settings import Settings
+from nianbao.flows.summary import RunSummary
 
 
 @flow(name="nightly", task_runner=task_runner(Settings.build()), log_prints=True)

@@ -10,10 +10,11 @@ from typing import TypeVar, cast
 from prefect.futures import as_completed
 from prefect.utilities.annotations import quote
 
-from flows.isolation import close_pools
-from flows.settings import Settings
-from flows.summary import RunSummary, batches, notify
-from flows.tasks import (
+from nianbao.analyst.attention import attention_markdown
+from nianbao.flows.isolation import close_pools
+from nianbao.flows.settings import Settings
+from nianbao.flows.summary import RunSummary, batches, notify
+from nianbao.flows.tasks import (
     discover,
     download,
     extract_batch,
@@ -24,9 +25,9 @@ from flows.tasks import (
     validate_batch,
     write_artifact,
 )
-from schemas import Report, SourceFacts
-from sources import Gathered, SourcesConfig, by_host
-from sources.http import HttpOptions
+from nianbao.schemas import Report, SourceFacts
+from nianbao.sources import Gathered, SourcesConfig, by_host
+from nianbao.sources.crawl.options import CrawlOptions
 
 T = TypeVar("T")
 # Prefect visits every parameter to track dependencies; reports hold thousands of cells, so skip that.
@@ -51,8 +52,8 @@ def run_pipeline(
         years: only load reports of these years; all when empty.
         force: re-extract files even when already loaded with the current parser version.
     """
-    from warehouse import Warehouse
-    from warehouse.export import snapshot_readable
+    from nianbao.warehouse import Warehouse
+    from nianbao.warehouse.export import snapshot_readable
 
     summary = RunSummary(flow=flow_name)
     clock = time.perf_counter()
@@ -73,7 +74,7 @@ def run_pipeline(
             clock = time.perf_counter()
             summary.outputs = publish(wh, settings.snapshot, settings.exports)
             summary.seconds["publish"] = time.perf_counter() - clock
-        summary.attention = wh.attention()
+        summary.attention = attention_markdown(wh.con)
     except BaseException:
         with contextlib.suppress(Exception):  # an invalidated database cannot close: keep the first error
             wh.close()
@@ -88,7 +89,7 @@ def run_pipeline(
 
 def fetch_all(config: SourcesConfig, settings: Settings) -> Gathered:
     """Ingest folders and files, and crawl web sources with one task per host, all at once."""
-    options = HttpOptions(
+    options = CrawlOptions(
         allowed_hosts=config.allowed_hosts + settings.allowed_hosts,
         timeout=settings.http_timeout,
         retries=settings.http_retries,

@@ -5,11 +5,11 @@ from __future__ import annotations
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.pipeline import run_pipeline
-from flows.runners import task_runner
-from flows.settings import Settings
-from flows.summary import RunSummary
-from sources.store import RawStore
+from nianbao.flows.pipeline import run_pipeline
+from nianbao.flows.runners import task_runner
+from nianbao.flows.settings import Settings
+from nianbao.flows.summary import RunSummary
+from nianbao.sources.store import RawStore
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)

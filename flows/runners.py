@@ -10,7 +10,7 @@ from typing import Any
 
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.settings import Settings
+from nianbao.flows.settings import Settings
 
 
 def task_runner(settings: Settings, dask: bool = False) -> Any:

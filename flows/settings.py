@@ -15,8 +15,8 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from flows.isolation import Limits
-from schemas.errors import UnknownSetting
+from nianbao.flows.isolation import Limits
+from nianbao.schemas.errors import UnknownSetting
 
 ENV_PREFIX = "NIANBAO_"
 

@@ -58,7 +58,7 @@ class RunSummary:
     findings: dict[str, int] = field(default_factory=dict)  # severity -> count
     outputs: dict[str, str] = field(default_factory=dict)  # snapshot / comparison / parquet -> path
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
-    attention: list[str] = field(default_factory=list)  # markdown: warehouse.attention.attention_markdown
+    attention: list[str] = field(default_factory=list)  # markdown: analyst.attention.attention_markdown
 
     def add_failures(self, failures: Sequence[Any]) -> None:
         """Record fetch failures (anything with `.location` and `.reason`)."""

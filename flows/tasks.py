@@ -11,13 +11,14 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.tasks import exponential_backoff
 
-from extractors import PARSER_VERSION
-from flows.isolation import Limits, pool_for
-from flows.summary import RunSummary
-from schemas import Report, SourceFacts
-from schemas.validate import validate
-from sources import Fetched, Gathered, Source, SourcesConfig, gather, gather_web, load_sources
-from sources.http import HttpOptions
+from nianbao.analyst.compare import write_comparison
+from nianbao.extractors import PARSER_VERSION
+from nianbao.flows.isolation import Limits, pool_for
+from nianbao.flows.summary import RunSummary
+from nianbao.schemas import Report, SourceFacts
+from nianbao.schemas.validate import validate
+from nianbao.sources import Fetched, Gathered, Source, SourcesConfig, gather, gather_web, load_sources
+from nianbao.sources.crawl.options import CrawlOptions
 
 # Results stay in memory: the warehouse, not Prefect's cache, decides what is already done.
 _TASK: dict[str, Any] = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -41,7 +42,7 @@ def ingest(source: Source, raw_dir: Path) -> Gathered:
     task_run_name="crawl {host}",
     **_TASK,
 )
-def download(host: str, group: list[Source], raw_dir: Path, options: HttpOptions) -> Gathered:
+def download(host: str, group: list[Source], raw_dir: Path, options: CrawlOptions) -> Gathered:
     """Crawl one host's sources (per-request retries inside; task retries for the rest); summary as artifact."""
     gathered, summary = gather_web(group, raw_dir, options)
     key = "crawl-" + "".join(c if c.isalnum() else "-" for c in host.lower())
@@ -85,7 +86,7 @@ def load(wh: Any, reports: list[Report]) -> Any:
 def publish(wh: Any, snapshot: Path, exports: Path) -> dict[str, str]:
     """Publish the read-only snapshot, the comparison spreadsheet and the Parquet exports."""
     snap = wh.publish_snapshot(snapshot)
-    xlsx = wh.write_comparison(exports / "comparison.xlsx")
+    xlsx = write_comparison(wh.con, exports / "comparison.xlsx")
     parquet = wh.export_parquet(exports / "parquet")
     return {
         "snapshot": str(snap),

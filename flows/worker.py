@@ -51,7 +51,7 @@ def serve(reader: Connection, writer: Connection, memory_mb: int) -> None:
         writer: sends back one `Report` per file.
         memory_mb: the per-file memory limit in MiB.
     """
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     cap_memory(memory_mb)
     while True:

@@ -18,15 +18,15 @@ from typing import Annotated, Any
 import duckdb
 import typer
 
-from flows.settings import Settings
+from nianbao.analyst.district import UnknownDistrict
+from nianbao.analyst.lookup import UnknownReport
+from nianbao.analyst.overrides import UnknownOverride
+from nianbao.analyst.words import SEVERITY, WORDS, UnknownCell, table_title
+from nianbao.analyst.workbook import part_word
+from nianbao.flows.settings import Settings
 from nianbao.options import DataDirOpt, DistrictOpt, OutputOpt, YearOpt
-from schemas.errors import WarehouseUnavailable
-from warehouse.district import UnknownDistrict
-from warehouse.lookup import UnknownReport
-from warehouse.overrides import UnknownOverride
-from warehouse.readonly import QueryRefused, SnapshotMissing, connect_readonly
-from warehouse.words import SEVERITY, WORDS, UnknownCell, table_title
-from warehouse.workbook import part_word
+from nianbao.schemas.errors import WarehouseUnavailable
+from nianbao.warehouse.readonly import QueryRefused, SnapshotMissing, connect_readonly
 
 UNAVAILABLE = 3  # exit code: the data folder cannot be used now (in use, damaged); nothing was changed
 USER_ERRORS = (UnknownDistrict, UnknownReport, UnknownCell, UnknownOverride, QueryRefused, SnapshotMissing)
@@ -103,7 +103,7 @@ def query(
 
     Example: nianbao query "select township, year, applications_new from report_overview limit 3"
     """
-    from warehouse.readonly import run_query
+    from nianbao.warehouse.readonly import run_query
 
     if fmt not in ("table", "csv", "json", "xlsx"):
         _fail(f"unknown format {fmt!r}; use table, csv, json or xlsx")
@@ -153,7 +153,7 @@ def show(
 
     Example: nianbao show 松溪镇 --year 2023
     """
-    from warehouse.explain import show_report
+    from nianbao.analyst.explain import show_report
 
     with _snapshot(data_dir) as con:
         shown = show_report(con, who, year)
@@ -192,7 +192,7 @@ def explain(
 
     Example: nianbao explain 松溪镇 2023 t3.new.total
     """
-    from warehouse.explain import explain_cell
+    from nianbao.analyst.explain import explain_cell
 
     with _snapshot(data_dir) as con:
         e = explain_cell(con, who, year, cell)
@@ -237,7 +237,7 @@ def findings(
 
     Example: nianbao findings --district 云岭区 --year 2023 --severity error
     """
-    from warehouse.district import districts, report_findings
+    from nianbao.analyst.district import districts, report_findings
 
     if severity is not None and severity not in SEVERITY:
         _fail(f"unknown severity {severity!r}; use error, warning or info")
@@ -275,7 +275,7 @@ def compare(
 
     Example: nianbao compare --district 云岭区 --year 2023 -o 云岭区2023.xlsx
     """
-    from warehouse.district import district_overview
+    from nianbao.analyst.district import district_overview
 
     out = output or Path(f"{district}{year}.xlsx")
     if out.suffix not in (".xlsx", ".csv", ".html"):
@@ -283,15 +283,15 @@ def compare(
     with _snapshot(data_dir) as con:
         overview = district_overview(con, district, year, vs_year)
         if out.suffix == ".xlsx":
-            from warehouse.workbook import write_workbook
+            from nianbao.analyst.workbook import write_workbook
 
             write_workbook(overview, out)
         elif out.suffix == ".html":
-            from warehouse.html_report import write_html
+            from nianbao.analyst.html_report import write_html
 
             write_html(overview, out)
         else:
-            from warehouse.workbook import overview_rows
+            from nianbao.analyst.workbook import overview_rows
 
             columns, rows = overview_rows(overview)
             with out.open("w", newline="", encoding="utf-8-sig") as fh:
@@ -325,8 +325,8 @@ def override(
     """
     import getpass
 
-    from warehouse import Warehouse
-    from warehouse.overrides import add_override, list_overrides, undo_override
+    from nianbao.analyst.overrides import add_override, list_overrides, undo_override
+    from nianbao.warehouse import Warehouse
 
     settings = _settings(data_dir)
     who_by = by or getpass.getuser()
@@ -338,7 +338,7 @@ def override(
         _fail("give ISSUER YEAR CELL VALUE --reason '…', or --list, or --undo ID")
     if list_:
         with _snapshot(data_dir) as con:
-            from warehouse.overrides import COLUMNS
+            from nianbao.analyst.overrides import COLUMNS
 
             rows = list_overrides(con)
         _print_table(list(COLUMNS), [tuple(r.values()) for r in rows])

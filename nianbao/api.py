@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import duckdb
     import pandas as pd
 
-    from schemas.records import Report
+    from nianbao.schemas.records import Report
 
 PathLike = str | Path
 TABLES = ("t2", "t3", "t4")
@@ -25,7 +25,7 @@ TABLES = ("t2", "t3", "t4")
 
 def _inputs(what: Any) -> list[Any]:
     """Paths, SourceFacts or Reports; a folder stands for the report files under it, sorted."""
-    from schemas.records import Report, SourceFacts
+    from nianbao.schemas.records import Report, SourceFacts
 
     items = [what] if isinstance(what, str | Path | SourceFacts | Report) else list(what)
     out: list[Any] = []
@@ -44,8 +44,8 @@ def _inputs(what: Any) -> list[Any]:
 
 def _reports(what: Any) -> list[tuple[Report, str | None]]:
     """(report, region code the source gives) for every input, extracting files as needed."""
-    from extractors import extract_file
-    from schemas.records import Report, SourceFacts
+    from nianbao.extractors import extract_file
+    from nianbao.schemas.records import Report, SourceFacts
 
     out: list[tuple[Report, str | None]] = []
     for it in _inputs(what):
@@ -70,7 +70,7 @@ def read(path_or_paths: Any) -> pd.DataFrame:
             extracted `Report`, or a list of these. A file that cannot be read has no cells; its
             reason is in `read_findings`.
     """
-    from schemas.frames import CELLS, value_kind
+    from nianbao.schemas.frames import CELLS, value_kind
 
     cols: dict[str, list[Any]] = {n: [] for n in CELLS.names}
     for report, region in _reports(path_or_paths):
@@ -136,9 +136,9 @@ def read_findings(path_or_paths: Any = None, *, data_dir: PathLike | None = None
             return _frame_from_sql(con, "FINDINGS", "SELECT * FROM tidy_findings")
         finally:
             con.close()
-    from schemas.frames import FINDINGS
-    from schemas.text import norm_label
-    from schemas.validate import validate
+    from nianbao.schemas.frames import FINDINGS
+    from nianbao.schemas.text import norm_label
+    from nianbao.schemas.validate import validate
 
     reports = [r for r, _ in _reports(path_or_paths)]
     by_key = {
@@ -212,8 +212,8 @@ def connect(data_dir: PathLike | None = None) -> duckdb.DuckDBPyConnection:
             (NIANBAO_DATA_DIR, else ./data). The snapshot is data_dir/snapshot/nianbao.duckdb.
     """
 
-    from flows.settings import Settings
-    from warehouse.database import open_database
+    from nianbao.flows.settings import Settings
+    from nianbao.warehouse.database import open_database
 
     settings = Settings.build({"data_dir": data_dir})
     path = settings.snapshot
@@ -227,7 +227,7 @@ def connect(data_dir: PathLike | None = None) -> duckdb.DuckDBPyConnection:
 
 def _frame_from_sql(con: duckdb.DuckDBPyConnection, schema: str, sql: str) -> pd.DataFrame:
     """A query's result as a frame of one of the frame schemas (its columns and dtypes)."""
-    from schemas import frames
+    from nianbao.schemas import frames
 
     fs = getattr(frames, schema)
     rel = con.sql(sql)
@@ -263,8 +263,8 @@ def wide(frame: pd.DataFrame, table: str = "t3") -> pd.DataFrame:
     """
     import pandas as pd
 
-    from schemas import TEMPLATE
-    from schemas.frames import value_kind
+    from nianbao.schemas import TEMPLATE
+    from nianbao.schemas.frames import value_kind
 
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
@@ -320,7 +320,7 @@ def _key(value: Any) -> Any:
 
 def _layout(table: str, variant: str | None) -> tuple[list[str], list[str]]:
     """Row and column codes of a table as printed in a variant (table 2: block by block)."""
-    from schemas import TEMPLATE
+    from nianbao.schemas import TEMPLATE
 
     if table == "t2":
         variants = [variant] if variant else ["2019", "2021"]

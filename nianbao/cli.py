@@ -12,8 +12,8 @@ from typing import Annotated, Any
 
 import typer
 
-from flows.settings import Settings
 from nianbao import crawl_cmd
+from nianbao.flows.settings import Settings
 from nianbao.options import DaskAddressOpt, DaskOpt, DataDirOpt, SourceOpt, WorkersOpt
 
 app = typer.Typer(
@@ -56,7 +56,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """User mistakes (a bad sources.yaml, an unknown district or id) as one line; --debug re-raises."""
-    from schemas.errors import NianbaoError
+    from nianbao.schemas.errors import NianbaoError
 
     try:
         yield
@@ -72,7 +72,7 @@ STOPPED = 3  # exit code: the run could not start or stopped before its end; not
 @contextmanager
 def _run_errors() -> Iterator[None]:
     """A run that stops: a user mistake exits 2, anything else 3, each as one line; --debug re-raises."""
-    from schemas.errors import NianbaoError, WarehouseUnavailable
+    from nianbao.schemas.errors import NianbaoError, WarehouseUnavailable
 
     try:
         yield
@@ -120,12 +120,12 @@ def extract(
     """
     from dataclasses import replace
 
-    from flows.isolation import close_pools, failed_report, pool_for
-    from schemas import SourceFacts
-    from schemas.validate import validate
-    from sources import Fetched, FetchFailure
-    from sources.crawl import crawl_facts
-    from sources.folder import ingest, report_paths
+    from nianbao.flows.isolation import close_pools, failed_report, pool_for
+    from nianbao.schemas import SourceFacts
+    from nianbao.schemas.validate import validate
+    from nianbao.sources import Fetched, FetchFailure
+    from nianbao.sources.crawl import crawl_facts
+    from nianbao.sources.folder import ingest, report_paths
 
     pool = pool_for(_settings(None).limits())  # each file under the time and memory limits
     failed = 0
@@ -153,7 +153,7 @@ def extract(
 
 
 def _print_summary(report: object) -> None:
-    from schemas import Report
+    from nianbao.schemas import Report
 
     assert isinstance(report, Report)
     v = report.variants
@@ -192,7 +192,7 @@ def schema(
 
     Example: nianbao schema --json
     """
-    from schemas import TEMPLATE
+    from nianbao.schemas import TEMPLATE
 
     if as_json:
         typer.echo(json.dumps(TEMPLATE.as_dict(), ensure_ascii=False, indent=1))
@@ -223,7 +223,7 @@ def _default_source(source: list[str] | None, settings: Settings) -> list[str]:
 
 def _check_sources(spec: list[str], settings: Settings, districts: list[str] | None = None) -> None:
     """Refuse before anything starts: a missing folder or file, a bad sources.yaml, an unknown district."""
-    from sources import load_sources
+    from nianbao.sources import load_sources
 
     for item in spec:
         if not item.startswith(("http://", "https://")) and not Path(item).exists():
@@ -234,8 +234,8 @@ def _check_sources(spec: list[str], settings: Settings, districts: list[str] | N
 
 def _check_warehouse(settings: Settings) -> None:
     """Refuse before anything starts when the warehouse cannot be written (exit 3): in use, damaged, no room."""
-    from schemas.errors import WarehouseUnavailable
-    from warehouse.database import open_database
+    from nianbao.schemas.errors import WarehouseUnavailable
+    from nianbao.warehouse.database import open_database
 
     try:
         settings.db.parent.mkdir(parents=True, exist_ok=True)
@@ -263,10 +263,10 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
     api = start_api()  # in its own process, while this one imports the flows and the extractors
     timings: dict[str, float] = {}
     try:
-        import extractors  # noqa: F401 (imported now, while the API starts)
-        import flows
-        from flows.isolation import pool_for
-        from flows.runners import task_runner
+        import nianbao.extractors  # noqa: F401 (imported now, while the API starts)
+        from nianbao import flows
+        from nianbao.flows.isolation import pool_for
+        from nianbao.flows.runners import task_runner
 
         if not (dask or settings.dask_address):  # the extraction workers start meanwhile too
             pool_for(settings.limits()).prestart(settings.workers)
@@ -303,7 +303,7 @@ def _with_progress(call: Callable[[], Any]) -> Any:
     """Call `call()` under a rich progress bar fed by the flow's progress notices."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from flows.summary import listening
+    from nianbao.flows.summary import listening
 
     bars: dict[str, Any] = {}
     with Progress(
@@ -392,7 +392,7 @@ def reprocess(
 
     Example: nianbao reprocess --id 3f2a9c41d0
     """
-    from sources.store import RawStore
+    from nianbao.sources.store import RawStore
 
     settings = _settings(data_dir, workers=workers, dask_address=dask_address)
     spec = _default_source(source, settings)
@@ -448,7 +448,7 @@ def serve(
     _check_sources(spec, settings)
     from prefect.schedules import Cron
 
-    from flows.nightly import nightly
+    from nianbao.flows.nightly import nightly
 
     params = {"source": spec, "data_dir": str(settings.data_dir.resolve())}
     typer.echo(f"serving nightly: cron {settings.cron!r} ({settings.timezone}), data in {params['data_dir']}")

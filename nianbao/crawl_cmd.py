@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from sources.crawl import CrawlOptions, CrawlSummary, crawl_many
-from sources.crawl.urls import canonical_url, host_allowed, host_of
+from nianbao.sources.crawl import CrawlOptions, CrawlSummary, crawl_many
+from nianbao.sources.crawl.urls import canonical_url, host_allowed, host_of
 
 
 def crawl(

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from schemas.template import TEMPLATE
+from nianbao.schemas.template import TEMPLATE
 
 Kind = str  # same | derivable | not_comparable
 KINDS = ("same", "derivable", "not_comparable")
@@ -48,7 +48,7 @@ class CellMap:
 @lru_cache(maxsize=1)
 def crosswalk_data() -> dict[str, Any]:
     """The parsed crosswalk.toml."""
-    text = resources.files("schemas").joinpath("templates/crosswalk.toml").read_text("utf-8")
+    text = resources.files("nianbao.schemas").joinpath("templates/crosswalk.toml").read_text("utf-8")
     return tomllib.loads(text)
 
 

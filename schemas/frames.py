@@ -26,10 +26,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from schemas.records import Cell, Finding, Report, Severity, Status
-from schemas.template import TEMPLATE, VARIANTS, Template
-from schemas.text import parse_value
-from schemas.validate import _finding, cell_path
+from nianbao.schemas.records import Cell, Finding, Report, Severity, Status
+from nianbao.schemas.template import TEMPLATE, VARIANTS, Template
+from nianbao.schemas.text import parse_value
+from nianbao.schemas.validate import _finding, cell_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -436,7 +436,7 @@ FRAME_RULES = (
 @lru_cache(maxsize=1)
 def rule_texts() -> dict[str, tuple[str, str]]:
     """code -> (English, Chinese) message of each frame rule, from templates/rules.toml."""
-    text = resources.files("schemas").joinpath("templates/rules.toml").read_text("utf-8")
+    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
     out = {}
     for r in tomllib.loads(text)["rules"]:
         if r["code"] in FRAME_RULES:

@@ -27,7 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
-from schemas.text import to_simplified
+from nianbao.schemas.text import to_simplified
 
 Level = Literal["province", "city", "county", "township"]
 Status = Literal["resolved", "configured", "ambiguous", "unresolved", "not_a_place"]

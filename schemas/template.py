@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any, Literal
 
-from schemas.text import norm_label, strip_parens
+from nianbao.schemas.text import norm_label, strip_parens
 
 Variant = Literal["2019", "2021"]
 TableId = Literal["t2", "t3", "t4"]
@@ -293,7 +293,7 @@ class Template:
 @lru_cache(maxsize=1)
 def load_template() -> Template:
     """Read and check the bundled template file."""
-    text = resources.files("schemas").joinpath("templates/template.toml").read_text("utf-8")
+    text = resources.files("nianbao.schemas").joinpath("templates/template.toml").read_text("utf-8")
     data = tomllib.loads(text)
 
     def table(tid: TableId) -> TableSpec:

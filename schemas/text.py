@@ -116,7 +116,7 @@ def _compact(raw: str) -> str:
 
 def _load_max_value() -> int:
     """The largest number a cell may hold, from `[numbers] max_value` in templates/rules.toml."""
-    text = resources.files("schemas").joinpath("templates/rules.toml").read_text("utf-8")
+    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
     return int(tomllib.loads(text)["numbers"]["max_value"])
 
 

@@ -21,8 +21,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from schemas.records import Finding, Report, Severity
-from schemas.template import TEMPLATE, Identity, Template
+from nianbao.schemas.records import Finding, Report, Severity
+from nianbao.schemas.template import TEMPLATE, Identity, Template
 
 Key = tuple[str, str, str]  # (table, row code, column code)
 Number = int | float
@@ -49,13 +49,13 @@ class Rule:
     origin: str = "validation"  # the stage that emits it: "parser" or "validation"
     message_zh: str = ""
     message_en: str = ""
-    detail_zh: str = ""  # for analysts: with {cells}, {expected}, {actual} filled in (warehouse.words)
+    detail_zh: str = ""  # for analysts: with {cells}, {expected}, {actual} filled in (analyst.words)
 
 
 @lru_cache(maxsize=1)
 def load_rules() -> dict[str, Rule]:
     """Read `templates/rules.toml`: code -> Rule, in file order."""
-    text = resources.files("schemas").joinpath("templates/rules.toml").read_text("utf-8")
+    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
     out: dict[str, Rule] = {}
     for r in tomllib.loads(text)["rules"]:
         out[r["code"]] = Rule(
@@ -469,7 +469,7 @@ def _validate(report: Report, previous: Previous | None, tpl: Template) -> list[
             )
         ]
     values = cell_values(report)
-    from schemas.frames import check as check_frames  # the frame schema; it builds on this module
+    from nianbao.schemas.frames import check as check_frames  # the frame schema; it builds on this module
 
     out = check_frames(report, tpl) + check_identities(report, tpl)
     if previous is not None:

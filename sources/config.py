@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 import yaml
 
-from schemas.errors import NianbaoError, UnknownSetting
+from nianbao.schemas.errors import NianbaoError, UnknownSetting
 
 SourceKind = Literal["folder", "file", "glob", "url", "list_page"]
 _PLACES = ("folders", "files", "globs", "urls", "list_pages")
@@ -342,7 +342,7 @@ def _places(
 
 
 def _is_attachment(url: str) -> bool:
-    from sources.crawl.urls import link_kind
+    from nianbao.sources.crawl.urls import link_kind
 
     return link_kind(url) == "attachment"
 

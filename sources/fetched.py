@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from schemas import SourceFacts
+from nianbao.schemas import SourceFacts
 
 
 @dataclass(frozen=True)

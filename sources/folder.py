@@ -13,11 +13,11 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from extractors.readers.guard import check_size, open_regular
-from schemas.errors import UnreadableFile
-from schemas.text import path_text
-from sources.fetched import Fetched, FetchFailure
-from sources.store import RawStore
+from nianbao.extractors.readers.guard import check_size, open_regular
+from nianbao.schemas.errors import UnreadableFile
+from nianbao.schemas.text import path_text
+from nianbao.sources.fetched import Fetched, FetchFailure
+from nianbao.sources.store import RawStore
 
 # Suffixes of files a report can come in; anything else in a folder (expected JSON, notes) is ignored.
 REPORT_SUFFIXES = frozenset(

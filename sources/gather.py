@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from sources.config import Source
-from sources.crawl import Crawler, CrawlOptions, CrawlSummary
-from sources.crawl.polite import Gates
-from sources.crawl.urls import canonical_url, host_of
-from sources.fetched import FetchFailure, Gathered
-from sources.folder import ingest, iter_folder, iter_glob
-from sources.store import RawStore
+from nianbao.sources.config import Source
+from nianbao.sources.crawl import Crawler, CrawlOptions, CrawlSummary
+from nianbao.sources.crawl.polite import Gates
+from nianbao.sources.crawl.urls import canonical_url, host_of
+from nianbao.sources.fetched import FetchFailure, Gathered
+from nianbao.sources.folder import ingest, iter_folder, iter_glob
+from nianbao.sources.store import RawStore
 
 
 def gather(

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas import TEMPLATE, Report
-from schemas.text import norm_label, parse_value
+from nianbao.schemas import TEMPLATE, Report
+from nianbao.schemas.text import norm_label, parse_value
 
 
 def _code(table: str, row: str, col: str) -> tuple[str, str, str] | None:

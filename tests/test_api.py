@@ -22,8 +22,8 @@ import pandas as pd
 import pytest
 
 import nianbao
-from schemas.frames import value_kind
-from schemas.text import parse_value
+from nianbao.schemas.frames import value_kind
+from nianbao.schemas.text import parse_value
 from tests.conftest import REPO, SAMPLES
 from tests.expected import expected_cells
 
@@ -101,7 +101,7 @@ def test_blanks_are_missing_with_their_raw_text(sample_cells: pd.DataFrame) -> N
 
 
 def test_read_frame_follows_the_schema(sample_cells: pd.DataFrame) -> None:
-    from schemas.frames import CELLS
+    from nianbao.schemas.frames import CELLS
 
     assert list(sample_cells.columns) == CELLS.names
     assert {k: str(v) for k, v in sample_cells.dtypes.items()} == CELLS.dtypes
@@ -112,7 +112,7 @@ def test_read_frame_follows_the_schema(sample_cells: pd.DataFrame) -> None:
 def test_wide_one_report_in_printed_order(sample_cells: pd.DataFrame) -> None:
     one = sample_cells[sample_cells["source"] == "samples/reports/2023/qinglan_2023.docx"]
     t4 = nianbao.wide(one, "t4")
-    from schemas import TEMPLATE
+    from nianbao.schemas import TEMPLATE
 
     assert list(t4.columns) == [c.label for c in TEMPLATE.t4.columns]
     assert list(t4.index) == [r.label for r in TEMPLATE.t4.rows]
@@ -247,7 +247,7 @@ def test_connect_without_a_snapshot_says_what_to_do(tmp_path: Path) -> None:
 def test_read_keeps_the_region_code_a_source_gives() -> None:
     import hashlib
 
-    from schemas import SourceFacts
+    from nianbao.schemas import SourceFacts
 
     path = SAMPLES / "reports/2022/bailu_2022.html"
     facts = SourceFacts(

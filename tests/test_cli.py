@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from flows.settings import Settings
 from nianbao import __version__
 from nianbao.cli import app
+from nianbao.flows.settings import Settings
 from tests.conftest import SAMPLES
 
 KNOWN = ", ".join(f"NIANBAO_{k.upper()}" for k in Settings.keys())

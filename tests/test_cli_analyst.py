@@ -14,11 +14,11 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from nianbao.analyst.words import SHEETS, WORDS
 from nianbao.cli import app
+from nianbao.warehouse import Warehouse
 from tests.warehouse.district_data import build, district_name, extracted, regions_by_file, township_of
 from tests.warehouse.procs import spawn
-from warehouse import Warehouse
-from warehouse.words import SHEETS, WORDS
 
 runner = CliRunner()
 

@@ -1,5 +1,5 @@
 """The DuckDB warehouse: load checked reports, publish snapshots, export Parquet and spreadsheets."""
 
-from warehouse.store import LoadResult, Warehouse
+from nianbao.warehouse.store import LoadResult, Warehouse
 
 __all__ = ["LoadResult", "Warehouse"]

@@ -14,8 +14,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from schemas.records import Finding
-from schemas.validate import RULES, Key, check_cross_year
+from nianbao.schemas.records import Finding
+from nianbao.schemas.validate import RULES, Key, check_cross_year
 
 STAGE_ORIGINS = ("cross_year", "parts")
 _PRIMARY = "SELECT report_key, report_id FROM report_parts WHERE part_rank = 1 AND report_key IN (SELECT k FROM keys_df)"

@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from schemas.errors import WarehouseUnavailable
+from nianbao.schemas.errors import WarehouseUnavailable
 
 _LOCK = re.compile(r"Conflicting lock is held in (?P<prog>\S+)(?: \(PID (?P<pid>\d+)\))?")
 

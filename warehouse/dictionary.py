@@ -9,10 +9,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from schemas.template import TEMPLATE
-from schemas.template import TableSpec as Table
-from schemas.validate import RULES
-from warehouse.wide import view_tables
+from nianbao.schemas.template import TEMPLATE
+from nianbao.schemas.template import TableSpec as Table
+from nianbao.schemas.validate import RULES
+from nianbao.warehouse.wide import view_tables
 
 DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
 
@@ -33,7 +33,7 @@ def _md(text: str | None) -> str:
 
 def render() -> str:
     """The dictionary as Markdown."""
-    from warehouse.store import Warehouse  # schema as DuckDB sees it, in memory
+    from nianbao.warehouse.store import Warehouse  # schema as DuckDB sees it, in memory
 
     wh = Warehouse(":memory:")
     try:

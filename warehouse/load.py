@@ -15,12 +15,12 @@ from typing import Any
 
 import pandas as pd
 
-from schemas.crosswalk import measure_unit, to_measure_unit
-from schemas.frames import WAREHOUSE_CELLS, WAREHOUSE_FINDINGS, WAREHOUSE_REPORTS
-from schemas.places import Place, clean_issuer
-from schemas.records import Finding, Report
-from schemas.template import TEMPLATE
-from schemas.text import norm_label
+from nianbao.schemas.crosswalk import measure_unit, to_measure_unit
+from nianbao.schemas.frames import WAREHOUSE_CELLS, WAREHOUSE_FINDINGS, WAREHOUSE_REPORTS
+from nianbao.schemas.places import Place, clean_issuer
+from nianbao.schemas.records import Finding, Report
+from nianbao.schemas.template import TEMPLATE
+from nianbao.schemas.text import norm_label
 
 Key = tuple[str, str, str]
 # Which part of a report a file is, by its format; the order is the metadata priority.

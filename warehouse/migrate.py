@@ -11,9 +11,9 @@ from typing import Any
 
 import duckdb
 
-from schemas.places import resolve_issuer
-from schemas.records import Report
-from warehouse import load as ld
+from nianbao.schemas.places import resolve_issuer
+from nianbao.schemas.records import Report
+from nianbao.warehouse import load as ld
 
 _ADD_COLUMNS = (
     ("regions", "level", "VARCHAR"),

@@ -14,7 +14,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.database import open_database
+from nianbao.warehouse.database import open_database
 
 # Statement types a query may be; everything else (CREATE TEMP, ATTACH, COPY, SET …) is refused
 # before DuckDB sees it, and DuckDB's own settings refuse it again.

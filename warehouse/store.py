@@ -16,17 +16,17 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from schemas.crosswalk import cell_maps
-from schemas.places import Place, fill_region, gazetteer, resolve_issuer
-from schemas.records import Finding, Report
-from schemas.template import TEMPLATE
-from schemas.text import path_text
-from schemas.validate import RULES, count_by_severity, validate
-from warehouse import checks
-from warehouse import load as ld
-from warehouse.database import open_database, transaction
-from warehouse.migrate import add_columns, migrate
-from warehouse.wide import wide_views_sql
+from nianbao.schemas.crosswalk import cell_maps
+from nianbao.schemas.places import Place, fill_region, gazetteer, resolve_issuer
+from nianbao.schemas.records import Finding, Report
+from nianbao.schemas.template import TEMPLATE
+from nianbao.schemas.text import path_text
+from nianbao.schemas.validate import RULES, count_by_severity, validate
+from nianbao.warehouse import checks
+from nianbao.warehouse import load as ld
+from nianbao.warehouse.database import open_database, transaction
+from nianbao.warehouse.migrate import add_columns, migrate
+from nianbao.warehouse.wide import wide_views_sql
 
 SCHEMA_VERSION = "2"
 REGION_FIELDS = ("province", "city", "district", "township", "code")
@@ -34,7 +34,7 @@ REGION_FIELDS = ("province", "city", "district", "township", "code")
 
 def sql_text(name: str) -> str:
     """The text of a bundled .sql file (schema.sql, views.sql)."""
-    return resources.files("warehouse").joinpath(name).read_text("utf-8")
+    return resources.files("nianbao.warehouse").joinpath(name).read_text("utf-8")
 
 
 @dataclass
@@ -463,29 +463,15 @@ class Warehouse:
     # -- outputs -------------------------------------------------------------------------------------
     def publish_snapshot(self, snapshot_path: str | Path) -> Path:
         """Atomically replace `snapshot_path` with a complete read-only copy (see warehouse.export)."""
-        from warehouse.export import publish_snapshot
+        from nianbao.warehouse.export import publish_snapshot
 
         return publish_snapshot(self.con, self.path, Path(snapshot_path))
 
     def export_parquet(self, out_dir: str | Path) -> list[Path]:
         """Write the normalized tables as Parquet, partitioned by year; returns the files written."""
-        from warehouse.export import export_parquet
+        from nianbao.warehouse.export import export_parquet
 
         return export_parquet(self.con, Path(out_dir))
-
-    def write_comparison(
-        self, xlsx_path: str | Path, district: str | None = None, year: int | None = None
-    ) -> Path:
-        """Comparison spreadsheet: a sheet per table with reports side by side, and a findings sheet."""
-        from warehouse.compare import write_comparison
-
-        return write_comparison(self.con, Path(xlsx_path), district=district, year=year)
-
-    def attention(self) -> list[str]:
-        """Markdown lines for the run's artifact: reports with errors, missing and late townships."""
-        from warehouse.attention import attention_markdown
-
-        return attention_markdown(self.con)
 
     def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
         """Run a read query on the working database (tests, CLI); returns all rows."""

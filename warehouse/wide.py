@@ -9,7 +9,7 @@ without an edit.
 
 from __future__ import annotations
 
-from schemas.template import TEMPLATE, TableSpec, Template, ViewSpec
+from nianbao.schemas.template import TEMPLATE, TableSpec, Template, ViewSpec
 
 _REPORT = "r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.year"
 

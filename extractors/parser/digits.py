@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from itertools import combinations
 from math import comb
 
-from extractors.parser.findings import parser_finding
-from extractors.parser.labelling import LabelledRow, RowCell
-from schemas import TEMPLATE, Finding
-from schemas.text import ParsedValue
+from nianbao.extractors.parser.findings import parser_finding
+from nianbao.extractors.parser.labelling import LabelledRow, RowCell
+from nianbao.schemas import TEMPLATE, Finding
+from nianbao.schemas.text import ParsedValue
 
 MAX_CUTS = 200_000  # beyond this many ways to cut, the row is left blank (never searched at length)
 MAX_READINGS = 5_000  # readings kept for the column identities to choose from

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from schemas import Finding
-from schemas.validate import RULES
+from nianbao.schemas import Finding
+from nianbao.schemas.validate import RULES
 
 
 def parser_finding(rule: str, message: str, **kw: object) -> Finding:

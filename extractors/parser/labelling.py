@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from extractors.document import GridCell
-from schemas.text import ParsedValue, norm_label, parse_value
+from nianbao.extractors.document import GridCell
+from nianbao.schemas.text import ParsedValue, norm_label, parse_value
 
 
 @dataclass

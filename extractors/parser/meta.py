@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extractors.document import Document, Heading, Paragraph
-from schemas.text import clean_space, cn_number, to_simplified
+from nianbao.extractors.document import Document, Heading, Paragraph
+from nianbao.schemas.text import clean_space, cn_number, to_simplified
 
 _REPORT_WORDS = re.compile(r"(政府)?信息公开(工作)?(年度)?(工作)?报告|年度报告|年报")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年(?:度)?")

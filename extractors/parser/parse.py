@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.document import Document, GridCell, Heading, Paragraph, Table
-from extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
-from extractors.parser.meta import Metadata, read_metadata
-from extractors.parser.tables import (
+from nianbao.extractors.document import Document, GridCell, Heading, Paragraph, Table
+from nianbao.extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
+from nianbao.extractors.parser.meta import Metadata, read_metadata
+from nianbao.extractors.parser.tables import (
     TableResult,
     TableSpace,
     detect_t2_variant,
@@ -24,8 +24,8 @@ from extractors.parser.tables import (
     parse_t4,
     parser_finding,
 )
-from schemas import TEMPLATE, Finding, Report
-from schemas.text import is_value_text, norm_label, path_text
+from nianbao.schemas import TEMPLATE, Finding, Report
+from nianbao.schemas.text import is_value_text, norm_label, path_text
 
 TABLE_IDS = ("t2", "t3", "t4")
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.]")

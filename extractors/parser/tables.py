@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from extractors.parser.digits import RunTogether, one_reading, readings
-from extractors.parser.findings import parser_finding
-from extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
-from schemas import TEMPLATE, Cell, Finding, Provenance
-from schemas.template import VARIANTS, Label, TableSpec
-from schemas.text import norm_label, strip_parens
+from nianbao.extractors.parser.digits import RunTogether, one_reading, readings
+from nianbao.extractors.parser.findings import parser_finding
+from nianbao.extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
+from nianbao.schemas import TEMPLATE, Cell, Finding, Provenance
+from nianbao.schemas.template import VARIANTS, Label, TableSpec
+from nianbao.schemas.text import norm_label, strip_parens
 
 # A table-2 block caption: the template's caption words, then the item numeral (often dropped).
 _CAPTION = re.compile(

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from extractors.document import Block, Document, GridCell, Heading, Paragraph, Table
-from extractors.limits import LIMITS
-from extractors.readers.guard import check, check_blocks, open_regular
-from extractors.readers.package import find_member, open_package, read_member
-from schemas.errors import UnreadableFile
-from schemas.text import clean_space
+from nianbao.extractors.document import Block, Document, GridCell, Heading, Paragraph, Table
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import check, check_blocks, open_regular
+from nianbao.extractors.readers.package import find_member, open_package, read_member
+from nianbao.schemas.errors import UnreadableFile
+from nianbao.schemas.text import clean_space
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"

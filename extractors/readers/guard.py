@@ -24,8 +24,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import IO, Any
 
-from extractors.limits import LIMITS
-from schemas.errors import UnreadableFile
+from nianbao.extractors.limits import LIMITS
+from nianbao.schemas.errors import UnreadableFile
 
 _KINDS = {
     stat.S_IFIFO: "a FIFO (named pipe)",

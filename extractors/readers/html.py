@@ -15,12 +15,19 @@ import re
 import lxml.html
 from lxml import etree
 
-from extractors.document import Document, Heading, Table, grid_from_spans
-from extractors.limits import LIMITS
-from extractors.readers.guard import check, check_blocks, read_bounded
-from extractors.textblocks import Item, blocks_from_lines, cjk_count, decode_bytes, is_anchor, section_code
-from schemas.errors import UnreadableFile
-from schemas.text import clean_space
+from nianbao.extractors.document import Document, Heading, Table, grid_from_spans
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import check, check_blocks, read_bounded
+from nianbao.extractors.textblocks import (
+    Item,
+    blocks_from_lines,
+    cjk_count,
+    decode_bytes,
+    is_anchor,
+    section_code,
+)
+from nianbao.schemas.errors import UnreadableFile
+from nianbao.schemas.text import clean_space
 
 MAX_HTML_BYTES = LIMITS.max_html_bytes  # a report page is < 1 MB; Word-saved HTML a few MB
 _DROP = ("script", "style", "noscript", "template", "iframe", "object", "embed", "select", "button",

@@ -18,10 +18,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from extractors.document import Block, Document, Heading, Paragraph, Table
-from extractors.limits import LIMITS
-from extractors.readers.guard import LimitExceeded, check, open_regular
-from extractors.readers.pdftables import (
+from nianbao.extractors.document import Block, Document, Heading, Paragraph, Table
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import LimitExceeded, check, open_regular
+from nianbao.extractors.readers.pdftables import (
     BBox,
     Word,
     find_rowless_regions,
@@ -31,7 +31,7 @@ from extractors.readers.pdftables import (
     rowless_grid,
     suspicious_number,
 )
-from schemas.errors import UnreadableFile
+from nianbao.schemas.errors import UnreadableFile
 
 LOW_CONFIDENCE = 0.80  # cells read below this are listed in Document.warnings for a human look
 MAX_SKEW_DEG = 5.0  # larger angles are not scanner skew; leave those images alone
@@ -456,7 +456,7 @@ def _free_text(
         top = to_out((0, min(w.top for w in lines[start]), 0, 0))[1]
         out.append((top, Table(rows=grid, page=page, structured=False)))
         taken.update(range(start, end))
-    from extractors.readers.pdf import TextLine, is_page_number, paragraphs  # shared paragraph rules
+    from nianbao.extractors.readers.pdf import TextLine, is_page_number, paragraphs  # shared paragraph rules
 
     text_lines = []
     for i, line in enumerate(lines):

@@ -15,9 +15,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from extractors.document import Document
-from extractors.readers.guard import open_regular
-from schemas.errors import ConversionFailed, UnreadableFile
+from nianbao.extractors.document import Document
+from nianbao.extractors.readers.guard import open_regular
+from nianbao.schemas.errors import ConversionFailed, UnreadableFile
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -139,7 +139,7 @@ def read_via_libreoffice(path: str) -> Document:
     Raises:
         ConversionFailed: the conversion failed or timed out.
     """
-    from extractors.readers.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
+    from nianbao.extractors.readers.docx import read_docx  # type: ignore[import-not-found,unused-ignore]
 
     refuse_encrypted(path)
     with tempfile.TemporaryDirectory(prefix="nianbao-lo-out-") as outdir:

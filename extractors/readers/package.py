@@ -15,9 +15,9 @@ import struct
 import zipfile
 import zlib
 
-from extractors.limits import LIMITS
-from extractors.readers.guard import LimitExceeded, open_regular
-from schemas.errors import UnreadableFile
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import LimitExceeded, open_regular
+from nianbao.schemas.errors import UnreadableFile
 
 _EOCD = b"PK\x05\x06"
 _EOCD64 = b"PK\x06\x06"

@@ -18,11 +18,11 @@ from typing import Any
 
 import pdfplumber
 
-from extractors.document import Block, Document, Heading, Paragraph, Table
-from extractors.limits import LIMITS
-from extractors.readers.guard import LimitExceeded, check
-from extractors.readers.pdfstreams import decoded_budget, page_content_bytes
-from extractors.readers.pdftables import (
+from nianbao.extractors.document import Block, Document, Heading, Paragraph, Table
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import LimitExceeded, check
+from nianbao.extractors.readers.pdfstreams import decoded_budget, page_content_bytes
+from nianbao.extractors.readers.pdftables import (
     BBox,
     Word,
     find_rowless_regions,
@@ -32,7 +32,7 @@ from extractors.readers.pdftables import (
     ruled_tables,
     segments,
 )
-from schemas.errors import UnreadableFile
+from nianbao.schemas.errors import UnreadableFile
 
 MAX_PAGES = LIMITS.max_pdf_pages  # a 年报 runs 3-20 pages; the rest of a longer file is skipped
 MAX_OCR_PAGES = LIMITS.max_ocr_pages  # at ~5 s a page, OCR of a long scan is capped
@@ -230,7 +230,7 @@ def paragraphs(lines: list[TextLine], body_size: float) -> list[tuple[float, Blo
     def flush() -> None:
         if not cur:
             return
-        from extractors.readers.pdftables import join_lines
+        from nianbao.extractors.readers.pdftables import join_lines
 
         text = join_lines(ln.text for ln in cur)
         big = cur[0].size > body_size * 1.2 and len(cur) <= 3
@@ -395,7 +395,11 @@ def _ocr_page(
     path: str, page: Any, page_no: int, n_chars: int, img_box: BBox | None, doc: Document
 ) -> _PageItems:
     """OCR a scanned page, or only the picture on a text page whose table is an image."""
-    from extractors.readers.ocr import ocr_image, ocr_scale, render_pdf_page  # loads onnxruntime lazily
+    from nianbao.extractors.readers.ocr import (  # loads onnxruntime lazily
+        ocr_image,
+        ocr_scale,
+        render_pdf_page,
+    )
 
     items = _PageItems(page_no, float(page.height))
     big = _huge_image(page)

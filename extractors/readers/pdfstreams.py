@@ -20,8 +20,8 @@ from contextvars import ContextVar
 from io import BytesIO
 from typing import Any
 
-from extractors.limits import LIMITS
-from extractors.readers.guard import LimitExceeded, check
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import LimitExceeded, check
 
 
 class StreamTooLarge(LimitExceeded):

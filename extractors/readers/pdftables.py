@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from extractors.document import GridCell
+from nianbao.extractors.document import GridCell
 
 BBox = tuple[float, float, float, float]
 

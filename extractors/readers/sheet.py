@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from extractors.document import Document, GridCell, Table
-from extractors.limits import LIMITS
-from extractors.readers.guard import LimitExceeded, check, open_regular
-from extractors.readers.package import find_member, open_package, read_member
-from schemas.errors import UnreadableFile
+from nianbao.extractors.document import Document, GridCell, Table
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import LimitExceeded, check, open_regular
+from nianbao.extractors.readers.package import find_member, open_package, read_member
+from nianbao.schemas.errors import UnreadableFile
 
 MAX_CELLS = LIMITS.max_sheet_cells  # a 年报 sheet has a few hundred cells; bigger sheets are not reports
 
@@ -184,7 +184,7 @@ def read_sheet(path: str) -> Document:
         head = fh.read(8)
     if head.startswith(b"PK"):
         return read_xlsx(path)
-    from extractors.readers.office import convert_with_libreoffice, refuse_encrypted
+    from nianbao.extractors.readers.office import convert_with_libreoffice, refuse_encrypted
 
     refuse_encrypted(path)
     with tempfile.TemporaryDirectory(prefix="nianbao-xls-") as outdir:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from extractors.limits import LIMITS
-from extractors.readers.guard import open_regular
-from extractors.readers.package import declared_entries
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import open_regular
+from nianbao.extractors.readers.package import declared_entries
 
 # Formats the readers know; "unknown" is reported as a failure with this list in the message.
 FORMATS = ("docx", "html", "txt", "pdf", "doc", "wps", "xlsx", "xls", "image")

@@ -16,11 +16,18 @@ from __future__ import annotations
 
 import re
 
-from extractors.document import Document, GridCell, Table
-from extractors.limits import LIMITS
-from extractors.readers.guard import check_blocks, read_bounded
-from extractors.textblocks import Item, blocks_from_lines, decode_bytes, is_prose, section_code, split_lines
-from schemas.errors import UnreadableFile
+from nianbao.extractors.document import Document, GridCell, Table
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.guard import check_blocks, read_bounded
+from nianbao.extractors.textblocks import (
+    Item,
+    blocks_from_lines,
+    decode_bytes,
+    is_prose,
+    section_code,
+    split_lines,
+)
+from nianbao.schemas.errors import UnreadableFile
 
 MAX_TXT_BYTES = LIMITS.max_text_bytes  # a text report is tens of KB; anything this large is not one
 _MAX_WRAP = 20  # a wrapped cell continuation is a short fragment, never a sentence

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from schemas import TEMPLATE
+from nianbao.schemas import TEMPLATE
 
 YEARS = (2020, 2021, 2022, 2023)
 T3_PARTS: tuple[str, ...] = TEMPLATE.t3.sets["parts"]

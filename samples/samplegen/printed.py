@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from nianbao.schemas import TEMPLATE
 from samplegen.model import T3_COLS, YearData
 from samplegen.plan import Spec
-from schemas import TEMPLATE
 
 Key = tuple[str, str]  # (row code, column code)
 

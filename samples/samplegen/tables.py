@@ -6,10 +6,10 @@ Canonical labels come from TEMPLATE; a report's quirks only change how a label i
 
 from __future__ import annotations
 
+from nianbao.schemas import TEMPLATE
 from samplegen.doc import Table
 from samplegen.plan import Spec
 from samplegen.printed import Printed
-from schemas import TEMPLATE
 
 T3_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 HUBEI_EXTRA = "其他主动公开文件（含以本乡或乡办公室名义印发的通知、方案、公告等）"

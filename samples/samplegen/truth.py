@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from nianbao.schemas import TEMPLATE
 from samplegen.model import Township
 from samplegen.plan import QUIRKS, Spec
 from samplegen.printed import Printed, t2_cells, t3_cells, t4_cells, truth_value
 from samplegen.tables import HUBEI_EXTRA
-from schemas import TEMPLATE
 
 FORMAT_TEXT = {
     "docx": "Word .docx generated with python-docx (real gridSpan/vMerge merges)",

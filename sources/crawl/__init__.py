@@ -3,11 +3,11 @@
 `crawl_many(urls, out_dir, options)` crawls; `Manifest(out_dir)` says what each stored body is.
 """
 
-from sources.crawl.crawler import Crawler
-from sources.crawl.manifest import Manifest, crawl_facts, find_manifest
-from sources.crawl.options import CrawlOptions
-from sources.crawl.run import crawl_many, crawl_site
-from sources.crawl.summary import CrawlSummary
+from nianbao.sources.crawl.crawler import Crawler
+from nianbao.sources.crawl.manifest import Manifest, crawl_facts, find_manifest
+from nianbao.sources.crawl.options import CrawlOptions
+from nianbao.sources.crawl.run import crawl_many, crawl_site
+from nianbao.sources.crawl.summary import CrawlSummary
 
 __all__ = [
     "CrawlOptions",

@@ -10,22 +10,22 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sources.crawl.cms import ListContext, Listing, json_listing, read_listing
-from sources.crawl.decode import decode_page
-from sources.crawl.discover import attribute, report_columns, township_columns, township_links
-from sources.crawl.fetcher import Fetcher, FetchFailed, Response
-from sources.crawl.manifest import Manifest, Record
-from sources.crawl.options import CrawlOptions
-from sources.crawl.page import Link, Page, clean, parse_page, year_in
-from sources.crawl.polite import Gates
-from sources.crawl.signals import is_report_column, looks_like_report
-from sources.crawl.summary import CrawlSummary
-from sources.crawl.urls import canonical_url, date_in_url, link_kind
-from sources.crawl.vocabulary import VOCAB
-from sources.fetched import Fetched, FetchFailure, Gathered
-from sources.store import RawStore
+from nianbao.sources.crawl.cms import ListContext, Listing, json_listing, read_listing
+from nianbao.sources.crawl.decode import decode_page
+from nianbao.sources.crawl.discover import attribute, report_columns, township_columns, township_links
+from nianbao.sources.crawl.fetcher import Fetcher, FetchFailed, Response
+from nianbao.sources.crawl.manifest import Manifest, Record
+from nianbao.sources.crawl.options import CrawlOptions
+from nianbao.sources.crawl.page import Link, Page, clean, parse_page, year_in
+from nianbao.sources.crawl.polite import Gates
+from nianbao.sources.crawl.signals import is_report_column, looks_like_report
+from nianbao.sources.crawl.summary import CrawlSummary
+from nianbao.sources.crawl.urls import canonical_url, date_in_url, link_kind
+from nianbao.sources.crawl.vocabulary import VOCAB
+from nianbao.sources.fetched import Fetched, FetchFailure, Gathered
+from nianbao.sources.store import RawStore
 
-log = logging.getLogger("sources.crawl")
+log = logging.getLogger("nianbao.sources.crawl")
 Event = Callable[[str, str], None]  # (kind, url): list, report, attachment, image, frame, skipped, failed …
 SUBCOLUMN_MAX_CHARS = 2000  # a list of report titles; a report's own text (with its tables) is longer
 _POLICY = ("host ", "disallowed by robots.txt")  # skipped by rule; everything else is a failure
@@ -427,7 +427,7 @@ def _is_report_page(page: Page) -> bool:
 
 
 def _date(value: str | None) -> str | None:
-    from sources.crawl.page import iso_date
+    from nianbao.sources.crawl.page import iso_date
 
     return iso_date(value) if value else None
 

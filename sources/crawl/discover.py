@@ -3,9 +3,9 @@ of a report to its township (breadcrumb, column name, 发布机构, title)."""
 
 from __future__ import annotations
 
-from sources.crawl.page import Link, Page
-from sources.crawl.signals import is_report_column, is_township_column, township_entry, township_name
-from sources.crawl.urls import link_kind
+from nianbao.sources.crawl.page import Link, Page
+from nianbao.sources.crawl.signals import is_report_column, is_township_column, township_entry, township_name
+from nianbao.sources.crawl.urls import link_kind
 
 
 def report_columns(page: Page) -> list[Link]:

@@ -14,13 +14,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from sources.crawl.names import disposition_name
-from sources.crawl.options import CrawlOptions
-from sources.crawl.polite import Gates, Robots
-from sources.crawl.urls import canonical_url, host_allowed, host_of, safe_suffix
-from sources.store import RawStore
+from nianbao.sources.crawl.names import disposition_name
+from nianbao.sources.crawl.options import CrawlOptions
+from nianbao.sources.crawl.polite import Gates, Robots
+from nianbao.sources.crawl.urls import canonical_url, host_allowed, host_of, safe_suffix
+from nianbao.sources.store import RawStore
 
-log = logging.getLogger("sources.crawl")
+log = logging.getLogger("nianbao.sources.crawl")
 _KEPT_HEADERS = ("content-type", "content-length", "content-disposition", "etag", "last-modified", "date",
                  "server", "content-encoding")  # fmt: skip
 

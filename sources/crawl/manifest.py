@@ -14,11 +14,11 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from schemas import SourceFacts
-from sources.store import sha256_of
+from nianbao.schemas import SourceFacts
+from nianbao.sources.store import sha256_of
 
 MANIFEST_NAME = "manifest.jsonl"
-log = logging.getLogger("sources.crawl")
+log = logging.getLogger("nianbao.sources.crawl")
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_LOCK = threading.Lock()
 

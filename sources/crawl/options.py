@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from schemas.errors import UnknownSetting
+from nianbao.schemas.errors import UnknownSetting
 
 USER_AGENT = "nianbao-crawler/0.2 (+https://github.com/nianbao/nianbao; annual-report archive; polite)"
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
-from sources.crawl.urls import canonical_url, link_kind
-from sources.crawl.vocabulary import VOCAB
+from nianbao.sources.crawl.urls import canonical_url, link_kind
+from nianbao.sources.crawl.vocabulary import VOCAB
 
 _BLOCK = frozenset("p div br li tr td th h1 h2 h3 h4 h5 h6 table ul ol dl dt dd section article span".split())
 _DATE = re.compile(VOCAB.date_pattern)

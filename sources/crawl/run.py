@@ -6,12 +6,12 @@ from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from sources.crawl.crawler import Crawler, Event
-from sources.crawl.options import CrawlOptions
-from sources.crawl.polite import Gates
-from sources.crawl.summary import CrawlSummary
-from sources.crawl.urls import canonical_url, host_of
-from sources.fetched import Gathered
+from nianbao.sources.crawl.crawler import Crawler, Event
+from nianbao.sources.crawl.options import CrawlOptions
+from nianbao.sources.crawl.polite import Gates
+from nianbao.sources.crawl.summary import CrawlSummary
+from nianbao.sources.crawl.urls import canonical_url, host_of
+from nianbao.sources.fetched import Gathered
 
 
 def crawl_site(

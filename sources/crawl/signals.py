@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from sources.crawl.vocabulary import VOCAB
+from nianbao.sources.crawl.vocabulary import VOCAB
 
 
 def looks_like_report(text: str, url: str = "") -> bool:

@@ -10,7 +10,7 @@ import re
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
-from sources.crawl.vocabulary import VOCAB
+from nianbao.sources.crawl.vocabulary import VOCAB
 
 LinkKind = Literal["attachment", "image", "page"]
 

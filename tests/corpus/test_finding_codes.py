@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors import extract_file
-from schemas.validate import RULES, validate
+from nianbao.extractors import extract_file
+from nianbao.schemas.validate import RULES, validate
 from tests.conftest import REPO, SAMPLES
 from tests.extractors.quirk_reports import QuirkReport
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import extract_file
+from nianbao.extractors import extract_file
 from tests.conftest import SHARED, needs_shared
 from tests.expected import mismatches, variants_ok
 

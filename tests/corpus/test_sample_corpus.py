@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import extract_file
+from nianbao.extractors import extract_file
 from tests.conftest import SAMPLES
 from tests.expected import expected_cells, mismatches, variants_ok
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from extractors import extract_file
+from nianbao.extractors import extract_file
+from nianbao.warehouse import Warehouse
 from tests.conftest import SAMPLES
-from warehouse import Warehouse
 
 # The sample truth files name the carry-over rule as the brief did; schemas/templates/rules.toml
 # calls it carry_over_mismatch.

@@ -123,7 +123,7 @@ def build_all() -> dict[str, Path]:
     """Build every fixture once per test session; returns name -> path."""
     import pypdfium2 as pdfium
 
-    from extractors.readers.office import convert_with_libreoffice
+    from nianbao.extractors.readers.office import convert_with_libreoffice
 
     root = Path(tempfile.mkdtemp(prefix="nianbao-pdf-fixtures-"))
     out: dict[str, Path] = {"docx": build_docx(root / "report.docx")}

@@ -13,7 +13,7 @@ import html
 from dataclasses import dataclass, field
 from typing import cast
 
-from schemas import TEMPLATE
+from nianbao.schemas import TEMPLATE
 
 Key = tuple[str, str, str]
 Row = list[str]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from extractors import PARSER_VERSION, extract_file
-from schemas import SourceFacts
+from nianbao.extractors import PARSER_VERSION, extract_file
+from nianbao.schemas import SourceFacts
 from tests.extractors.quirk_reports import QuirkReport, found
 
 

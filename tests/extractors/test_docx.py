@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.document import Heading, Paragraph, Table
-from extractors.readers.docx import MAX_PART_BYTES, read_docx
-from schemas.errors import UnreadableFile
+from nianbao.extractors.document import Heading, Paragraph, Table
+from nianbao.extractors.readers.docx import MAX_PART_BYTES, read_docx
+from nianbao.schemas.errors import UnreadableFile
 from tests.extractors.fixtures_build import SHARED, build_gridbefore_docx, build_report_docx, rewrite_part
 
 
@@ -225,7 +225,7 @@ def _with_member(src: Path, dst: Path, name: str, data: bytes) -> Path:
 
 @pytest.mark.parametrize("second", ["word/document.xml", "Word/Document.XML"])
 def test_two_document_parts_are_refused_never_the_second_used(tmp_path: Path, second: str) -> None:
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
     from tests.conftest import SAMPLES
 
     real = SAMPLES / "reports" / "2022" / "songxi_2022.docx"

@@ -8,8 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from extractors.readers.guard import LimitExceeded, budget, check, check_regular, open_regular, read_bounded
-from schemas.errors import UnreadableFile
+from nianbao.extractors.readers.guard import (
+    LimitExceeded,
+    budget,
+    check,
+    check_regular,
+    open_regular,
+    read_bounded,
+)
+from nianbao.schemas.errors import UnreadableFile
 
 
 def test_regular_file_passes_and_symlinks_are_followed(tmp_path: Path) -> None:

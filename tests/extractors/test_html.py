@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors.document import Document, Heading, Paragraph, Table
-from extractors.limits import LIMITS
-from extractors.readers.html import read_html, read_html_bytes
-from schemas.errors import UnreadableFile
+from nianbao.extractors.document import Document, Heading, Paragraph, Table
+from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.readers.html import read_html, read_html_bytes
+from nianbao.schemas.errors import UnreadableFile
 
 # 塘㙍镇: U+364D is outside GB2312 and GBK (GB18030 only); 镕 is in GBK but not in GB2312. Both occur
 # on real pages that declare gb2312.
@@ -192,7 +192,7 @@ def test_nested_layout_table_gives_only_inner_tables() -> None:
 
 
 def test_empty_page_is_unreadable() -> None:
-    from schemas.errors import UnreadableFile
+    from nianbao.schemas.errors import UnreadableFile
 
     try:
         read_html_bytes(b"   ", "blank.html")
@@ -268,7 +268,7 @@ def test_table_whose_spans_would_fill_too_many_cells_is_skipped() -> None:
 
 @pytest.mark.parametrize("printed", ["²³⁰", "②③⓪", "２３０", "230" + "0" * 27])
 def test_only_ascii_and_full_width_digits_are_numbers(tmp_path: Path, printed: str) -> None:
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
     from tests.conftest import SAMPLES
 
     page = (SAMPLES / "reports" / "2022" / "bailu_2022.html").read_text("utf-8")
@@ -306,7 +306,7 @@ def test_control_characters_are_replaced_and_reported() -> None:
 
 def test_a_tag_with_thousands_of_attributes_is_cut_before_parsing(tmp_path: Path) -> None:
     """libxml2 compares each attribute with the ones before it: 200,000 of them took 85 s to parse."""
-    from extractors.readers.html import _cap_attributes
+    from nianbao.extractors.readers.html import _cap_attributes
 
     fat = "<p " + " ".join(f"a{i}='x'" for i in range(200_000)) + ">一、总体情况</p>"
     image = f"<img src='data:image/png;base64,{'A' * 8000}' alt=\"表 1\">"  # long, but two attributes

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-import extractors.readers.ocr as ocr_mod
-from extractors.document import GridCell, Table
-from extractors.readers.ocr import LOW_CONFIDENCE, ocr_image, read_image
-from extractors.readers.pdf import read_pdf
-from schemas.text import norm_label
+import nianbao.extractors.readers.ocr as ocr_mod
+from nianbao.extractors.document import GridCell, Table
+from nianbao.extractors.readers.ocr import LOW_CONFIDENCE, ocr_image, read_image
+from nianbao.extractors.readers.pdf import read_pdf
+from nianbao.schemas.text import norm_label
 
 try:
     from tests.extractors import pdf_fixtures as fx
@@ -77,7 +77,7 @@ def test_models_load_offline(tmp_path: Path) -> None:
         "def no(*a, **k): raise OSError('network disabled')\n"
         "socket.socket.connect = no; socket.create_connection = no\n"
         "import numpy as np, cv2\n"
-        "from extractors.readers.ocr import run_ocr\n"
+        "from nianbao.extractors.readers.ocr import run_ocr\n"
         "img = np.full((80, 300, 3), 255, np.uint8)\n"
         "cv2.putText(img, '2099', (20, 55), cv2.FONT_HERSHEY_SIMPLEX, 1.5, (0, 0, 0), 3)\n"
         "print([w.text for w in run_ocr(img)])\n"
@@ -173,7 +173,7 @@ def test_unreadable_ink_is_flagged_not_guessed(monkeypatch: pytest.MonkeyPatch) 
 # Bounds (extractors.limits): pixels are capped before anything is rendered or decoded
 # ------------------------------------------------------------------------------------------------
 def test_ocr_scale_keeps_the_page_under_the_pixel_cap() -> None:
-    from extractors.limits import LIMITS
+    from nianbao.extractors.limits import LIMITS
 
     assert ocr_mod.ocr_scale(595, 842) == pytest.approx(170 / 72)  # A4 at 170 dpi: 2.8 M pixels
     s = ocr_mod.ocr_scale(14400, 14400)  # a 200-inch page
@@ -181,7 +181,7 @@ def test_ocr_scale_keeps_the_page_under_the_pixel_cap() -> None:
 
 
 def test_render_of_a_200_inch_page_stays_under_the_cap(tmp_path: Path) -> None:
-    from extractors.limits import LIMITS
+    from nianbao.extractors.limits import LIMITS
     from tests.robustness.pdfgen import PdfPage, build_pdf
 
     p = tmp_path / "huge.pdf"
@@ -196,7 +196,7 @@ def test_image_declaring_ten_gigapixels_is_refused_before_decoding(tmp_path: Pat
     import struct
     import zlib
 
-    from schemas.errors import UnreadableFile
+    from nianbao.schemas.errors import UnreadableFile
 
     buf = io.BytesIO()
     Image.new("L", (64, 64), 255).save(buf, "PNG")
@@ -213,7 +213,7 @@ def test_image_declaring_ten_gigapixels_is_refused_before_decoding(tmp_path: Pat
 def test_fifo_named_like_an_image_is_refused(tmp_path: Path) -> None:
     import os
 
-    from schemas.errors import UnreadableFile
+    from nianbao.schemas.errors import UnreadableFile
 
     fifo = tmp_path / "scan.png"
     os.mkfifo(fifo)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.readers.office import convert_with_libreoffice, read_via_libreoffice
-from schemas.errors import ConversionFailed
+from nianbao.extractors.readers.office import convert_with_libreoffice, read_via_libreoffice
+from nianbao.schemas.errors import ConversionFailed
 
 try:
     from tests.extractors import pdf_fixtures as fx
@@ -95,7 +95,7 @@ def test_converter_crash_gives_a_one_line_reason(tmp_path: Path) -> None:
 
 
 def test_password_protected_office_file_is_refused_before_conversion(tmp_path: Path) -> None:
-    from schemas.errors import UnreadableFile
+    from nianbao.schemas.errors import UnreadableFile
 
     ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + "EncryptionInfo".encode("utf-16-le") + bytes(64)
     src = tmp_path / "locked.doc"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.document import Document, GridCell, Paragraph, Table, grid_from_spans
-from extractors.parser.parse import parse_document, section_of
-from schemas import TEMPLATE
+from nianbao.extractors.document import Document, GridCell, Paragraph, Table, grid_from_spans
+from nianbao.extractors.parser.parse import parse_document, section_of
+from nianbao.schemas import TEMPLATE
 
 T3_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计"]
 
@@ -241,7 +241,7 @@ def test_report_without_tables_is_partial() -> None:
     assert report.year == 2021 and report.issuer == "某镇"
     # The parser says what it saw; that tables are missing is validation's finding, said once.
     assert report.findings == []
-    from schemas.validate import validate
+    from nianbao.schemas.validate import validate
 
     missing = [f for f in validate(report) if f.rule == "missing_table"]
     assert [(f.origin, f.cells) for f in missing] == [

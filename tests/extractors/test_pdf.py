@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from extractors.document import Paragraph, Table
-from extractors.readers.pdf import MAX_PAGES, read_pdf
-from schemas.errors import UnreadableFile
+from nianbao.extractors.document import Paragraph, Table
+from nianbao.extractors.readers.pdf import MAX_PAGES, read_pdf
+from nianbao.schemas.errors import UnreadableFile
 from tests.robustness.pdfgen import PdfPage, build_pdf, flate_zeros, lzw_encode_repeat
 
 try:
@@ -86,7 +86,7 @@ def test_paragraphs_in_order_without_table_text_or_page_numbers(report) -> None:
 
 
 def test_encrypted_pdf(tmp_path: Path, files: dict[str, Path]) -> None:
-    from extractors.readers.office import convert_with_libreoffice
+    from nianbao.extractors.readers.office import convert_with_libreoffice
 
     opts = (
         'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
@@ -223,7 +223,7 @@ def test_fifo_is_refused(tmp_path: Path) -> None:
 
     fifo = tmp_path / "report.pdf"
     os.mkfifo(fifo)
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     assert extract_file(fifo).error == "not a regular file: a FIFO (named pipe)"
 

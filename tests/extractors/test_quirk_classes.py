@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors import extract_file
-from schemas import TEMPLATE, Report
+from nianbao.extractors import extract_file
+from nianbao.schemas import TEMPLATE, Report
 from tests.extractors.quirk_reports import QuirkReport, found
 
 RENDERINGS: dict[str, tuple[str, Callable[[QuirkReport], str]]] = {
@@ -114,7 +114,7 @@ def test_run_together_page_text(ext: str, t4_sep: str, tmp_path: Path) -> None:
 
 def test_run_together_digits_need_one_reading() -> None:
     """Only a run with one reading, blanks allowed, is cut."""
-    from extractors.parser.digits import split_digits
+    from nianbao.extractors.parser.digits import split_digits
 
     cols = ("natural", "business", "research", "public_interest", "legal_service", "other_org", "total")
     assert split_digits("0000000", "t3", cols) == [0] * 7

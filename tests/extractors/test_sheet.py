@@ -8,9 +8,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from extractors.readers.office import convert_with_libreoffice
-from extractors.readers.sheet import cell_text, read_sheet
-from schemas.errors import UnreadableFile
+from nianbao.extractors.readers.office import convert_with_libreoffice
+from nianbao.extractors.readers.sheet import cell_text, read_sheet
+from nianbao.schemas.errors import UnreadableFile
 
 
 def _workbook(path: Path) -> Path:
@@ -102,7 +102,7 @@ def test_duplicate_sheet_member_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("member", ["xl/sharedStrings.xml", "xl/worksheets/sheet2.xml", "xl/styles.xml"])
 def test_corrupt_member_is_reported_as_a_corrupt_package(tmp_path: Path, member: str) -> None:
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     data = bytearray(SAMPLE_XLSX.read_bytes())
     with zipfile.ZipFile(SAMPLE_XLSX) as zf:

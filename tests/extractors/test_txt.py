@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors.document import Document, Paragraph
-from extractors.limits import LIMITS, Limits
-from extractors.readers.txt import read_txt
-from schemas.errors import UnreadableFile
+from nianbao.extractors.document import Document, Paragraph
+from nianbao.extractors.limits import LIMITS, Limits
+from nianbao.extractors.readers.txt import read_txt
+from nianbao.schemas.errors import UnreadableFile
 from tests.extractors.fixtures_build import SHARED
 
 NB = "\u00a0"
@@ -178,8 +178,8 @@ def test_wangdian_carry_over_row_has_seven_value_cells() -> None:
 # Bounds (extractors.limits): special files and sizes are refused before any blocking read
 # ------------------------------------------------------------------------------------------------
 def test_fifo_named_report_txt_is_refused_not_read(tmp_path: Path) -> None:
-    from extractors import extract_file
-    from schemas import SourceFacts
+    from nianbao.extractors import extract_file
+    from nianbao.schemas import SourceFacts
 
     fifo = tmp_path / "report.txt"
     os.mkfifo(fifo)  # open() on it would block forever: no writer ever comes
@@ -193,7 +193,7 @@ def test_fifo_named_report_txt_is_refused_not_read(tmp_path: Path) -> None:
 
 
 def test_symlink_to_dev_zero_is_refused(tmp_path: Path) -> None:
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     link = tmp_path / "report.txt"
     link.symlink_to("/dev/zero")
@@ -204,7 +204,7 @@ def test_symlink_to_dev_zero_is_refused(tmp_path: Path) -> None:
 
 
 def test_directory_named_like_a_report_is_refused(tmp_path: Path) -> None:
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     d = tmp_path / "x.txt"
     d.mkdir()
@@ -221,7 +221,7 @@ def test_text_over_the_size_limit_is_refused(tmp_path: Path) -> None:
 def test_too_many_lines_is_refused_blank_lines_are_free(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import extractors.readers.guard as guard
+    import nianbao.extractors.readers.guard as guard
 
     monkeypatch.setattr(guard, "LIMITS", Limits(max_blocks=50))
     p = tmp_path / "many.txt"
@@ -233,7 +233,7 @@ def test_too_many_lines_is_refused_blank_lines_are_free(
 
 
 def test_sparse_terabyte_file_is_refused_without_hashing_it(tmp_path: Path) -> None:
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     p = tmp_path / "report.txt"
     with open(p, "wb") as fh:

@@ -1,14 +1,13 @@
 """Scale-out on a real Dask cluster: a `dask scheduler` and two `dask worker` processes on 127.0.0.1; the
 nightly flow spreads its extraction (OCR-heavy scans included) over both, and loads in this process
-(the warehouse keeps a single writer)."""
+(the warehouse keeps a single writer). Scheduler and workers run from a venv that has nianbao only as
+its wheel, outside the checkout, as on another machine (tests/install/wheel.py)."""
 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +16,8 @@ import pytest
 from prefect.testing.utilities import prefect_test_harness
 
 from tests.flows.harness import SAMPLES, make_source, warehouse_reports
+from tests.install.wheel import WheelVenv
 
-BIN = Path(sys.executable).parent
-REPO = Path(__file__).resolve().parents[2]
 SCANS = ("2022/heming_2022.pdf", "2023/wangyue_2023.pdf")
 
 
@@ -33,14 +31,15 @@ def _wait_for(path: Path, procs: list[subprocess.Popen[bytes]], seconds: float) 
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def cluster(tmp_path_factory: pytest.TempPathFactory, wheel_venv: WheelVenv) -> Iterator[str]:
     home = tmp_path_factory.mktemp("dask")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    env = wheel_venv.env()
+    python = str(wheel_venv.python)
     sched_file = home / "scheduler.json"
     common = {"env": env, "cwd": home, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     procs = [
         subprocess.Popen(
-            [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0",
+            [python, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0",
              "--scheduler-file", str(sched_file)],
             **common,  # type: ignore[call-overload]
         )
@@ -51,7 +50,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for _ in range(2):
             procs.append(
                 subprocess.Popen(
-                    [str(BIN / "dask"), "worker", address, "--nthreads", "1", "--nworkers", "1",
+                    [python, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1", "--nworkers", "1",
                      "--host", "127.0.0.1", "--dashboard-address", ":0"],
                     **common,  # type: ignore[call-overload]
                 )
@@ -73,13 +72,13 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.mark.slow
 def test_nightly_spreads_extraction_over_two_dask_workers(
-    cluster: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cluster: str, wheel_venv: WheelVenv, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from distributed import Client
 
-    from flows.nightly import nightly
-    from flows.runners import task_runner
-    from flows.settings import Settings
+    from nianbao.flows.nightly import nightly
+    from nianbao.flows.runners import task_runner
+    from nianbao.flows.settings import Settings
 
     yaml_path = make_source(tmp_path / "src")
     for rel in SCANS:  # township 松溪镇's glob is songxi_*: name the scans so they belong to it
@@ -91,8 +90,12 @@ def test_nightly_spreads_extraction_over_two_dask_workers(
         s = nightly.with_options(task_runner=runner)(source=str(yaml_path), data_dir=str(tmp_path / "data"))
     assert (s.files_seen, s.loaded, s.statuses) == (7, 7, {"ok": 6, "failed": 1})
     with Client(cluster, timeout=60) as client:
-        extracted_on = client.run(lambda: __import__("flows.isolation").isolation.started_here())
+        extracted_on = client.run(
+            lambda: __import__("nianbao.flows.isolation").flows.isolation.started_here()
+        )
+        code_from = client.run(lambda: __import__("nianbao").__file__)
     assert len(extracted_on) == 2 and all(n >= 1 for n in extracted_on.values()), extracted_on
+    assert all(Path(f).is_relative_to(wheel_venv.root) for f in code_from.values()), code_from
     assert [r[:2] for r in warehouse_reports(tmp_path / "data/nianbao.duckdb")] == [
         ("bad.docx", "failed"),
         ("bailu_2020.html", "ok"),

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import extract_file
+from nianbao.extractors import extract_file
 from tests.flows.harness import SAMPLES, warehouse_cells, warehouse_reports
 from tests.flows.test_isolation import alive, fake_soffice
 

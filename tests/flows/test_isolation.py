@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from extractors import extract_file
-from flows.isolation import Limits, WorkerPool
-from schemas import SourceFacts
-from sources import Fetched
-from sources.store import sha256_of
+from nianbao.extractors import extract_file
+from nianbao.flows.isolation import Limits, WorkerPool
+from nianbao.schemas import SourceFacts
+from nianbao.sources import Fetched
+from nianbao.sources.store import sha256_of
 from tests.flows.harness import SAMPLES
 
 GOOD = [

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from prefect.testing.utilities import prefect_test_harness
 
-from extractors import extract_file
-from flows.nightly import nightly
-from flows.reprocess import reprocess
-from flows.runners import task_runner
-from flows.settings import Settings
+from nianbao.extractors import extract_file
+from nianbao.flows.nightly import nightly
+from nianbao.flows.reprocess import reprocess
+from nianbao.flows.runners import task_runner
+from nianbao.flows.settings import Settings
 from tests.flows.harness import PICKED, make_source, warehouse_cells, warehouse_reports
 from tests.sources.portal import free_port
 
@@ -132,7 +132,7 @@ def test_dask_gives_the_same_warehouse(first_run: tuple, tmp_path: Path) -> None
 
 
 def test_backfill_loads_only_the_years_asked(first_run: tuple, tmp_path: Path) -> None:
-    from flows.backfill import backfill
+    from nianbao.flows.backfill import backfill
 
     _, yaml_path, *_ = first_run
     s = backfill(years=[2022], districts=["云岭区"], source=str(yaml_path), data_dir=str(tmp_path / "data"))
@@ -144,7 +144,7 @@ def test_backfill_loads_only_the_years_asked(first_run: tuple, tmp_path: Path) -
 
 
 def test_reprocess_by_report_id(first_run: tuple) -> None:
-    from sources.store import sha256_of
+    from nianbao.sources.store import sha256_of
 
     root, *_ = first_run
     sha = sha256_of(root / "src/reports/qinglan_2020.txt")

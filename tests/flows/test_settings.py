@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.settings import Settings
-from schemas.errors import UnknownSetting
+from nianbao.flows.settings import Settings
+from nianbao.schemas.errors import UnknownSetting
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 

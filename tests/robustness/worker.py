@@ -41,7 +41,7 @@ def unflagged_wrong_numbers(report: Any, findings: list[Any], truth_path: str) -
         findings: its findings plus validation's.
         truth_path: the sample's *.truth.json.
     """
-    from schemas.text import parse_value
+    from nianbao.schemas.text import parse_value
     from tests.expected import expected_cells
 
     truth = json.loads(Path(truth_path).read_text("utf-8"))
@@ -81,8 +81,8 @@ def unflagged_wrong_numbers(report: Any, findings: list[Any], truth_path: str) -
 
 def run_case(path: str, truth: str | None) -> dict[str, Any]:
     """Extract one file and describe the outcome."""
-    from extractors import extract_file
-    from schemas.validate import validate
+    from nianbao.extractors import extract_file
+    from nianbao.schemas.validate import validate
 
     _reset_peak()
     t0 = time.monotonic()

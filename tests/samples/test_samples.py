@@ -25,7 +25,7 @@ import generate  # noqa: E402
 from samplegen.plan import PLAN  # noqa: E402
 from samplegen.truth import cross_year_findings, identity_findings  # noqa: E402
 
-from schemas import TEMPLATE  # noqa: E402
+from nianbao.schemas import TEMPLATE  # noqa: E402
 
 TRUTHS = sorted((SAMPLES / "reports").glob("*/*.truth.json"))
 NATIVE = ("docx", "html", "txt", "xlsx")
@@ -163,7 +163,7 @@ def test_docx_cells_equal_truth(tp: Path) -> None:
 
 
 def _norm(s: str) -> str:
-    from schemas.text import norm_label
+    from nianbao.schemas.text import norm_label
 
     return norm_label(s)
 

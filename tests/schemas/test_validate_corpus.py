@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from schemas.validate import validate
+from nianbao.schemas.validate import validate
 from tests.conftest import needs_shared
 
 
@@ -26,7 +26,7 @@ from tests.conftest import needs_shared
     ],
 )
 def test_corpus_findings(shared_corpus: Path, name: str, expected: list[tuple[object, ...]]) -> None:
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
 
     report = extract_file(shared_corpus / "real" / name)
     found = [(f.rule, f.severity, f.source_inconsistent, f.expected, f.actual) for f in validate(report)]

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from schemas.errors import UnknownSetting
-from sources import Source, load_sources
-from sources.config import Region, SourcesError
+from nianbao.schemas.errors import UnknownSetting
+from nianbao.sources import Source, load_sources
+from nianbao.sources.config import Region, SourcesError
 
 YAML = """\
 allowed_hosts: [127.0.0.1]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sources import Source, gather
-from sources.folder import iter_folder
-from sources.store import RawStore, sha256_of
+from nianbao.sources import Source, gather
+from nianbao.sources.folder import iter_folder
+from nianbao.sources.store import RawStore, sha256_of
 
 
 def test_folder_ingest(tmp_path: Path) -> None:
@@ -54,7 +54,7 @@ def test_glob_source(tmp_path: Path) -> None:
         "district:\n  name: 云岭区\n  townships:\n    - name: 松溪镇\n      globs: ['reports/*/songxi_*']\n",
         "utf-8",
     )
-    from sources import load_sources
+    from nianbao.sources import load_sources
 
     (source,) = load_sources(tmp_path).sources
     got = gather(source, tmp_path / "raw")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sources import by_host, gather, gather_web, load_sources
-from sources.crawl import CrawlOptions
+from nianbao.sources import by_host, gather, gather_web, load_sources
+from nianbao.sources.crawl import CrawlOptions
 from tests.sources.portal import free_port
 from tests.sources.portals import district
 from tests.sources.server import serve

@@ -13,10 +13,10 @@ from typing import Any
 
 import yaml
 
-from extractors import extract_file
-from schemas import Report
+from nianbao.extractors import extract_file
+from nianbao.schemas import Report
+from nianbao.warehouse import Warehouse
 from tests.conftest import SAMPLES
-from warehouse import Warehouse
 
 LEFT_OUT = ("bailu_2023.doc", "heming_2023.html")
 FILES_2023 = (

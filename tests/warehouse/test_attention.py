@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flows.summary import RunSummary
+from nianbao.analyst.attention import attention_markdown
+from nianbao.analyst.words import WORDS
+from nianbao.flows.summary import RunSummary
+from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report, set_t4
-from warehouse import Warehouse
-from warehouse.attention import attention_markdown
-from warehouse.words import WORDS
 
 HONGZE_T4 = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
+from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report
 from tests.warehouse.procs import MAKE_BATCH, spawn
-from warehouse import Warehouse
 
 LOADER = (
     MAKE_BATCH
     + """
 import sys, time
-from warehouse import Warehouse
+from nianbao.warehouse import Warehouse
 wh = Warehouse(sys.argv[1])
 wh.load(batch(20, 2022, "a"))                 # committed
 big = batch(int(sys.argv[2]), 2023, "b")     # built before the load so the kill lands inside it
@@ -72,7 +72,7 @@ def test_sigkill_mid_load_leaves_db_consistent(tmp_path: Path, when: str) -> Non
 # `nianbao run` whose second load is held inside its transaction (rows inserted, not committed).
 RUN_HELD_IN_LOAD = """
 import os, sys, time
-from warehouse import Warehouse
+from nianbao.warehouse import Warehouse
 original = Warehouse._insert
 loads = []
 def _insert_then_wait(self, *a):

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from schemas import TEMPLATE
-from schemas.crosswalk import Measure, cell_maps, expand, measures
+from nianbao.schemas import TEMPLATE
+from nianbao.schemas.crosswalk import Measure, cell_maps, expand, measures
+from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report, set_cell
-from warehouse import Warehouse
 
 # templates.md §4, machine-readable summary: table-2 cells per format (row, col).
 T2_2019 = {(r, c) for b in TEMPLATE.blocks for r in b.rows["2019"] for c in b.columns["2019"]}

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from schemas import TEMPLATE
-from warehouse import Warehouse
-from warehouse.dictionary import DOC_PATH, render
+from nianbao.schemas import TEMPLATE
+from nianbao.warehouse import Warehouse
+from nianbao.warehouse.dictionary import DOC_PATH, render
 
 
 def test_data_dictionary_is_not_stale() -> None:

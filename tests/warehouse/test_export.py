@@ -8,9 +8,10 @@ from typing import Any
 import duckdb
 import openpyxl
 
+from nianbao.analyst.compare import write_comparison
+from nianbao.analyst.words import SEVERITY, SHEETS, WORDS
+from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report, set_cell, set_t4
-from warehouse import Warehouse
-from warehouse.words import SEVERITY, SHEETS, WORDS
 
 HONGZE_T4 = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
 
@@ -66,7 +67,7 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
                 other.sha256: region("淮阴区", "王营镇"),
             },
         )
-        path = wh.write_comparison(tmp_path / "cmp.xlsx", district="洪泽区", year=2023)
+        path = write_comparison(wh.con, tmp_path / "cmp.xlsx", district="洪泽区", year=2023)
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
         SHEETS[k] for k in ("overview", "t2", "t3", "t4", "findings", "sources", "overrides")
@@ -112,7 +113,7 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
 
 def test_comparison_of_an_empty_warehouse(tmp_path: Path) -> None:
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        path = wh.write_comparison(tmp_path / "cmp.xlsx")
+        path = write_comparison(wh.con, tmp_path / "cmp.xlsx")
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEETS["overview"]]
     assert ws.cell(3, 2).value == WORDS["township"] and ws.cell(4, 2).value == WORDS["total"]  # no township

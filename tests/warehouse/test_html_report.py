@@ -11,11 +11,11 @@ import pytest
 from lxml import html as lxml_html
 from PIL import Image
 
+from nianbao.analyst.district import Overview, district_overview
+from nianbao.analyst.html_report import write_html
+from nianbao.analyst.words import SEVERITY, WORDS
+from nianbao.warehouse.readonly import connect_readonly
 from tests.warehouse.district_data import build, district_name
-from warehouse.district import Overview, district_overview
-from warehouse.html_report import write_html
-from warehouse.readonly import connect_readonly
-from warehouse.words import SEVERITY, WORDS
 
 CHROMIUM = shutil.which("chromium") or "chromium"
 WINDOW = (1280, 900)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from schemas import Report
+from nianbao.schemas import Report
+from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report, set_cell, set_t4
-from warehouse import Warehouse
 
 COUNTS = (
     "SELECT (SELECT count(*) FROM reports), (SELECT count(*) FROM cells), (SELECT count(*) FROM findings)"

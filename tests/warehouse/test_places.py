@@ -11,9 +11,9 @@ from pathlib import Path
 
 import duckdb
 
-from schemas import Report
+from nianbao.schemas import Report
+from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report, set_cell
-from warehouse import Warehouse
 
 HONGZE = {"province": None, "city": None, "district": "洪泽区", "township": None, "code": "320813000000"}
 TOWNS = {  # name -> code, from the gazetteer
@@ -200,7 +200,7 @@ def test_migrates_a_v1_warehouse(tmp_path: Path) -> None:
 
 
 def test_findings_a_report_carries_are_stored_not_recomputed(tmp_path: Path) -> None:
-    from schemas.validate import validate
+    from nianbao.schemas.validate import validate
 
     checked = make_report(issuer="淮安市洪泽区蒋坝镇人民政府", year=2022)
     set_cell(checked, "t4", "review", "total", 0)  # identity 4 fails

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from nianbao.warehouse import Warehouse
+from nianbao.warehouse.readonly import QueryRefused, SnapshotMissing, connect_readonly, run_query
 from tests.schemas.builders import make_report
-from warehouse import Warehouse
-from warehouse.readonly import QueryRefused, SnapshotMissing, connect_readonly, run_query
 
 
 @pytest.fixture()

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import duckdb
 
+from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report
 from tests.warehouse.procs import spawn
-from warehouse import Warehouse
 
 BATCH = 10
 CELLS_PER_REPORT = 200

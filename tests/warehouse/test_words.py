@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from warehouse.words import CellRef, UnknownCell, finding_message, resolve_cell
+from nianbao.analyst.words import CellRef, UnknownCell, finding_message, resolve_cell
 
 
 @pytest.mark.parametrize(

@@ -13,11 +13,11 @@ import openpyxl
 import pdfplumber
 import pytest
 
+from nianbao.analyst.district import Overview, district_overview
+from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, SEVERITY, SHEETS, TABLES, WORDS
+from nianbao.analyst.workbook import overview_columns, table_columns, write_workbook
+from nianbao.warehouse.readonly import connect_readonly
 from tests.warehouse.district_data import build, district_name
-from warehouse.district import Overview, district_overview
-from warehouse.readonly import connect_readonly
-from warehouse.words import HEADLINES, MIN_RATE_BASE, SEVERITY, SHEETS, TABLES, WORDS
-from warehouse.workbook import overview_columns, table_columns, write_workbook
 
 
 @pytest.fixture(scope="module")

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sources.crawl.cms.anhui import Anhui
-from sources.crawl.cms.base import Adapter, ListContext, Listing
-from sources.crawl.cms.generic import Generic
-from sources.crawl.cms.gkmlpt import Gkmlpt, json_listing
-from sources.crawl.cms.hanweb import Hanweb, HanwebAnnual
-from sources.crawl.cms.trs import Trs
+from nianbao.sources.crawl.cms.anhui import Anhui
+from nianbao.sources.crawl.cms.base import Adapter, ListContext, Listing
+from nianbao.sources.crawl.cms.generic import Generic
+from nianbao.sources.crawl.cms.gkmlpt import Gkmlpt, json_listing
+from nianbao.sources.crawl.cms.hanweb import Hanweb, HanwebAnnual
+from nianbao.sources.crawl.cms.trs import Trs
 
 ADAPTERS: tuple[Adapter, ...] = (HanwebAnnual(), Gkmlpt(), Anhui(), Hanweb(), Trs(), Generic())
 

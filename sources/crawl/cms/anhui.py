@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from sources.crawl.cms.base import Adapter, ListContext
+from nianbao.sources.crawl.cms.base import Adapter, ListContext
 
 _PAGE = re.compile(r"/page_(\d+)\.html$")
 

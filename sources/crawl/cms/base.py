@@ -6,10 +6,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from sources.crawl.page import Link, Page, year_in
-from sources.crawl.signals import is_report_column, looks_like_report
-from sources.crawl.urls import host_of, link_kind
-from sources.crawl.vocabulary import VOCAB
+from nianbao.sources.crawl.page import Link, Page, year_in
+from nianbao.sources.crawl.signals import is_report_column, looks_like_report
+from nianbao.sources.crawl.urls import host_of, link_kind
+from nianbao.sources.crawl.vocabulary import VOCAB
 
 _DIGITS = re.compile(r"^\[?\d{1,4}\]?$")
 

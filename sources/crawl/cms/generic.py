@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sources.crawl.cms.base import Adapter
+from nianbao.sources.crawl.cms.base import Adapter
 
 
 class Generic(Adapter):

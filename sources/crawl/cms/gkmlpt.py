@@ -12,9 +12,9 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sources.crawl.cms.base import Adapter, ListContext, Listing
-from sources.crawl.page import Link, clean
-from sources.crawl.urls import canonical_url
+from nianbao.sources.crawl.cms.base import Adapter, ListContext, Listing
+from nianbao.sources.crawl.page import Link, clean
+from nianbao.sources.crawl.urls import canonical_url
 
 _API = re.compile(r"""["']([^"']*/gkmlpt/api/[^"']+)["']""")
 

@@ -9,8 +9,8 @@ import re
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
-from sources.crawl.cms.base import Adapter, ListContext
-from sources.crawl.page import Link
+from nianbao.sources.crawl.cms.base import Adapter, ListContext
+from nianbao.sources.crawl.page import Link
 
 
 class Hanweb(Adapter):

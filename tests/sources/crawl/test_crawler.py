@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from sources.crawl import CrawlOptions, CrawlSummary, Manifest, crawl_many
-from sources.crawl.manifest import Record
-from sources.fetched import Gathered
+from nianbao.sources.crawl import CrawlOptions, CrawlSummary, Manifest, crawl_many
+from nianbao.sources.crawl.manifest import Record
+from nianbao.sources.fetched import Gathered
 from tests.sources.portals import BROKEN_PATH, FLAKY_PATH, SLOW_PATH, TIMEOUT_PATH, district
 from tests.sources.server import Hit, serve
 
@@ -265,7 +265,7 @@ SAMPLE_OF = {  # stored body -> the bundled sample it is (or, for the picture, w
 def test_crawl_then_extract_every_report(crawled: Crawled) -> None:
     """Each stored report extracted with the manifest's SourceFacts: issuer, year and date are right,
     including the report whose tables are a picture (read by OCR)."""
-    from extractors import extract_file
+    from nianbao.extractors import extract_file
     from tests.sources.portals import truth
 
     stored = {**crawled.records("report"), **crawled.records("attachment"), **crawled.records("image")}
@@ -401,7 +401,7 @@ def test_a_page_that_breaks_a_reader_costs_only_itself(
 ) -> None:
     """A JSON listing nested 100,000 deep, and (fault injection) a page whose reading raises: each is
     one failure with its reason; the column's other reports are still found."""
-    from sources.crawl import crawler as crawler_module
+    from nianbao.sources.crawl import crawler as crawler_module
     from tests.sources.portals import chrome, meta
     from tests.sources.server import Resource
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sources.crawl.decode import decode_page
+from nianbao.sources.crawl.decode import decode_page
 
 TEXT = "<html><head>{}</head><body>塘㙍镇2022年政府信息公开工作年度报告</body></html>"
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from sources.crawl.fetcher import Fetcher, FetchFailed
-from sources.crawl.options import CrawlOptions
-from sources.store import RawStore
+from nianbao.sources.crawl.fetcher import Fetcher, FetchFailed
+from nianbao.sources.crawl.options import CrawlOptions
+from nianbao.sources.store import RawStore
 from tests.sources.server import Resource, serve
 
 

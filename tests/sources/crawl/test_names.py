@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from sources.crawl.names import disposition_name
+from nianbao.sources.crawl.names import disposition_name
 
 
 def test_rfc5987_and_percent_encoded() -> None:

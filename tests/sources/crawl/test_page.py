@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sources.crawl.cms import ListContext, json_listing, read_listing
-from sources.crawl.discover import attribute
-from sources.crawl.page import parse_page
-from sources.crawl.signals import looks_like_report, township_entry, township_name
+from nianbao.sources.crawl.cms import ListContext, json_listing, read_listing
+from nianbao.sources.crawl.discover import attribute
+from nianbao.sources.crawl.page import parse_page
+from nianbao.sources.crawl.signals import looks_like_report, township_entry, township_name
 
 ARTICLE = """<html><head><title>年报_云岭区人民政府</title>
 <meta name="ArticleTitle" content="白鹭镇2022年政府信息公开工作年度报告"></head><body>

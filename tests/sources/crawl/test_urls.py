@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sources.crawl.urls import canonical_url, date_in_url, host_allowed, link_kind, safe_suffix
+from nianbao.sources.crawl.urls import canonical_url, date_in_url, host_allowed, link_kind, safe_suffix
 
 
 def test_canonical_url_folds_twins_ports_and_fragments() -> None:

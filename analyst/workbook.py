@@ -15,9 +15,9 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
-from schemas.template import TEMPLATE
-from warehouse.district import Overview, Township
-from warehouse.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, TABLES, WORDS, CellRef
+from nianbao.analyst.district import Overview, Township
+from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, TABLES, WORDS, CellRef
+from nianbao.schemas.template import TEMPLATE
 
 A4 = 9
 HEADER_ROWS = 2  # table sheets: row label, then column label
@@ -143,7 +143,7 @@ def write_workbook(overview: Overview, path: Path) -> Path:
     """Write the district workbook.
 
     Args:
-        overview: from warehouse.district.district_overview.
+        overview: from nianbao.analyst.district.district_overview.
         path: the .xlsx file to write.
     """
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""The nightly comparison workbook: the district workbook (warehouse.workbook) of each district.
+"""The nightly comparison workbook: the district workbook (analyst.workbook) of each district.
 
 `nianbao compare` writes one district and year; the nightly run writes every district's latest
 year: the first district to `comparison.xlsx`, any others beside it as `comparison-<district>.xlsx`.
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.district import Overview, district_overview, districts, latest_year
-from warehouse.workbook import write_workbook
+from nianbao.analyst.district import Overview, district_overview, districts, latest_year
+from nianbao.analyst.workbook import write_workbook
 
 
 def write_comparison(

@@ -13,8 +13,8 @@ from typing import Any
 
 import duckdb
 
-from warehouse.lookup import find_report
-from warehouse.words import resolve_cell
+from nianbao.analyst.lookup import find_report
+from nianbao.analyst.words import resolve_cell
 
 COLUMNS = (
     "override_id",
@@ -43,9 +43,9 @@ def add_override(
 
     Args:
         con: the writing connection of the working warehouse.
-        who: issuer, township or region code (see warehouse.lookup.find_report).
+        who: issuer, township or region code (see analyst.lookup.find_report).
         year: report year.
-        cell: code or printed labels (see warehouse.words.resolve_cell).
+        cell: code or printed labels (see analyst.words.resolve_cell).
         value: the analysed value.
         reason: why, e.g. who confirmed it.
         by: who made the correction.

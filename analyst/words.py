@@ -1,7 +1,7 @@
 """The analysts' vocabulary: words, sheet names, headline figures, rates and finding messages.
 
 All of it is data: words, sheets, figures and rates in warehouse/analyst.toml; table, row and
-column labels from schemas.TEMPLATE; finding messages from schemas/templates/rules.toml
+column labels from nianbao.schemas.TEMPLATE; finding messages from schemas/templates/rules.toml
 (`detail_zh`, else `message_zh`). Cells are named either by code (`t3.r2_partial.natural`) or by their printed
 labels (`表3 （二）部分公开 自然人`, `行政复议 总计`).
 """
@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from schemas.template import TEMPLATE
-from schemas.text import norm_label
-from schemas.validate import RULES
+from nianbao.schemas.template import TEMPLATE
+from nianbao.schemas.text import norm_label
+from nianbao.schemas.validate import RULES
 
 TABLES = ("t2", "t3", "t4")
 _DATA: dict[str, Any] = tomllib.loads(
-    resources.files("warehouse").joinpath("analyst.toml").read_text("utf-8")
+    resources.files("nianbao.analyst").joinpath("analyst.toml").read_text("utf-8")
 )
 WORDS: dict[str, str] = _DATA["words"]
 SHEETS: dict[str, str] = _DATA["sheets"]

@@ -10,9 +10,9 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from warehouse.district import Overview
-from warehouse.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, WORDS
-from warehouse.workbook import overview_columns, overview_rows, part_word
+from nianbao.analyst.district import Overview
+from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, WORDS
+from nianbao.analyst.workbook import overview_columns, overview_rows, part_word
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}

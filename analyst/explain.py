@@ -8,10 +8,10 @@ from typing import Any
 
 import duckdb
 
-from schemas.template import TEMPLATE
-from warehouse.district import report_findings, report_sources
-from warehouse.lookup import ReportRef, find_report
-from warehouse.words import TABLES, WORDS, CellRef, resolve_cell
+from nianbao.analyst.district import report_findings, report_sources
+from nianbao.analyst.lookup import ReportRef, find_report
+from nianbao.analyst.words import TABLES, WORDS, CellRef, resolve_cell
+from nianbao.schemas.template import TEMPLATE
 
 
 @dataclass

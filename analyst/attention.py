@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import duckdb
 
-from warehouse.district import report_findings
-from warehouse.words import WORDS
+from nianbao.analyst.district import report_findings
+from nianbao.analyst.words import WORDS
 
 
 def _cell(text: object) -> str:

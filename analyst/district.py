@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 
-from warehouse.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY_ORDER, CellRef, finding_message
+from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY_ORDER, CellRef, finding_message
 
 Key = tuple[int, str, str, str]  # report_id, table, row, col
 
