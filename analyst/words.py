@@ -1,6 +1,6 @@
 """The analysts' vocabulary: words, sheet names, headline figures, rates and finding messages.
 
-All of it is data: words, sheets, figures and rates in warehouse/analyst.toml; table, row and
+All of it is data: words, sheets, figures and rates in analyst/analyst.toml; table, row and
 column labels from nianbao.schemas.TEMPLATE; finding messages from schemas/templates/rules.toml
 (`detail_zh`, else `message_zh`). Cells are named either by code (`t3.r2_partial.natural`) or by their printed
 labels (`表3 （二）部分公开 自然人`, `行政复议 总计`).

@@ -1,6 +1,6 @@
 """An extraction worker process: reads SourceFacts from a pipe, extracts each, sends the Report back.
 
-Started by `flows.isolation.WorkerPool` as `python -m flows.worker READ_FD WRITE_FD MEMORY_MB`. It
+Started by `nianbao.flows.isolation.WorkerPool` as `python -m nianbao.flows.worker READ_FD WRITE_FD MEMORY_MB`. It
 caps its own address space at what it uses after imports plus MEMORY_MB, so a file that would take
 gigabytes fails with a MemoryError here (reported as "memory limit") instead of taking the machine.
 After a memory error the worker sends its report and exits: its heap is not trusted again.

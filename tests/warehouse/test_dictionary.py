@@ -10,9 +10,9 @@ from nianbao.warehouse.dictionary import DOC_PATH, render
 
 
 def test_data_dictionary_is_not_stale() -> None:
-    assert DOC_PATH.exists(), "run: python -m warehouse.dictionary"
+    assert DOC_PATH.exists(), "run: python -m nianbao.warehouse.dictionary"
     assert DOC_PATH.read_text("utf-8") == render(), (
-        "docs/data-dictionary.md is stale: python -m warehouse.dictionary"
+        "docs/data-dictionary.md is stale: python -m nianbao.warehouse.dictionary"
     )
 
 
