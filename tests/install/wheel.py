@@ -66,8 +66,11 @@ def build_wheel_venv(home: Path) -> WheelVenv:
     (venv.site_packages / "_nianbao_test_deps.pth").write_text(
         "\n".join(dict.fromkeys([deps, *site.getsitepackages()])) + "\n", "utf-8"
     )
+    # --ignore-installed: the borrowed folder holds the checkout's editable nianbao, which pip must
+    # neither count as installed nor touch; the venv gets its own copy from the wheel.
     subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(venv.python), "install", "-q", "--no-deps", str(wheel)],
-        check=True, timeout=BUILD_TIMEOUT, cwd=home,
+        [sys.executable, "-m", "pip", "--python", str(venv.python), "install", "-q", "--no-deps",
+         "--ignore-installed", str(wheel)],
+        check=True, timeout=BUILD_TIMEOUT, cwd=home, env=venv.env(),
     )  # fmt: skip
     return venv
