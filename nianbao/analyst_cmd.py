@@ -233,7 +233,9 @@ def findings(
     severity: Annotated[str | None, typer.Option("--severity", help="error, warning or info.")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """The checklist: findings of current reports in Chinese, errors first.
+    """The checklist: open findings of current reports in Chinese, errors first, then those a
+    correction answered (已更正). With no finding it says 无问题; with no report for the district or
+    year it says so on stderr and exits 1.
 
     Example: nianbao findings --district 云岭区 --year 2023 --severity error
     """
@@ -244,19 +246,35 @@ def findings(
     with _snapshot(data_dir) as con:
         if district is not None and district not in districts(con):
             raise UnknownDistrict(f"unknown district {district!r}; known: {', '.join(districts(con))}")
-        ids = [
-            int(r[0])
-            for r in con.execute(
-                "SELECT report_id FROM current_reports WHERE (CAST(? AS VARCHAR) IS NULL OR district = ?) "
-                "AND (CAST(? AS INTEGER) IS NULL OR year = ?)",
-                [district, district, year, year],
-            ).fetchall()
-        ]
-        rows = [f for f in report_findings(con, ids) if severity is None or f["severity"] == severity]
+        reports = con.execute(
+            "SELECT report_id, year FROM current_reports WHERE (CAST(? AS VARCHAR) IS NULL OR district = ?)",
+            [district, district],
+        ).fetchall()
+        ids = [int(r[0]) for r in reports if year is None or r[1] == year]
+        rows = [f for f in report_findings(con, ids, None) if severity is None or f["severity"] == severity]
+    if not ids:
+        what = " ".join(str(x) for x in (district, f"{year}年" if year is not None else None) if x) or "任何"
+        years = sorted({int(r[1]) for r in reports if r[1] is not None})
+        typer.echo(
+            WORDS["no_report"].format(what=what)
+            + (f"（{WORDS['years_with_reports']}：{'、'.join(map(str, years))}）" if years else ""),
+            err=True,
+        )
+        raise typer.Exit(1)
+    if not any(f["status"] == "open" for f in rows):
+        typer.echo(WORDS["findings_none"])  # then those a correction answered, if any
+    if not rows:
+        return
     _print_table(
         [WORDS["severity"], WORDS["township"], WORDS["year"], WORDS["rule"], WORDS["message"]],
         [
-            (SEVERITY[f["severity"]], f["township"] or f["issuer"], f["year"], f["rule"], f["message"])
+            (
+                SEVERITY[f["severity"]] if f["status"] == "open" else f"{WORDS['corrected']}",
+                f["township"] or f["issuer"],
+                f["year"],
+                f["rule"],
+                f["message"],
+            )
             for f in rows
         ],
     )

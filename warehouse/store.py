@@ -25,6 +25,7 @@ from nianbao.schemas.validate import RULES, count_by_severity, validate
 from nianbao.warehouse import checks
 from nianbao.warehouse import load as ld
 from nianbao.warehouse.database import open_database, transaction
+from nianbao.warehouse.headlines import overview_sql
 from nianbao.warehouse.migrate import add_columns, migrate
 from nianbao.warehouse.wide import wide_views_sql
 
@@ -113,6 +114,7 @@ class Warehouse:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.con = open_database(self.path)
+        self.loaded_keys: set[str] = set()  # report_keys loaded through this instance
         self._create_schema()
 
     # -- schema ------------------------------------------------------------------------------------
@@ -122,9 +124,10 @@ class Warehouse:
             self.con.execute(sql_text("schema.sql"))
             migrate(self.con)
             self._write_template()
+            self.con.execute(sql_text("overrides.sql"))  # before the views: every reading applies them
             self.con.execute(sql_text("views.sql"))
             self.con.execute(wide_views_sql())  # the tables' wide views, from the template
-            self.con.execute(sql_text("overrides.sql"))
+            self.con.execute(overview_sql())  # report_overview, from the template's headline figures
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('rules', ?)",
                 [SCHEMA_VERSION, ",".join(RULES)],
@@ -303,6 +306,7 @@ class Warehouse:
                 self._insert(plan, region_of, findings, by_id)
                 keys = sorted({p.key.rsplit("#", 1)[0] for p in plan.planned})
                 checks.run_cross_report(self.con, keys)
+                self.loaded_keys.update(keys)
                 for p in plan.planned:
                     result.report_ids.append(p.report_id)
                     result.loaded += 1
@@ -459,6 +463,22 @@ class Warehouse:
                 "ON CONFLICT (location, sha256) DO NOTHING",
                 [now, now],
             )
+
+    def finding_counts(self, keys: set[str] | list[str] | None = None) -> dict[str, int]:
+        """Open findings by severity (`current_findings`: every part, corrections judged), of the
+        reports with these report_keys, or of every current report. The one count the run summary,
+        `nianbao findings`, report_overview and `nianbao.read_findings` share."""
+        counts = {"error": 0, "warning": 0, "info": 0}
+        frame = pd.DataFrame({"k": pd.array(sorted(keys or ()), dtype="string")})
+        with _registered(self.con, count_keys_df=frame):
+            rows = self.query(
+                "SELECT severity, count(*) FROM current_findings WHERE status = 'open' "
+                "AND (? OR report_key IN (SELECT k FROM count_keys_df)) GROUP BY 1",
+                [keys is None],
+            )
+        for severity, n in rows:
+            counts[str(severity)] = int(n)
+        return counts
 
     # -- outputs -------------------------------------------------------------------------------------
     def publish_snapshot(self, snapshot_path: str | Path) -> Path:
