@@ -185,7 +185,9 @@ SELECT r.report_id, r.issuer, r.region_code, r.province, r.city, r.district, r.t
        c.amount_unit AS unit,
        x.kind,
        x.series,
-       split_part(r.report_key, '|', 1) AS issuer_key
+       split_part(r.report_key, '|', 1) AS issuer_key,
+       c.corrected,
+       c.printed_value
 FROM current_reports r
 JOIN current_cells c ON c.report_id = r.report_id
 LEFT JOIN crosswalk x
@@ -195,7 +197,9 @@ WHERE r.status <> 'failed';
 COMMENT ON VIEW measures IS 'Every value of every current report, long: one row per measure (table.row.column) with its format, its value on one unit and its comparable series across the 2019 and 2021 formats (crosswalk).';
 COMMENT ON COLUMN measures.format IS 'Format of the table the value is in: 2019 or 2021.';
 COMMENT ON COLUMN measures.measure IS 'Template cell code: table.row.column, e.g. t3.new.total.';
-COMMENT ON COLUMN measures.value IS 'Counts as integers, amounts in unit; NULL = blank (never 0).';
+COMMENT ON COLUMN measures.value IS 'Counts as integers, amounts in unit; NULL = blank (never 0). The current value: a correction where one applies.';
+COMMENT ON COLUMN measures.corrected IS 'TRUE when value is a correction (nianbao override; who, when, why in current_cells).';
+COMMENT ON COLUMN measures.printed_value IS '印载值: the number as printed, in the printed unit (cells.value).';
 COMMENT ON COLUMN measures.unit IS '万元 for money; NULL for counts.';
 COMMENT ON COLUMN measures.kind IS 'same, derivable or not_comparable (crosswalk.kind).';
 COMMENT ON COLUMN measures.series IS 'Comparable series across the formats; NULL when not comparable.';
@@ -207,12 +211,14 @@ WITH y AS (
            any_value(township) AS township, any_value(district) AS district, series, year,
            -- a derivable series sums its parts; one blank part leaves the sum blank
            CASE WHEN count(value) = count(*) THEN sum(value) END AS value,
-           list(DISTINCT format) AS formats
+           list(DISTINCT format) AS formats,
+           bool_or(corrected) AS corrected
     FROM measures WHERE series IS NOT NULL
     GROUP BY issuer_key, series, year
 )
 SELECT a.issuer_key, a.region_code, a.issuer, a.district, a.township, a.series, a.year, a.value,
-       b.value AS previous_value, a.value - b.value AS change, a.formats, b.formats AS previous_formats
+       b.value AS previous_value, a.value - b.value AS change, a.formats, b.formats AS previous_formats,
+       a.corrected, b.corrected AS previous_corrected
 FROM y a LEFT JOIN y b ON b.issuer_key = a.issuer_key AND b.series = a.series AND b.year = a.year - 1;
 COMMENT ON VIEW measure_series IS 'Comparable series per issuer and year, with the previous year beside it: change = value - previous_value holds across the 2019 -> 2021 format change.';
 COMMENT ON COLUMN measure_series.value IS 'The series value this year (derivable series summed; NULL if any part is blank).';
@@ -220,3 +226,5 @@ COMMENT ON COLUMN measure_series.previous_value IS 'The same series one year ear
 COMMENT ON COLUMN measure_series.change IS 'value - previous_value (year-over-year change); NULL when either is blank.';
 COMMENT ON COLUMN measure_series.formats IS 'Formats the value was read from.';
 COMMENT ON COLUMN measure_series.previous_formats IS 'Formats of the previous year.';
+COMMENT ON COLUMN measure_series.corrected IS 'TRUE when a value the series is made of is a correction (measures.corrected).';
+COMMENT ON COLUMN measure_series.previous_corrected IS 'The same for the previous year.';

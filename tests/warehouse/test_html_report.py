@@ -84,7 +84,9 @@ def test_figures_in_the_rendered_page_match_the_warehouse(
         assert cell["errors"] == ("" if errors is None else str(errors))
         assert (row.get("class") == "missing") == (status == "missing")
     total = {td.get("data-key"): td.text or "" for td in dom.xpath("//tr[@class='total']/td")}
-    assert total["township"] == WORDS["total"] and total["status"] == "" and total["chg:applications_new"] == ""
+    assert (
+        total["township"] == WORDS["total"] and total["status"] == "" and total["chg:applications_new"] == ""
+    )
     assert total["fig:applications_new"] == f"{sum(e[2] for e in expected if e[2] is not None):g}"
     bars = dom.xpath("//*[local-name()='rect'][@class='bar']")
     assert [(b.get("data-label"), b.get("data-value")) for b in bars[: len(rows)]] == [

@@ -96,7 +96,10 @@ def test_rates_ranks_and_change(built: tuple[Path, Overview, Path]) -> None:
     assert all(rows[t][col["rank:granted"]] == WORDS["not_ranked"] for t in small)
     before = dict(sql(snap, "select township, applications_new from report_overview where year = 2022"))
     for township, (_o, _p, _h) in parts.items():
-        assert rows[township][col["chg:applications_new"]] == rows[township][col["fig:applications_new"]] - before[township]
+        assert (
+            rows[township][col["chg:applications_new"]]
+            == rows[township][col["fig:applications_new"]] - before[township]
+        )
 
 
 def test_table_sheets_match_the_cells(built: tuple[Path, Overview, Path]) -> None:
