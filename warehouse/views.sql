@@ -137,9 +137,28 @@ COMMENT ON COLUMN current_reports.region_code IS 'regions.code (统计用区划�
 CREATE OR REPLACE VIEW coverage AS
 WITH towns AS (
     SELECT * FROM regions WHERE township IS NOT NULL AND district IS NOT NULL
-), years AS (
+), reported AS (
     SELECT DISTINCT province, city, district, year FROM current_reports
     WHERE district IS NOT NULL AND year IS NOT NULL AND status <> 'failed'
+), starts AS (
+    -- Reports are due from the configured first_year of the district, else from the first year
+    -- any of its townships published, up to the last year whose deadline (31 January) has passed.
+    SELECT d.province, d.city, d.district,
+           coalesce(max(c.first_year), min(y.year)) AS first_year,
+           CAST(year(current_date) - CASE WHEN current_date > make_date(year(current_date), 1, 31) THEN 1 ELSE 2 END
+                AS INTEGER) AS last_due
+    FROM (SELECT DISTINCT province, city, district FROM towns) d
+    LEFT JOIN regions c
+      ON c.township IS NULL AND c.first_year IS NOT NULL AND c.district = d.district
+     AND c.city IS NOT DISTINCT FROM d.city AND c.province IS NOT DISTINCT FROM d.province
+    LEFT JOIN reported y
+      ON y.district = d.district AND y.city IS NOT DISTINCT FROM d.city AND y.province IS NOT DISTINCT FROM d.province
+    GROUP BY ALL
+), years AS (
+    SELECT province, city, district, CAST(unnest(range(first_year, last_due + 1)) AS INTEGER) AS year
+    FROM starts WHERE first_year IS NOT NULL
+    UNION
+    SELECT province, city, district, year FROM reported
 ), grid AS (
     SELECT t.region_id, t.code AS region_code, t.province, t.city, t.district, t.township, y.year
     FROM towns t JOIN years y
@@ -163,9 +182,9 @@ SELECT region_code, province, city, district, township, year, report_id, issuer,
        variant_t2, variant_t3, parts
 FROM found
 ORDER BY district, region_code, township, year;
-COMMENT ON VIEW coverage IS 'Township × year for every configured district: which townships and streets (from the gazetteer, or sources.yaml for a fictional district) published their report for each year any township of the district did, and whether on time (by 31 January of year+1, 条例第五十条). Missing reports are rows of their own.';
+COMMENT ON VIEW coverage IS 'Township × year for every configured district: which townships and streets (from the gazetteer, or sources.yaml for a fictional district) published their report for each year that is due, and whether on time (by 31 January of year+1, 条例第五十条). Years due: from the district''s first_year in sources.yaml, else the first year any of its townships published, up to the last year whose deadline has passed (a year in which no township published is listed, every township missing), and any later year with a report. Missing reports are rows of their own.';
 COMMENT ON COLUMN coverage.region_code IS '统计用区划代码 of the township (12 digits).';
-COMMENT ON COLUMN coverage.year IS 'Report year; the years any report of the district covers.';
+COMMENT ON COLUMN coverage.year IS 'Report year: every year due (see the view), and any later one with a report.';
 COMMENT ON COLUMN coverage.report_id IS 'current_reports.report_id; NULL when the report is missing.';
 COMMENT ON COLUMN coverage.issuer IS 'Issuer as stored (Simplified script); NULL when missing.';
 COMMENT ON COLUMN coverage.published IS 'Publication date (from the page or the document).';
