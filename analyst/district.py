@@ -25,7 +25,8 @@ class UnknownDistrict(ValueError):
 
 @dataclass
 class CellValue:
-    """One cell of one report: printed and analysed value, raw text, and the correction if any."""
+    """One cell of one report: printed and analysed value, raw text, and the correction if any
+    (its number, why, who and when)."""
 
     printed: float | None
     raw: str | None
@@ -33,6 +34,7 @@ class CellValue:
     override_id: int | None = None
     reason: str | None = None
     by: str | None = None
+    at: Any = None  # when the correction was made (UTC)
 
     @property
     def marker(self) -> str | None:
@@ -187,13 +189,13 @@ def _cells(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[Key, CellValu
     if not ids:
         return {}
     out: dict[Key, CellValue] = {}
-    for rid, t, r, c, printed, raw, analysed, oid, reason, by in con.execute(
+    for rid, t, r, c, printed, raw, analysed, oid, reason, by, at in con.execute(
         "SELECT report_id, table_id, row_code, col_code, printed, raw, analysed, override_id, override_reason, "
-        "override_by "
+        "override_by, override_at "
         "FROM cells_analysed WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     ).fetchall():
-        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason, by)
+        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason, by, at)
     return out
 
 

@@ -153,10 +153,12 @@ def show(
 
     Example: nianbao show 松溪镇 --year 2023
     """
+    from nianbao.analyst.district import report_findings
     from nianbao.analyst.explain import show_report
 
     with _snapshot(data_dir) as con:
         shown = show_report(con, who, year)
+        answered = report_findings(con, [shown.report.report_id], "corrected")
     r = shown.report
     typer.echo(
         f"{r.issuer}  {r.year}  ({r.district or ''} {r.township or ''})  published {shown.published or '?'}"
@@ -178,6 +180,8 @@ def show(
         typer.echo(f"  {SEVERITY.get(f['severity'], f['severity'])}  {f['message']}")
     if not shown.findings:
         typer.echo(f"  {WORDS['findings_none']}")
+    for f in answered:  # kept for the record: a correction answered them
+        typer.echo(f"  {WORDS['corrected']}  {f['message']}")
 
 
 def explain(
@@ -233,9 +237,10 @@ def findings(
     severity: Annotated[str | None, typer.Option("--severity", help="error, warning or info.")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """The checklist: open findings of current reports in Chinese, errors first, then those a
-    correction answered (已更正). With no finding it says 无问题; with no report for the district or
-    year it says so on stderr and exits 1.
+    """The checklist: open findings in Chinese, errors first; those a correction answered last.
+
+    Findings a correction answered (nianbao override) are listed last as 已更正. With no open
+    finding it says 无问题; with no report for the district or year it says so and exits 1.
 
     Example: nianbao findings --district 云岭区 --year 2023 --severity error
     """

@@ -209,9 +209,10 @@ CORRECTION_COLUMNS = ("corrected", "printed_value", "corrected_by", "corrected_a
 def connect(data_dir: PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only DuckDB connection to the analysts' snapshot, with tidy views added.
 
-    Besides the warehouse's views (`report_overview`, `applications`, …) the connection has
-    `tidy_cells` and `tidy_findings`: the columns of `read` and `read_findings`, for the current
-    version of every report. Use `.df()` on a query for a pandas frame.
+    Besides the warehouse's views (`report_overview`, `applications`, `current_cells` with the
+    corrections applied and marked, `current_findings` with each finding's status, …) the
+    connection has `tidy_cells` and `tidy_findings`: the columns of `read` and `read_findings`, for
+    the current version of every report. Use `.df()` on a query for a pandas frame.
 
     Args:
         data_dir: the data folder (`nianbao run --data-dir`); default from the settings
