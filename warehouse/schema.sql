@@ -157,7 +157,7 @@ CREATE TABLE IF NOT EXISTS findings (
 COMMENT ON TABLE findings IS 'Results of the checks (schemas.validate) and the extractor''s own findings, per report version.';
 COMMENT ON COLUMN findings.report_id IS 'reports.report_id of the version checked.';
 COMMENT ON COLUMN findings.seq IS 'Order of the finding within its report.';
-COMMENT ON COLUMN findings.origin IS 'extractor (found while reading), validate (schemas.validate on the single report), warehouse (units at load), parts (parts of one report disagree) or cross_year (re-run whenever a neighbouring year is loaded).';
+COMMENT ON COLUMN findings.origin IS 'extractor (found while reading), validate (schemas.validate on the single report), warehouse (units at load), parts (parts of one report disagree), cross_year (re-run whenever a neighbouring year is loaded) or correction (raised by corrected values, warehouse.corrections; see findings_answered for those a correction answers).';
 COMMENT ON COLUMN findings.rule IS 'Rule code (see the rules below).';
 COMMENT ON COLUMN findings.severity IS 'error, warning or info.';
 COMMENT ON COLUMN findings.message IS 'What is wrong, naming the cells and the numbers.';
