@@ -26,8 +26,7 @@ def attention_markdown(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list
     ids = [
         int(r[0])
         for r in con.execute(
-            "SELECT DISTINCT f.report_id FROM findings f JOIN current_reports r USING (report_id) "
-            "WHERE f.severity = 'error'"
+            "SELECT DISTINCT report_id FROM current_findings WHERE severity = 'error' AND status = 'open'"
         ).fetchall()
     ]
     errors = [f for f in report_findings(con, ids) if f["severity"] == "error"]

@@ -1,7 +1,8 @@
 """One district and year, as the workbook, the HTML page and `nianbao compare` show it.
 
-Townships come from the `coverage` view (missing ones included); figures are ANALYSED values
-(`cells_analysed`: a correction where one applies, else the printed value). A blank stays None and
+Townships come from the `coverage` view (missing ones included); figures are current values
+(`cells_analysed` over `current_cells`: a correction where one applies, else the printed value);
+findings are the open ones of `current_findings` (a finding a correction answered is listed apart). A blank stays None and
 is never summed as 0: a sum with a blank part is blank.
 """
 
@@ -24,7 +25,8 @@ class UnknownDistrict(ValueError):
 
 @dataclass
 class CellValue:
-    """One cell of one report: printed and analysed value, raw text, and the correction if any."""
+    """One cell of one report: printed and analysed value, raw text, and the correction if any
+    (its number, why, who and when)."""
 
     printed: float | None
     raw: str | None
@@ -32,6 +34,7 @@ class CellValue:
     override_id: int | None = None
     reason: str | None = None
     by: str | None = None
+    at: Any = None  # when the correction was made (UTC)
 
     @property
     def marker(self) -> str | None:
@@ -78,6 +81,7 @@ class Overview:
     findings: list[dict[str, Any]]
     sources: list[dict[str, Any]]
     variants: dict[int, dict[str, str | None]]
+    corrected_findings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def report_ids(self) -> list[int]:
@@ -169,6 +173,7 @@ def district_overview(
         townships=townships,
         cells={k: v for k, v in cells.items() if k[0] in set(current)},
         findings=report_findings(con, current),
+        corrected_findings=report_findings(con, current, status="corrected"),
         sources=report_sources(con, current),
         variants={
             int(r[0]): {"t2": r[1], "t3": r[2]}
@@ -184,13 +189,13 @@ def _cells(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[Key, CellValu
     if not ids:
         return {}
     out: dict[Key, CellValue] = {}
-    for rid, t, r, c, printed, raw, analysed, oid, reason, by in con.execute(
+    for rid, t, r, c, printed, raw, analysed, oid, reason, by, at in con.execute(
         "SELECT report_id, table_id, row_code, col_code, printed, raw, analysed, override_id, override_reason, "
-        "override_by "
+        "override_by, override_at "
         "FROM cells_analysed WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     ).fetchall():
-        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason, by)
+        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason, by, at)
     return out
 
 
@@ -245,40 +250,57 @@ def _rank(townships: list[Township]) -> None:
 
 
 def _finding_counts(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[int, tuple[int, int, int]]:
-    """report_id -> (errors, warnings, infos) over every part of the report."""
+    """report_id -> (errors, warnings, infos): the open findings of every part of the report."""
     if not ids:
         return {}
     return {
         int(r[0]): (int(r[1]), int(r[2]), int(r[3]))
         for r in con.execute(
-            "SELECT r.report_id, count(*) FILTER (WHERE f.severity = 'error'), "
-            "count(*) FILTER (WHERE f.severity = 'warning'), count(*) FILTER (WHERE f.severity = 'info') "
-            f"{_FINDINGS_OF_REPORTS} GROUP BY 1",
+            "SELECT report_id, count(*) FILTER (WHERE severity = 'error'), "
+            "count(*) FILTER (WHERE severity = 'warning'), count(*) FILTER (WHERE severity = 'info') "
+            "FROM current_findings WHERE status = 'open' AND report_id IN (SELECT unnest(?::BIGINT[])) GROUP BY 1",
             [ids],
         ).fetchall()
     }
 
 
-# Findings of every part of the chosen current reports, under the report's (primary part's) report_id.
-_FINDINGS_OF_REPORTS = """
-FROM findings f
-JOIN report_parts p ON p.report_id = f.report_id
-JOIN current_reports r ON r.report_key = p.report_key
-WHERE r.report_id IN (SELECT unnest(?::BIGINT[]))
-"""
+def report_findings(
+    con: duckdb.DuckDBPyConnection, ids: list[int], status: str | None = "open"
+) -> list[dict[str, Any]]:
+    """Findings of these reports (every part; `current_findings`), errors first, in Chinese.
 
-
-def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[str, Any]]:
-    """Findings of these reports, errors first, each with its Chinese message and cells."""
+    Args:
+        con: warehouse or snapshot connection.
+        ids: current_reports.report_id of the reports.
+        status: "open" (the checklist: what still needs a person), "corrected" (已更正: answered by
+            a correction, kept for the record), or None for both.
+    """
     if not ids:
         return []
     rows = con.execute(
-        "SELECT r.report_id, r.issuer, r.year, r.township, p.part_rank * 10000 + f.seq, f.rule, f.severity, "
-        f"f.message, f.cells, f.expected, f.actual, r.variant_t3 {_FINDINGS_OF_REPORTS}",
-        [ids],
+        "SELECT f.report_id, f.issuer, f.year, f.township, f.part_rank * 10000 + f.seq, f.rule, f.severity, "
+        "f.message, f.cells, f.expected, f.actual, r.variant_t3, f.status, f.answered_by "
+        "FROM current_findings f JOIN current_reports r ON r.report_id = f.report_id "
+        "WHERE f.report_id IN (SELECT unnest(?::BIGINT[])) AND (CAST(? AS VARCHAR) IS NULL OR f.status = ?)",
+        [ids, status, status],
     ).fetchall()
     out = []
-    for rid, issuer, year, township, seq, rule, severity, message, cells, expected, actual, v3 in rows:
+    for (
+        rid,
+        issuer,
+        year,
+        township,
+        seq,
+        rule,
+        severity,
+        message,
+        cells,
+        expected,
+        actual,
+        v3,
+        st,
+        by,
+    ) in rows:
         named = json.loads(cells) if cells else None
         if not isinstance(named, dict):
             named = None
@@ -295,10 +317,18 @@ def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict
                 "cells": list(named or {}),
                 "expected": expected,
                 "actual": actual,
+                "status": st,
+                "answered_by": list(by or []),
             }
         )
     out.sort(
-        key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["township"] or "", f["year"] or 0, f["seq"])
+        key=lambda f: (
+            f["status"] != "open",
+            SEVERITY_ORDER.get(f["severity"], 9),
+            f["township"] or "",
+            f["year"] or 0,
+            f["seq"],
+        )
     )
     return out
 

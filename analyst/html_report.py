@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nianbao.analyst.district import Overview
-from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, WORDS
+from nianbao.analyst.words import CHARTED, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, WORDS
 from nianbao.analyst.workbook import overview_columns, overview_rows, part_word
 
 CSS = """
@@ -115,7 +115,7 @@ def render_html(o: Overview) -> str:
         f"<p>{escape(WORDS['base_note'].format(n=MIN_RATE_BASE))}</p>"
     )
     names = [t.township for t in o.townships]
-    headline = HEADLINES[2] if len(HEADLINES) > 2 else HEADLINES[0]
+    headline = CHARTED
     rate = RATES[0]
     out.append('<div class="charts">')
     out.append(bar_chart(WORDS["chart_title"], names, [t.figures.get(headline.key) for t in o.townships]))

@@ -17,6 +17,8 @@ from typing import Any
 from nianbao.schemas.template import TEMPLATE
 from nianbao.schemas.text import norm_label
 from nianbao.schemas.validate import RULES
+from nianbao.warehouse.headlines import charted as charted_headline
+from nianbao.warehouse.headlines import headlines as headline_specs
 
 TABLES = ("t2", "t3", "t4")
 _DATA: dict[str, Any] = tomllib.loads(
@@ -103,9 +105,12 @@ def parse_code(code: str) -> CellRef:
     return CellRef(parts[0], parts[1], parts[2])
 
 
+# The headline figures the district outputs show: the template's one list (report_overview's
+# columns, nianbao.warehouse.headlines), those marked `district`; CHARTED is the one charted.
 HEADLINES = tuple(
-    Headline(h["key"], tuple(parse_code(c) for c in h["cell"].split("+"))) for h in _DATA["headline"]
+    Headline(h.key, tuple(parse_code(c) for c in h.cells)) for h in headline_specs() if h.district
 )
+CHARTED = next(h for h in HEADLINES if h.key == charted_headline().key)
 RATES = tuple(
     Rate(
         r["key"],

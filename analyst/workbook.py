@@ -16,7 +16,17 @@ import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from nianbao.analyst.district import Overview, Township
-from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, TABLES, WORDS, CellRef
+from nianbao.analyst.words import (
+    CHARTED,
+    HEADLINES,
+    MIN_RATE_BASE,
+    RATES,
+    SEVERITY,
+    SHEETS,
+    TABLES,
+    WORDS,
+    CellRef,
+)
 from nianbao.schemas.template import TEMPLATE
 
 A4 = 9
@@ -260,7 +270,7 @@ def _write_overview(wb: Any, f: dict[str, Any], o: Overview) -> None:
         _print_setup(ws, head, len(cols) - 1, repeat_cols=1)
         return
     chart = wb.add_chart({"type": "column"})
-    key = HEADLINES[2].key if len(HEADLINES) > 2 else HEADLINES[0].key
+    key = CHARTED.key
     c = col_of[f"fig:{key}"]
     name_col = col_of["township"]
     chart.add_series(

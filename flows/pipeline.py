@@ -70,6 +70,8 @@ def run_pipeline(
         todo = select_new(wh, files, config.region_lookup(), force)  # crawled files name their township
         summary.to_parse, summary.skipped = len(todo), len(files) - len(todo)
         extract_and_load(wh, todo, config, settings, summary, years or [])
+        if wh.loaded_keys:  # open findings of the reports loaded, as `nianbao findings` counts them
+            summary.findings = wh.finding_counts(wh.loaded_keys)
         if summary.changed_anything or not snapshot_readable(settings.snapshot):  # missing or damaged
             clock = time.perf_counter()
             summary.outputs = publish(wh, settings.snapshot, settings.exports)

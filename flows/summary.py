@@ -55,7 +55,7 @@ class RunSummary:
     out_of_range: int = 0  # reports dropped by a backfill's year filter
     failed: list[tuple[str, str]] = field(default_factory=list)  # (location, reason)
     statuses: dict[str, int] = field(default_factory=dict)  # ok / partial / failed extractions
-    findings: dict[str, int] = field(default_factory=dict)  # severity -> count
+    findings: dict[str, int] = field(default_factory=dict)  # severity -> open findings of the reports loaded
     outputs: dict[str, str] = field(default_factory=dict)  # snapshot / comparison / parquet -> path
     seconds: dict[str, float] = field(default_factory=dict)  # stage -> wall seconds
     attention: list[str] = field(default_factory=list)  # markdown: analyst.attention.attention_markdown

@@ -153,10 +153,12 @@ def show(
 
     Example: nianbao show 松溪镇 --year 2023
     """
+    from nianbao.analyst.district import report_findings
     from nianbao.analyst.explain import show_report
 
     with _snapshot(data_dir) as con:
         shown = show_report(con, who, year)
+        answered = report_findings(con, [shown.report.report_id], "corrected")
     r = shown.report
     typer.echo(
         f"{r.issuer}  {r.year}  ({r.district or ''} {r.township or ''})  published {shown.published or '?'}"
@@ -178,6 +180,8 @@ def show(
         typer.echo(f"  {SEVERITY.get(f['severity'], f['severity'])}  {f['message']}")
     if not shown.findings:
         typer.echo(f"  {WORDS['findings_none']}")
+    for f in answered:  # kept for the record: a correction answered them
+        typer.echo(f"  {WORDS['corrected']}  {f['message']}")
 
 
 def explain(
@@ -233,7 +237,10 @@ def findings(
     severity: Annotated[str | None, typer.Option("--severity", help="error, warning or info.")] = None,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """The checklist: findings of current reports in Chinese, errors first.
+    """The checklist: open findings in Chinese, errors first; those a correction answered last.
+
+    Findings a correction answered (nianbao override) are listed last as 已更正. With no open
+    finding it says 无问题; with no report for the district or year it says so and exits 1.
 
     Example: nianbao findings --district 云岭区 --year 2023 --severity error
     """
@@ -244,19 +251,35 @@ def findings(
     with _snapshot(data_dir) as con:
         if district is not None and district not in districts(con):
             raise UnknownDistrict(f"unknown district {district!r}; known: {', '.join(districts(con))}")
-        ids = [
-            int(r[0])
-            for r in con.execute(
-                "SELECT report_id FROM current_reports WHERE (CAST(? AS VARCHAR) IS NULL OR district = ?) "
-                "AND (CAST(? AS INTEGER) IS NULL OR year = ?)",
-                [district, district, year, year],
-            ).fetchall()
-        ]
-        rows = [f for f in report_findings(con, ids) if severity is None or f["severity"] == severity]
+        reports = con.execute(
+            "SELECT report_id, year FROM current_reports WHERE (CAST(? AS VARCHAR) IS NULL OR district = ?)",
+            [district, district],
+        ).fetchall()
+        ids = [int(r[0]) for r in reports if year is None or r[1] == year]
+        rows = [f for f in report_findings(con, ids, None) if severity is None or f["severity"] == severity]
+    if not ids:
+        what = " ".join(str(x) for x in (district, f"{year}年" if year is not None else None) if x) or "任何"
+        years = sorted({int(r[1]) for r in reports if r[1] is not None})
+        typer.echo(
+            WORDS["no_report"].format(what=what)
+            + (f"（{WORDS['years_with_reports']}：{'、'.join(map(str, years))}）" if years else ""),
+            err=True,
+        )
+        raise typer.Exit(1)
+    if not any(f["status"] == "open" for f in rows):
+        typer.echo(WORDS["findings_none"])  # then those a correction answered, if any
+    if not rows:
+        return
     _print_table(
         [WORDS["severity"], WORDS["township"], WORDS["year"], WORDS["rule"], WORDS["message"]],
         [
-            (SEVERITY[f["severity"]], f["township"] or f["issuer"], f["year"], f["rule"], f["message"])
+            (
+                SEVERITY[f["severity"]] if f["status"] == "open" else f"{WORDS['corrected']}",
+                f["township"] or f["issuer"],
+                f["year"],
+                f["rule"],
+                f["message"],
+            )
             for f in rows
         ],
     )

@@ -123,8 +123,10 @@ def read_findings(path_or_paths: Any = None, *, data_dir: PathLike | None = None
     """Findings of report files, or of the snapshot's current reports (schema `FINDINGS`).
 
     From files: the extractor's findings, then `schemas.validate` (with the frame schema), the
-    previous year taken from the same batch when it is there. From `data_dir`: what the warehouse
-    recorded when it loaded them.
+    previous year taken from the same batch when it is there. From `data_dir`: the open findings
+    of every part of every current report, as the warehouse judged them (the same findings
+    `nianbao findings` lists and the run summary counts); one a correction answered is not open,
+    and stays in the snapshot's `current_findings` view with status `corrected`.
 
     Args:
         path_or_paths: as for `read`; leave out to read the snapshot instead.
@@ -174,7 +176,7 @@ CREATE OR REPLACE TEMP VIEW tidy_cells AS
 SELECT r.source, r.issuer, r.region_code, r.year,
        CASE c.table_id WHEN 't2' THEN r.variant_t2 WHEN 't3' THEN r.variant_t3 END AS variant,
        c.table_id AS "table", c.block, c.row_code, c.row_label, c.col_code, c.col_label,
-       CASE WHEN coalesce(t.amount, false) THEN NULL ELSE CAST(c.value AS BIGINT) END AS value,
+       CASE WHEN coalesce(t.amount, false) THEN NULL ELSE c.count END AS value,
        CASE WHEN coalesce(t.amount, false) THEN CAST(c.value AS DOUBLE) END AS amount,
        c.raw, c.unit, c.note, c.page,
        c.provenance->>'file' AS prov_file,
@@ -183,29 +185,34 @@ SELECT r.source, r.issuer, r.region_code, r.year,
        CAST(c.provenance->>'col' AS BIGINT) AS prov_col,
        CAST(c.provenance->'bbox' AS VARCHAR) AS prov_bbox,
        CAST(c.provenance->>'confidence' AS DOUBLE) AS prov_confidence,
-       r.status
+       r.status,
+       c.corrected, c.printed_value, c.corrected_by, c.corrected_at, c.correction_reason
 FROM current_reports r
-JOIN cells c ON c.report_id = r.report_id
+JOIN current_cells c ON c.report_id = r.report_id
 LEFT JOIN template_columns t ON t.table_id = c.table_id AND t.col_code = c.col_code
 LEFT JOIN template_rows o ON o.table_id = c.table_id AND o.row_code = c.row_code
 ORDER BY r.issuer, r.year, r.source, c.table_id, o.row_order, t.col_order
 """
+# Open findings only: a finding a correction answered (status corrected) is in `current_findings`.
 _TIDY_FINDINGS = """
 CREATE OR REPLACE TEMP VIEW tidy_findings AS
-SELECT r.source, r.issuer, r.year, f.seq, f.origin, f.rule, f.severity, f.message,
+SELECT f.source, f.issuer, f.year, f.seq, f.origin, f.rule, f.severity, f.message,
        CAST(f.cells AS VARCHAR) AS cells, f.expected, f.actual, f.source_inconsistent
-FROM current_reports r
-JOIN findings f ON f.report_id = r.report_id
-ORDER BY r.issuer, r.year, r.source, f.seq
+FROM current_findings f
+WHERE f.status = 'open'
+ORDER BY f.issuer, f.year, f.part_rank, f.source, f.seq
 """
+# The columns `cells` adds after those of `read`: how each value was corrected, if it was.
+CORRECTION_COLUMNS = ("corrected", "printed_value", "corrected_by", "corrected_at", "correction_reason")
 
 
 def connect(data_dir: PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """A read-only DuckDB connection to the analysts' snapshot, with tidy views added.
 
-    Besides the warehouse's views (`report_overview`, `applications`, …) the connection has
-    `tidy_cells` and `tidy_findings`: the columns of `read` and `read_findings`, for the current
-    version of every report. Use `.df()` on a query for a pandas frame.
+    Besides the warehouse's views (`report_overview`, `applications`, `current_cells` with the
+    corrections applied and marked, `current_findings` with each finding's status, …) the
+    connection has `tidy_cells` and `tidy_findings`: the columns of `read` and `read_findings`, for
+    the current version of every report. Use `.df()` on a query for a pandas frame.
 
     Args:
         data_dir: the data folder (`nianbao run --data-dir`); default from the settings
@@ -238,16 +245,33 @@ def _frame_from_sql(con: duckdb.DuckDBPyConnection, schema: str, sql: str) -> pd
 
 
 def cells(data_dir: PathLike | None = None) -> pd.DataFrame:
-    """The snapshot's current cells as a tidy frame, exactly the columns and dtypes of `read`.
+    """The snapshot's current cells as a tidy frame: the columns and dtypes of `read`, then five more.
+
+    Values are the current ones: a correction (`nianbao override`) replaces the printed value in
+    `value`/`amount`; `corrected` (boolean) says so, `printed_value` keeps what the report prints
+    (印载值), and `corrected_by`, `corrected_at` (UTC) and `correction_reason` say who, when and why.
+    `raw` stays the printed text.
 
     Args:
         data_dir: as for `connect`.
     """
+    import pandas as pd
+
+    from nianbao.schemas.frames import CELLS
+
     con = connect(data_dir)
     try:
-        return _frame_from_sql(con, "CELLS", "SELECT * FROM tidy_cells")
+        rel = con.sql("SELECT * FROM tidy_cells")
+        rows = rel.fetchall()
+        names = rel.columns
     finally:
         con.close()
+    data = {n: [r[i] for r in rows] for i, n in enumerate(names)}
+    frame = CELLS.build(data)
+    dtypes = ("boolean", "Float64", "string", "datetime64[us]", "string")
+    for name, dtype in zip(CORRECTION_COLUMNS, dtypes, strict=True):
+        frame[name] = pd.Series(data[name], dtype=dtype, index=frame.index)
+    return frame
 
 
 def wide(frame: pd.DataFrame, table: str = "t3") -> pd.DataFrame:

@@ -6,6 +6,7 @@ Format (paths are relative to the yaml file; every list is optional)::
     district:                              # or `districts:` with a list of these
       name: 清水区
       code: "330199"                       # 统计用区划代码; also `province:` and `city:`
+      first_year: 2019                     # reports are due from this year (default: the first found)
       folders: [reports/district]          # local folders, searched recursively
       files: [reports/extra/2021.docx]     # single local files
       globs: ["reports/*/qingshui_*"]      # local files by pattern (** for any depth)
@@ -43,7 +44,7 @@ _KIND: dict[str, SourceKind] = {
     "list_pages": "list_page",
 }
 _TOP_KEYS = ("allowed_hosts", "district", "districts")
-_DISTRICT_KEYS = ("name", "code", "province", "city", "townships", *_PLACES)
+_DISTRICT_KEYS = ("name", "code", "province", "city", "first_year", "townships", *_PLACES)
 _TOWNSHIP_KEYS = ("name", "code", *_PLACES)
 
 
@@ -84,16 +85,21 @@ class Region:
     province: str | None = None
     city: str | None = None
     district: str | None = None  # the district's name (its own name for a district)
+    first_year: int | None = None  # a district's first report year: coverage is due from it
 
     def as_dict(self) -> dict[str, Any]:
-        """The row handed to `Warehouse.load(regions=...)`: the columns of the `regions` table."""
-        return {
+        """The row handed to `Warehouse.load(regions=...)`: the columns of the `regions` table
+        (`first_year` only when the district configures it)."""
+        row: dict[str, Any] = {
             "province": self.province,
             "city": self.city,
             "district": self.district,
             "township": self.name if self.level == "township" else None,
             "code": self.code,
         }
+        if self.first_year is not None:
+            row["first_year"] = self.first_year
+        return row
 
 
 @dataclass(frozen=True)
@@ -312,6 +318,11 @@ def _region(
     if not name:
         raise SourcesError(str(file), f"{where}: a {level} without a name")
     code = _scalar(obj.get("code"), file, f"{where}.code") or None
+    first = obj.get("first_year") if level == "district" else None
+    if first is not None and (
+        isinstance(first, bool) or not isinstance(first, int) or not 2008 <= first <= 2100
+    ):
+        raise SourcesError(str(file), f"{where}.first_year: a year such as 2019, not {first!r}")
     return Region(
         key=code or (f"{district['name']}{name}" if name in shared else name),
         name=name,
@@ -321,6 +332,7 @@ def _region(
         province=_scalar(district.get("province"), file, "province"),
         city=_scalar(district.get("city"), file, "city"),
         district=str(district["name"]),
+        first_year=first,
     )
 
 

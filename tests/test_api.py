@@ -288,3 +288,48 @@ def test_wide_of_a_report_without_issuer_or_year() -> None:
     two = nianbao.read([rep, make_report(year=2022)])
     years = nianbao.wide(two, "t4").index.get_level_values("year")
     assert str(years.dtype) == "Int64" and years.tolist()[::3] == [2022, pd.NA]
+
+
+@pytest.mark.slow
+def test_run_summary_findings_and_read_findings_count_the_same(tmp_path: Path) -> None:
+    """One definition of the findings (current_findings: every part of every current report,
+    cross-year ones included, open ones): after a real run of the bundled samples the run summary,
+    `nianbao findings` and `nianbao.read_findings` agree, severity by severity."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from nianbao.analyst.words import SEVERITY
+    from nianbao.cli import app
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NIANBAO_"))}
+    env["PYTHONPATH"] = str(REPO)
+    data = tmp_path / "data"
+    done = subprocess.run(
+        [NIANBAO, "run", "--source", str(SAMPLES / "sources.yaml"), "--data-dir", str(data)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(ln for ln in done.stdout.splitlines() if ln.startswith("findings: "))
+    from_run = {k: int(v) for k, v in re.findall(r"(error|warning|info) (\d+)", line)}
+    api = nianbao.read_findings(data_dir=data)["severity"].value_counts().to_dict()
+    result = CliRunner().invoke(app, ["findings", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    words = {v: k for k, v in SEVERITY.items()}
+    listed: dict[str, int] = {}
+    for ln in result.output.splitlines()[1:]:
+        listed[words[ln.split()[0]]] = listed.get(words[ln.split()[0]], 0) + 1
+    assert {k: v for k, v in from_run.items() if v} == api == listed
+    con = nianbao.connect(data)
+    try:
+        kinds = con.execute(
+            "SELECT count(*) FILTER (WHERE origin = 'cross_year'), count(*) FILTER (WHERE part_rank > 1) "
+            "FROM current_findings"
+        ).fetchall()
+    finally:
+        con.close()
+    assert kinds[0][0] > 0 and kinds[0][1] > 0  # the findings the three counts once disagreed on

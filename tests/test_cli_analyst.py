@@ -403,3 +403,184 @@ def test_copy_of_data_dir_is_independent(data_dir: Path, tmp_path: Path) -> None
     snap = data_dir / "snapshot" / "nianbao.duckdb"
     assert not (snap.stat().st_mode & 0o222)
     shutil.copy(snap, tmp_path / "copy.duckdb")
+
+
+def _snapshot_rows(data: Path, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    con = duckdb.connect(str(data / "snapshot" / "nianbao.duckdb"), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def _errors(out: str) -> list[list[str]]:
+    """(level, township, year, rule) of each line of `nianbao findings`."""
+    return [line.split()[:4] for line in out.splitlines()[1:]]
+
+
+def test_a_correction_reaches_every_reading_and_answers_its_error(tmp_path: Path) -> None:
+    import nianbao as api
+
+    data = tmp_path / "data"
+    build(data)
+    who = township_of("qinglan_2023.docx")
+    code, out = nianbao(
+        "compare", "-d", district_name(), "-y", "2023", "-o", str(tmp_path / "a.csv"), "--data-dir", str(data)
+    )
+    assert code == 0 and out.rstrip().endswith(f"3 errors -> {tmp_path / 'a.csv'}")
+    code, out = nianbao(
+        "override",
+        who,
+        "2023",
+        "t4.review.total",
+        "11",
+        "--reason",
+        "乡政府来电确认",
+        "--by",
+        "王明",
+        "--data-dir",
+        str(data),
+    )
+    assert code == 0, out
+    where = "township = ? AND year = 2023"
+    assert _snapshot_rows(
+        data, f"SELECT review_total, corrected_cells, errors FROM report_overview WHERE {where}", [who]
+    ) == [(11, ["t4.review.total"], 0)]
+    assert _snapshot_rows(
+        data, f"SELECT review_total, corrected_columns FROM review_litigation WHERE {where}", [who]
+    ) == [(11, ["review_total"])]
+    assert _snapshot_rows(
+        data,
+        f"SELECT value, corrected FROM measure_series WHERE {where} AND series = 't4.review.total'",
+        [who],
+    ) == [(11, True)]
+    assert _snapshot_rows(
+        data,
+        f"SELECT value, printed_value FROM measures WHERE {where} AND measure = 't4.review.total'",
+        [who],
+    ) == [(11, 0)]
+    assert _snapshot_rows(
+        data,
+        "SELECT c.value, c.count, c.corrected, c.printed_value, c.raw, c.corrected_by, c.correction_reason "
+        "FROM current_cells c JOIN current_reports r USING (report_id) "
+        f"WHERE r.{where} AND c.table_id = 't4' AND c.row_code = 'review' AND c.col_code = 'total'",
+        [who],
+    ) == [(11.0, 11, True, 0.0, "0", "王明", "乡政府来电确认")]
+    cells = api.cells(data)
+    row = cells[(cells["year"] == 2023) & (cells["row_code"] == "review") & (cells["col_code"] == "total")]
+    row = row[row["issuer"].str.contains(who)]
+    assert row[["value", "corrected", "printed_value", "corrected_by"]].values.tolist() == [
+        [11, True, 0.0, "王明"]
+    ]
+    # the error it answers is 已更正: kept, not open
+    assert _snapshot_rows(
+        data,
+        f"SELECT rule, status, answered_by FROM current_findings WHERE {where} AND severity = 'error'",
+        [who],
+    ) == [("t4_block_total", "corrected", [1])]
+    code, out = nianbao("findings", "--severity", "error", "--data-dir", str(data))
+    assert code == 0 and _errors(out) == [
+        ["错误", "枫林街道", "2023", "t3_row_total"],
+        ["错误", "枫林街道", "2023", "t3_results_total"],
+        [WORDS["corrected"], who, "2023", "t4_block_total"],
+    ]
+    code, out = nianbao(
+        "compare", "-d", district_name(), "-y", "2023", "-o", str(tmp_path / "b.csv"), "--data-dir", str(data)
+    )
+    assert out.rstrip().endswith(f"2 errors -> {tmp_path / 'b.csv'}")
+    assert api.read_findings(data_dir=data)["rule"].tolist().count("t4_block_total") == 0
+    # exports: the current cells carry the correction, the loaded record the print
+    with Warehouse(data / "nianbao.duckdb") as wh:
+        wh.export_parquet(tmp_path / "pq")
+        # reprocessing under a newer parser keeps the correction and its verdict
+        newer = [replace(r, parser_version=r.parser_version + "+next") for r in extracted()]
+        wh.load(newer, regions={r.sha256: regions_by_file()[Path(r.source).name] for r in newer})
+        wh.publish_snapshot(data / "snapshot" / "nianbao.duckdb")
+    pq = duckdb.connect()
+    assert pq.execute(
+        f"SELECT value, printed_value, corrected_by FROM read_parquet('{tmp_path}/pq/current_cells/*/*.parquet', "
+        "hive_partitioning = true) WHERE corrected"
+    ).fetchall() == [(11.0, 0.0, "王明")]
+    assert _snapshot_rows(
+        data, f"SELECT rule, status FROM current_findings WHERE {where} AND severity = 'error'", [who]
+    ) == [("t4_block_total", "corrected")]
+    # undone: the print is the current value again and the error is open again
+    assert nianbao("override", "--undo", "1", "--data-dir", str(data))[0] == 0
+    assert _snapshot_rows(
+        data, f"SELECT review_total, corrected_cells, errors FROM report_overview WHERE {where}", [who]
+    ) == [(0, [], 1)]
+    assert _snapshot_rows(
+        data, f"SELECT rule, status FROM current_findings WHERE {where} AND severity = 'error'", [who]
+    ) == [("t4_block_total", "open")]
+
+
+def test_one_misprint_corrected_answers_both_its_errors_and_a_wrong_one_raises_a_new(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    build(data)
+    who = township_of("fenglin_2023.html")
+    errors = f"SELECT rule, status, origin FROM current_findings WHERE township = '{who}' AND year = 2023 AND severity = 'error' ORDER BY ALL"
+    # （二）部分公开 总计 is printed 3 where its applicants sum to 2: with 2, （七）总计 18 adds up too
+    assert (
+        nianbao(
+            "override", who, "2023", "t3.r2_partial.total", "2", "--reason", "核实", "--data-dir", str(data)
+        )[0]
+        == 0
+    )
+    assert _snapshot_rows(data, errors) == [
+        ("t3_results_total", "corrected", "validate"),
+        ("t3_row_total", "corrected", "validate"),
+    ]
+    # a correction that breaks an identity is an open error of its own
+    assert (
+        nianbao(
+            "override", who, "2023", "t3.r1_open.total", "12", "--reason", "误改", "--data-dir", str(data)
+        )[0]
+        == 0
+    )
+    assert _snapshot_rows(data, errors) == [
+        ("t3_results_total", "open", "validate"),
+        ("t3_row_total", "corrected", "validate"),
+        ("t3_row_total", "open", "correction"),
+    ]
+    assert nianbao("override", "--undo", "2", "--data-dir", str(data))[0] == 0
+    assert [r[1] for r in _snapshot_rows(data, errors)] == ["corrected", "corrected"]
+
+
+def test_override_takes_only_values_the_column_can_hold(data_dir: Path, tmp_path: Path) -> None:
+    from nianbao.analyst.overrides import BadValue, check_value
+    from nianbao.analyst.words import parse_code
+
+    data = tmp_path / "data"
+    shutil.copytree(data_dir, data)
+    who = township_of("qinglan_2023.docx")
+    for cell, value, word in (
+        ("t4.review.total", "11.5", "整数"),
+        ("t4.review.total", "-1", "负数"),
+        ("t2.fees.fee_amount", "-0.5", "负数"),
+    ):
+        code, out = nianbao(
+            "override", "--reason", "x", "--data-dir", str(data), "--", who, "2023", cell, value
+        )
+        assert code == 2 and len(out.strip().splitlines()) == 1 and word in out and cell in out, out
+    code, out = nianbao(
+        "override", "--reason", "x", "--data-dir", str(data), "--", who, "2023", "t2.fees.fee_amount", "1.25"
+    )
+    assert code == 0 and "= 1.25" in out
+    assert _snapshot_rows(
+        data,
+        "SELECT value, amount, unit, printed_value FROM current_cells WHERE corrected",
+    ) == [(1.25, 1.25, "万元", 1.105)]
+    assert check_value(parse_code("t2.licensing.delta"), -3) == -3  # the signed 本年增/减
+    with pytest.raises(BadValue):
+        check_value(parse_code("t2.licensing.prev_items"), -3)
+    with Warehouse(data / "nianbao.duckdb") as wh:
+        assert wh.query("SELECT count(*) FROM overrides") == [(1,)]
+
+
+def test_findings_says_when_there_is_no_report(data_dir: Path) -> None:
+    result = runner.invoke(app, ["findings", "--year", "2032", "--data-dir", str(data_dir)])
+    assert result.exit_code == 1
+    assert "2032" in result.output and WORDS["no_report"].format(what="2032年") in result.output
+    assert "2022、2023" in result.output
+    code, out = nianbao("findings", "--year", "2022", "--severity", "error", "--data-dir", str(data_dir))
+    assert code == 0 and out.strip() == WORDS["findings_none"]

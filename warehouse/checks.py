@@ -1,4 +1,5 @@
-"""The cross-report stage, run after every load: parts of one report, and cross-year checks.
+"""The cross-report stage, run after every load: parts of one report, cross-year checks, and the
+findings judged again where a correction applies (warehouse.corrections).
 
 Both look beyond the report just loaded, so both are re-run for every report a load touches and
 its neighbours (year-1 and year+1 of the same issuer), and their findings are replaced, never
@@ -16,12 +17,13 @@ import pandas as pd
 
 from nianbao.schemas.records import Finding
 from nianbao.schemas.validate import RULES, Key, check_cross_year
+from nianbao.warehouse.corrections import rejudge
 
 STAGE_ORIGINS = ("cross_year", "parts")
 _PRIMARY = "SELECT report_key, report_id FROM report_parts WHERE part_rank = 1 AND report_key IN (SELECT k FROM keys_df)"
 _CELLS = """
 SELECT c.report_key, c.table_id, c.row_code, c.col_code, c.value
-FROM current_cells c WHERE c.report_key IN (SELECT k FROM keys_df)
+FROM printed_cells c WHERE c.report_key IN (SELECT k FROM keys_df)
 """
 _PART_CELLS = """
 SELECT p.report_key, p.part, p.report_id, c.table_id, c.row_code, c.col_code, c.value
@@ -85,6 +87,7 @@ def run_cross_report(con: duckdb.DuckDBPyConnection, keys: list[str]) -> int:
             _insert_findings(con, rows)
     finally:
         con.unregister("keys_df")
+    rejudge(con, todo)  # the findings just replaced, judged again where a correction applies
     return len(rows)
 
 

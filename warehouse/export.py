@@ -20,13 +20,25 @@ from pathlib import Path
 import duckdb
 
 # Tables exported partitioned by year (joined to reports for the year), and those exported whole.
+# `cells` and `findings` are the record as loaded (printed values); `current_cells` and
+# `current_findings` are what analysts read: corrections applied and marked, findings with status.
 PARTITIONED = {
     "reports": "SELECT * FROM reports",
     "cells": "SELECT c.*, r.year FROM cells c JOIN reports r USING (report_id)",
     "findings": "SELECT f.*, r.year FROM findings f JOIN reports r USING (report_id)",
     "narratives": "SELECT n.*, r.year FROM narratives n JOIN reports r USING (report_id)",
+    "current_cells": "SELECT c.*, r.year FROM current_cells c JOIN current_reports r USING (report_id)",
+    "current_findings": "SELECT * FROM current_findings",
 }
-WHOLE = ("regions", "sources", "template_rows", "template_columns", "crosswalk")
+WHOLE = (
+    "regions",
+    "sources",
+    "template_rows",
+    "template_columns",
+    "crosswalk",
+    "overrides",
+    "findings_answered",
+)
 
 
 def publish_snapshot(con: duckdb.DuckDBPyConnection, db_path: Path, snapshot_path: Path) -> Path:
@@ -92,7 +104,9 @@ def _fsync_dir(path: Path) -> None:
 def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path) -> list[Path]:
     """Write every table as Parquet: the report tables under <table>/year=YYYY/, the rest whole.
 
-    Superseded versions are exported too (filter on reports.superseded_by IS NULL for current
+    `current_cells` holds the current values (corrections applied, each marked with its printed
+    value, who, when and why) and `current_findings` every finding with its status (open or
+    corrected); `cells` and `findings` are the record as loaded. Superseded versions are exported too (filter on reports.superseded_by IS NULL for current
     ones), so an export is a complete, lossless copy. Earlier output in `out_dir` is replaced.
     """
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -18,6 +18,7 @@ from nianbao.warehouse import load as ld
 _ADD_COLUMNS = (
     ("regions", "level", "VARCHAR"),
     ("regions", "origin", "VARCHAR"),
+    ("regions", "first_year", "INTEGER"),
     ("reports", "part", "VARCHAR"),
     ("reports", "issuer_raw", "VARCHAR"),
     ("reports", "place_status", "VARCHAR"),

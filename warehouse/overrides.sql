@@ -38,19 +38,18 @@ SELECT * FROM overrides WHERE undone_at IS NULL
 QUALIFY row_number() OVER (PARTITION BY report_key, table_id, row_code, col_code ORDER BY override_id DESC) = 1;
 COMMENT ON VIEW active_overrides IS 'The correction in force for each cell: the latest one not undone.';
 
-CREATE OR REPLACE VIEW cells_analysed AS
-SELECT c.report_id, c.part_report_id, c.part, c.table_id, c.block, c.row_code, c.col_code, c.row_label, c.col_label,
-       c.value AS printed, c.raw, c.unit, c.page, c.provenance,
-       CASE WHEN o.override_id IS NULL THEN c.value ELSE o.value END AS analysed,
-       o.override_id, o.reason AS override_reason, o.made_by AS override_by
-FROM current_cells c
-LEFT JOIN active_overrides o
-  ON o.report_key = c.report_key AND o.table_id = c.table_id AND o.row_code = c.row_code AND o.col_code = c.col_code;
-COMMENT ON VIEW cells_analysed IS 'Cells of current reports (current_cells: each table from the part that carries it) with both values: printed (as extracted) and analysed (a correction where one applies).';
-COMMENT ON COLUMN cells_analysed.part_report_id IS 'reports.report_id of the part (document, page, attachment) the cell was read from.';
-COMMENT ON COLUMN cells_analysed.part IS 'The part the cell was read from.';
-COMMENT ON COLUMN cells_analysed.printed IS 'The value as printed (cells.value): NULL for a blank or a marker.';
-COMMENT ON COLUMN cells_analysed.analysed IS 'The value analysts use: the correction where one applies, else the printed value.';
-COMMENT ON COLUMN cells_analysed.override_id IS 'overrides.override_id of the correction applied, NULL when none.';
-COMMENT ON COLUMN cells_analysed.override_reason IS 'Why the cell was corrected.';
-COMMENT ON COLUMN cells_analysed.override_by IS 'Who corrected it.';
+-- Findings judged again on corrected values (warehouse/corrections.py, after every correction, undo
+-- and load): a finding a correction answers gets a row here and is no longer open; the finding
+-- itself stays in `findings`, so the history is kept. A finding the corrected values raise anew is
+-- stored in `findings` with origin `correction`.
+CREATE TABLE IF NOT EXISTS findings_answered (
+    report_id    BIGINT NOT NULL,
+    seq          INTEGER NOT NULL,
+    override_ids INTEGER[] NOT NULL,
+    judged_at    TIMESTAMP NOT NULL
+);
+COMMENT ON TABLE findings_answered IS 'Findings a correction answers (status 已更正 / corrected): judged again on the corrected values, they no longer hold. The finding stays in findings.';
+COMMENT ON COLUMN findings_answered.report_id IS 'findings.report_id of the answered finding.';
+COMMENT ON COLUMN findings_answered.seq IS 'findings.seq of the answered finding.';
+COMMENT ON COLUMN findings_answered.override_ids IS 'overrides.override_id of the corrections that answer it.';
+COMMENT ON COLUMN findings_answered.judged_at IS 'When it was judged (UTC).';

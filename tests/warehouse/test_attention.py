@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from nianbao.analyst.attention import attention_markdown
@@ -11,6 +12,12 @@ from nianbao.warehouse import Warehouse
 from tests.schemas.builders import make_report, set_t4
 
 HONGZE_T4 = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
+
+
+def last_due(today: date | None = None) -> int:
+    """The last report year whose deadline (31 January of the next year) has passed."""
+    today = today or date.today()
+    return today.year - (1 if today > date(today.year, 1, 31) else 2)
 
 
 def region(township: str) -> dict[str, str]:
@@ -36,13 +43,14 @@ def test_errors_missing_and_late_are_listed(tmp_path: Path) -> None:
     assert "## Reports with errors (1)" in text
     row = next(line for line in lines if line.startswith("| 岔河镇 |"))
     assert row.split(" | ")[1:4] == ["洪泽区岔河镇人民政府", "2023", "2"]
-    assert (
-        "## Missing or late reports (4)" in text
-    )  # 2023: 老子山镇 missing, 高良涧 late; 2022: the other two missing
-    rows = [line for line in lines if line.startswith("| 洪泽区 |")]
+    # 2023: 老子山镇 missing, 高良涧 late; 2022: the other two missing; every later year whose
+    # deadline has passed: all three missing.
+    listed = 4 + 3 * (last_due() - 2023)
+    assert f"## Missing or late reports ({listed})" in text
+    rows = [line for line in lines if line.startswith("| 洪泽区 |") and int(line.split(" | ")[2]) <= 2023]
     assert rows[:2] == [
         f"| 洪泽区 | 老子山镇 | 2023 | {WORDS['missing']} |  |  |",
         f"| 洪泽区 | 高良涧街道 | 2023 | {WORDS['late']} | 2024-03-01 | 30 |",
     ]
     summary = RunSummary(attention=lines)
-    assert "## Missing or late reports (4)" in summary.to_markdown()
+    assert f"## Missing or late reports ({listed})" in summary.to_markdown()

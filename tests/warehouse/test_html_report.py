@@ -79,13 +79,15 @@ def test_figures_in_the_rendered_page_match_the_warehouse(
     for row, (_township, status, new, review, errors) in zip(rows, expected, strict=True):
         cell = {td.get("data-key"): (td.text or "") for td in row.xpath("td")}
         assert cell["status"] == WORDS[status]
-        assert cell["fig:t3_new"] == ("" if new is None else f"{new:g}")
-        assert cell["fig:t4_review"] == ("" if review is None else f"{review:g}")
+        assert cell["fig:applications_new"] == ("" if new is None else f"{new:g}")
+        assert cell["fig:review_total"] == ("" if review is None else f"{review:g}")
         assert cell["errors"] == ("" if errors is None else str(errors))
         assert (row.get("class") == "missing") == (status == "missing")
     total = {td.get("data-key"): td.text or "" for td in dom.xpath("//tr[@class='total']/td")}
-    assert total["township"] == WORDS["total"] and total["status"] == "" and total["chg:t3_new"] == ""
-    assert total["fig:t3_new"] == f"{sum(e[2] for e in expected if e[2] is not None):g}"
+    assert (
+        total["township"] == WORDS["total"] and total["status"] == "" and total["chg:applications_new"] == ""
+    )
+    assert total["fig:applications_new"] == f"{sum(e[2] for e in expected if e[2] is not None):g}"
     bars = dom.xpath("//*[local-name()='rect'][@class='bar']")
     assert [(b.get("data-label"), b.get("data-value")) for b in bars[: len(rows)]] == [
         (e[0], "" if e[2] is None else str(float(e[2]))) for e in expected

