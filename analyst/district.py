@@ -13,7 +13,15 @@ from typing import Any
 
 import duckdb
 
-from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY_ORDER, CellRef, finding_message
+from nianbao.analyst.words import (
+    HEADLINES,
+    MIN_RATE_BASE,
+    RATES,
+    SEVERITY_ORDER,
+    CellRef,
+    finding_message,
+    mark_reading_notes,
+)
 
 Key = tuple[int, str, str, str]  # report_id, table, row, col
 
@@ -32,6 +40,7 @@ class CellValue:
     override_id: int | None = None
     reason: str | None = None
     by: str | None = None
+    at: Any = None  # when the correction was made
 
     @property
     def marker(self) -> str | None:
@@ -184,13 +193,13 @@ def _cells(con: duckdb.DuckDBPyConnection, ids: list[int]) -> dict[Key, CellValu
     if not ids:
         return {}
     out: dict[Key, CellValue] = {}
-    for rid, t, r, c, printed, raw, analysed, oid, reason, by in con.execute(
+    for rid, t, r, c, printed, raw, analysed, oid, reason, by, at in con.execute(
         "SELECT report_id, table_id, row_code, col_code, printed, raw, analysed, override_id, override_reason, "
-        "override_by "
-        "FROM cells_analysed WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
+        "override_by, (SELECT o.made_at FROM overrides o WHERE o.override_id = a.override_id) "
+        "FROM cells_analysed a WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
         [ids],
     ).fetchall():
-        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason, by)
+        out[(int(rid), t, r, c)] = CellValue(printed, raw, analysed, oid, reason, by, at)
     return out
 
 
@@ -292,6 +301,7 @@ def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict
                 "rule": rule,
                 "severity": severity,
                 "message": finding_message(rule, message, named, expected, actual, v3),
+                "raw_message": message,
                 "cells": list(named or {}),
                 "expected": expected,
                 "actual": actual,
@@ -300,7 +310,7 @@ def report_findings(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict
     out.sort(
         key=lambda f: (SEVERITY_ORDER.get(f["severity"], 9), f["township"] or "", f["year"] or 0, f["seq"])
     )
-    return out
+    return mark_reading_notes(out)
 
 
 def report_sources(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[str, Any]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -161,6 +162,23 @@ def test_show_prints_the_tables_as_printed(data_dir: Path) -> None:
     assert any("samples/reports/2023/qinglan_2023.docx" in line for line in lines)
 
 
+def test_reading_notes_are_apart_from_the_checklist(data_dir: Path) -> None:
+    """望月街道 2023 is read right: its deskew angles and OCR confidences are 读取记录, not problems."""
+    who = township_of("wangyue_2023.pdf")
+    code, out = nianbao("show", who, "--year", "2023", "--data-dir", str(data_dir))
+    assert code == 0
+    lines = out.splitlines()
+    checklist = lines[lines.index(WORDS["findings_title"]) + 1 : lines.index(WORDS["notes_title"])]
+    notes = lines[lines.index(WORDS["notes_title"]) + 1 :]
+    assert not any("倾斜" in line or "置信度" in line for line in checklist)
+    assert sum("扫描件倾斜" in line for line in notes) >= 2
+    code, out = nianbao("findings", "--notes", "--data-dir", str(data_dir))
+    assert code == 0 and "扫描件倾斜" in out
+    code, out = nianbao("findings", "--data-dir", str(data_dir))
+    assert "扫描件倾斜" not in out
+    assert not any(re.search(r"[A-Za-z]{2,}", line.split(maxsplit=4)[-1]) for line in out.splitlines()[1:])
+
+
 def test_show_by_region_code(data_dir: Path) -> None:
     con = duckdb.connect(str(data_dir / "snapshot" / "nianbao.duckdb"), read_only=True)
     code_, issuer = con.execute(
@@ -181,11 +199,11 @@ def test_explain_pdf_cell_names_page_and_box(data_dir: Path) -> None:
         str(data_dir),
     )
     assert code == 0
-    fields = {line[:15].strip(): line[16:] for line in out.splitlines()}
-    assert fields["cell"] == "表4 复议诉讼 行政复议 / 结果纠正  (t4.review.corrected)"
-    assert fields["file"].endswith("samples/reports/2023/songxi_2023.pdf")
-    assert fields["page"] == "3"
-    assert fields["raw"] == "'0'" and fields["value"] == "0"
+    fields = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in out.splitlines())
+    assert fields["单元格"] == "表4 复议诉讼 行政复议 / 结果纠正  (t4.review.corrected)"
+    assert fields["文件"].endswith("samples/reports/2023/songxi_2023.pdf")
+    assert fields["页码"] == "3"
+    assert fields["原文"] == "“0”" and fields["数值"] == "0"
     con = duckdb.connect(str(data_dir / "snapshot" / "nianbao.duckdb"), read_only=True)
     (bbox,) = con.execute(
         "select c.provenance->>'bbox' from cells c join current_reports r using (report_id) "
@@ -194,9 +212,9 @@ def test_explain_pdf_cell_names_page_and_box(data_dir: Path) -> None:
     ).fetchone()
     con.close()
     x0, top, x1, bottom = json.loads(bbox)
-    assert fields["bbox"] == f"{x0:.1f}, {top:.1f}, {x1:.1f}, {bottom:.1f} (x0, top, x1, bottom)"
-    assert "OCR confidence" not in fields
-    assert fields["check"].startswith("t4_block_total")
+    assert fields["页面位置"] == f"{x0:.1f}, {top:.1f}, {x1:.1f}, {bottom:.1f}（左, 上, 右, 下）"
+    assert "OCR置信度" not in fields
+    assert fields["校验"].startswith("t4_block_total")
 
 
 def test_explain_ocr_cell_names_confidence(data_dir: Path) -> None:
@@ -206,11 +224,14 @@ def test_explain_ocr_cell_names_confidence(data_dir: Path) -> None:
     assert code == 0
     fields: dict[str, list[str]] = {}
     for line in out.splitlines():
-        fields.setdefault(line[:15].strip(), []).append(line[16:])
-    assert fields["file"][0].endswith("samples/reports/2023/wangyue_2023.pdf")
-    assert 0.0 < float(fields["OCR confidence"][0]) <= 1.0
-    assert fields["page"] == ["1"]
-    assert [c.split(":")[0] for c in fields["check"]] == ["t3_balance", "t3_row_total"]
+        key, value = re.split(r"\s{2,}", line, maxsplit=1)
+        fields.setdefault(key, []).append(value)
+    assert fields["文件"][0].endswith("samples/reports/2023/wangyue_2023.pdf")
+    assert 0.0 < float(fields["OCR置信度"][0]) <= 1.0
+    assert fields["页码"] == ["1"]
+    assert fields["表格位置"] == ["第2张表  第4行  第9列（从1数起，按印载）"]  # 1-based, as a person counts
+    assert [c.split("（")[0] for c in fields["校验"]] == ["t3_balance", "t3_row_total"]
+    assert not any(re.search(r"[A-Za-z]{2,}", k) for k in fields if k not in ("OCR置信度",))
 
 
 def test_findings_errors_first_in_chinese(data_dir: Path) -> None:
@@ -221,13 +242,15 @@ def test_findings_errors_first_in_chinese(data_dir: Path) -> None:
     severities = [line.split()[0] for line in out.splitlines()[1:]]
     order = {"错误": 0, "警告": 1, "提示": 2}
     assert severities == sorted(severities, key=order.__getitem__)
-    assert severities.count("错误") == 3
+    assert severities.count("错误") == 2
     code, out = nianbao("findings", "--severity", "error", "--data-dir", str(data_dir))
-    assert [line.split()[1:4] for line in out.splitlines()[1:]] == [
-        ["枫林街道", "2023", "t3_row_total"],
-        ["枫林街道", "2023", "t3_results_total"],
+    lines = out.splitlines()[1:]
+    assert [line.split()[1:4] for line in lines] == [
+        ["枫林街道", "2023", "misprinted_cell"],  # one misprint, one finding
         ["青岚乡", "2023", "t4_block_total"],
     ]
+    assert "（二）部分公开 总计=3，应为 2" in lines[0]
+    assert not any(re.search(r"[A-Za-z]{2,}", line.split(maxsplit=4)[-1]) for line in out.splitlines()[1:])
 
 
 def test_compare_writes_each_format(data_dir: Path, tmp_path: Path) -> None:
