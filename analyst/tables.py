@@ -236,3 +236,15 @@ def reading_notes(overview: Overview) -> list[dict[str, Any]]:
 def printed_note(v: Any) -> str:
     """The comment of a corrected cell: its printed value and the reason."""
     return f"{WORDS['printed']}: {v.raw or WORDS['blank']}\n{WORDS['reason']}: {v.reason}"
+
+
+def printed_figure(overview: Overview, t: Township, key: str) -> float | None:
+    """A headline figure as printed (before corrections); None when a printed part is blank."""
+    head = next(h for h in HEADLINES if h.key == key)
+    total = 0.0
+    for ref in head.cells:
+        v = overview.cells.get((t.report_id or -1, ref.table, ref.row, ref.col))
+        if v is None or v.printed is None:
+            return None
+        total += v.printed
+    return total

@@ -29,6 +29,7 @@ from nianbao.analyst.tables import (
     overview_rows,
     overview_value,
     part_word,
+    printed_figure,
     printed_note,
     rank_class,
     reading_notes,
@@ -43,6 +44,7 @@ MESSAGE_WIDTH = 50  # 问题清单: the message column, in half-width characters
 FONT_SIZE = int(_DATA["settings"]["font_size"])
 PRINT_SCALE = int(_DATA["settings"]["print_scale"])
 LINE_HEIGHT = FONT_SIZE * 1.45  # points per wrapped line
+COLUMNS_PER_PAGE = 10  # value columns (10 characters wide) that fit one landscape A4 page beside the township
 
 
 def _width(value: Any) -> int:
@@ -190,7 +192,10 @@ def _write_overview(wb: Any, f: dict[str, Any], o: Overview, title: str) -> None
                 s.widths[j] = 10
             elif key.startswith("fig:") and key[4:] in t.overridden:
                 s.put(r, j, v, f["override"])
-                ws.write_comment(r, j, WORDS["legend_override"])
+                printed = printed_figure(o, t, key[4:])
+                ws.write_comment(
+                    r, j, f"{WORDS['printed']}: {WORDS['blank'] if printed is None else f'{printed:g}'}"
+                )
             elif key == "errors" and v:
                 s.put(r, j, v, f["bad"])
             else:
@@ -336,7 +341,29 @@ def _write_table(
     ws.set_column(1, len(cols), width)
     ws.set_column(0, 0, max(s.widths.get(0, 8) + 2, 10))
     _print_setup(ws, HEADER_ROWS - 1, 0, title)
+    breaks = _page_breaks(cols)
+    if breaks:
+        ws.set_v_pagebreaks(breaks)
     return where
+
+
+def _page_breaks(cols: list[Any]) -> list[int]:
+    """Sheet columns to start a new page at, so that no printed row label (merged over its columns)
+    is split between two pages: whole row groups, greedily, COLUMNS_PER_PAGE a page."""
+    groups: list[int] = []  # sizes of consecutive runs of one row
+    for j, ref in enumerate(cols):
+        if j and ref.row == cols[j - 1].row:
+            groups[-1] += 1
+        else:
+            groups.append(1)
+    breaks, used, start = [], 0, 1
+    for size in groups:
+        if used and used + size > COLUMNS_PER_PAGE:
+            breaks.append(start)
+            used = 0
+        used += size
+        start += size
+    return breaks
 
 
 def _write_findings(

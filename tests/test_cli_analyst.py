@@ -7,12 +7,14 @@ import json
 import re
 import shutil
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import openpyxl
 import pytest
+from lxml import html as lxml_html
 from typer.testing import CliRunner
 
 from nianbao.analyst.words import SHEETS, WORDS
@@ -345,10 +347,10 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
         assert wh.load(newer, regions=regions).new_versions == len(reports)
         wh.publish_snapshot(data / "snapshot" / "nianbao.duckdb")
     code, out = nianbao("explain", who, "2023", "t4.review.total", "--data-dir", str(data))
-    fields = {line[:15].strip(): line[16:] for line in out.splitlines()}
-    assert fields["value"] == "11   printed 0"
-    assert fields["override"] == "#1 by 王明: 乡政府来电确认"
-    assert fields["parser"].endswith("+next")
+    fields = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in out.splitlines())
+    assert fields["数值"] == f"11   {WORDS['printed']} 0"
+    assert fields["更正"] == "第1号更正，王明：乡政府来电确认"
+    assert fields["解析版本"].endswith("+next")
 
     xlsx = tmp_path / "cmp.xlsx"
     assert (
@@ -368,11 +370,35 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(xlsx)
     t4 = wb[SHEETS["t4"]]
     row = next(r for r in t4.iter_rows(min_row=3) if r[0].value == who)
-    col = table_headers(t4).index(("行政复议", "总计"))
+    col = table_headers(t4).index(("行政复议", "总计（件）"))
     assert row[col].value == 11
     assert row[col].comment is not None and row[col].comment.text.startswith(f"{WORDS['printed']}: 0")
     fixes = [[c.value for c in r] for r in wb[SHEETS["overrides"]].iter_rows(min_row=2)]
-    assert fixes == [[1, who, 2023, "表4 复议诉讼 行政复议 / 总计", 0, 11, "乡政府来电确认", "王明"]]
+    assert [f[:8] for f in fixes] == [
+        [1, who, 2023, "表4 复议诉讼 行政复议 / 总计", 0, 11, "乡政府来电确认", "王明"]
+    ]
+    assert isinstance(fixes[0][8], datetime) and fixes[0][8].date() == date.today()  # when it was made
+    page = tmp_path / "cmp.html"
+    assert (
+        nianbao(
+            "compare",
+            "--district",
+            district_name(),
+            "--year",
+            "2023",
+            "-o",
+            str(page),
+            "--data-dir",
+            str(data),
+        )[0]
+        == 0
+    )
+    dom = lxml_html.fromstring(page.read_text("utf-8"))
+    fixed = dom.xpath(f"//table[@id='overview']//tr[@data-township='{who}']/td[@data-key='fig:t4_review']")[0]
+    assert fixed.text == "11" and "fixed" in fixed.get("class") and fixed.xpath("span[@class='printed']")
+    assert fixed.xpath("string(span)") == f"{WORDS['printed']} 0"  # the printed value, as the legend says
+    log = dom.xpath("//table[@id='overrides']/tbody/tr")
+    assert len(log) == 1 and log[0].xpath("string(td[last()])").startswith(date.today().isoformat())
 
     code, out = nianbao("override", "--list", "--data-dir", str(data))
     assert code == 0 and out.splitlines()[1].split()[:7] == [
@@ -389,7 +415,7 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
         "correction 1 undone\n",
     )
     code, out = nianbao("explain", who, "2023", "t4.review.total", "--data-dir", str(data))
-    assert "override" not in out and out.splitlines()[1].split() == ["value", "0"]
+    assert "更正" not in out and out.splitlines()[1].split() == ["数值", "0"]
     assert nianbao("override", "--undo", "1", "--data-dir", str(data))[0] == 2
 
 
