@@ -69,7 +69,9 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
         )
         path = write_comparison(wh.con, tmp_path / "cmp.xlsx", district="洪泽区", year=2023)
     wb = openpyxl.load_workbook(path)
-    forms = [f"{SHEETS[t]}（{WORDS['layout'].format(variant='2021')}）" for t in ("t2", "t3")]  # both 2021 forms
+    forms = [
+        f"{SHEETS[t]}（{WORDS['layout'].format(variant='2021')}）" for t in ("t2", "t3")
+    ]  # both 2021 forms
     assert wb.sheetnames == [
         SHEETS["overview"],
         *forms,
@@ -86,7 +88,10 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
     assert [rows[t][at[("行政复议", "结果维持（件）")]] for t in ("岔河镇", "高良涧街道")] == [10, 2]
     assert [rows[t][at[("行政复议", "总计（件）")]] for t in ("岔河镇", "高良涧街道")] == [0, 4]
     assert rows[WORDS["total"]][at[("行政复议", "结果维持（件）")]] == 12
-    assert [rows[t][at[("行政诉讼-复议后起诉", "结果维持（件）")]] for t in ("岔河镇", "高良涧街道")] == [5, 0]
+    assert [rows[t][at[("行政诉讼-复议后起诉", "结果维持（件）")]] for t in ("岔河镇", "高良涧街道")] == [
+        5,
+        0,
+    ]
     assert t4.cell(row=3, column=1 + at[("行政复议", "总计（件）")]).fill.fgColor.rgb.endswith("FFC7CE")
 
     t3 = wb[forms[1]]
@@ -95,8 +100,13 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
     assert [
         rows3[t][at3[("一、本年新收政府信息公开申请数量", "总计（件）")]] for t in ("岔河镇", "高良涧街道")
     ] == [16, 16]
-    assert [rows3[t][at3[("四、结转下年度继续办理", "总计（件）")]] for t in ("岔河镇", "高良涧街道")] == [3, None]
-    assert rows3[WORDS["total"]][at3[("四、结转下年度继续办理", "总计（件）")]] is None  # a blank part: no total
+    assert [rows3[t][at3[("四、结转下年度继续办理", "总计（件）")]] for t in ("岔河镇", "高良涧街道")] == [
+        3,
+        None,
+    ]
+    assert (
+        rows3[WORDS["total"]][at3[("四、结转下年度继续办理", "总计（件）")]] is None
+    )  # a blank part: no total
     t2 = wb[forms[0]]
     at2 = {h: i for i, h in enumerate(headers(t2))}
     rows2 = {r[0].value: [c.value for c in r] for r in t2.iter_rows(min_row=3)}
