@@ -15,6 +15,7 @@ from typing import Any
 from nianbao.analyst.district import Overview, Township
 from nianbao.analyst.tables import (
     checklist,
+    checklist_counts,
     correction_columns,
     corrections,
     overview_columns,
@@ -122,7 +123,7 @@ def render_html(o: Overview) -> str:
         elif key.startswith("fig:"):
             total = o.total(key[4:])
         elif key in ("errors", "warnings", "infos"):
-            total = sum(getattr(t, key) for t in o.townships)
+            total = sum(c[key] for c in checklist_counts(o).values())
         out.append(f'<td data-key="{escape(key)}" class="num">{escape(_fmt(total, key))}</td>')
     out.append("</tr></tbody></table>")
     out.append(

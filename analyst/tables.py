@@ -68,8 +68,21 @@ def overview_columns() -> list[tuple[str, str]]:
     return cols
 
 
-def overview_value(t: Township, key: str) -> Any:
-    """One township's value of an overview column (None = blank)."""
+def checklist_counts(overview: Overview) -> dict[int, dict[str, int]]:
+    """report_id -> {"errors", "warnings", "infos"} counted on the 问题清单 (reading notes apart),
+    so the overview's counts are the lines a clerk finds on the checklist."""
+    out: dict[int, dict[str, int]] = {}
+    for f in checklist(overview):
+        counts = out.setdefault(int(f["report_id"]), {"errors": 0, "warnings": 0, "infos": 0})
+        key = {"error": "errors", "warning": "warnings", "info": "infos"}.get(f["severity"])
+        if key:
+            counts[key] += 1
+    return out
+
+
+def overview_value(t: Township, key: str, counts: dict[int, dict[str, int]] | None = None) -> Any:
+    """One township's value of an overview column (None = blank); finding counts from `counts`
+    (checklist_counts) when given, else the township's own."""
     if key.startswith("fig:"):
         return t.figures.get(key[4:])
     if key.startswith("chg:"):
@@ -84,14 +97,17 @@ def overview_value(t: Township, key: str) -> Any:
     if key == "status":
         return WORDS.get(t.status or "", "")
     if key in ("errors", "warnings", "infos"):
-        return getattr(t, key) if t.report_id is not None else None
+        if t.report_id is None:
+            return None
+        return (counts.get(t.report_id) or {}).get(key, 0) if counts is not None else getattr(t, key)
     return getattr(t, key)
 
 
 def overview_rows(overview: Overview) -> tuple[list[str], list[list[Any]]]:
     """The overview as plain rows (for CSV, the page and tests): header, then one row per township."""
     cols = overview_columns()
-    return [c[1] for c in cols], [[overview_value(t, k) for k, _ in cols] for t in overview.townships]
+    counts = checklist_counts(overview)
+    return [c[1] for c in cols], [[overview_value(t, k, counts) for k, _ in cols] for t in overview.townships]
 
 
 def rank_class(overview: Overview, t: Township, rate_key: str) -> str | None:

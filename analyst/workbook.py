@@ -22,6 +22,7 @@ from nianbao.analyst.district import Overview
 from nianbao.analyst.tables import (
     Layout,
     checklist,
+    checklist_counts,
     column_headers,
     correction_columns,
     corrections,
@@ -174,11 +175,12 @@ def _write_overview(wb: Any, f: dict[str, Any], o: Overview, title: str) -> None
     for j, (_k, label) in enumerate(cols):
         ws.write_string(head, j, label, f["head"])
     first = head + 1
+    counts = checklist_counts(o)
     for i, t in enumerate(o.townships):
         r = first + i
         missing = t.report_id is None
         for j, (key, _label) in enumerate(cols):
-            v = overview_value(t, key)
+            v = overview_value(t, key, counts)
             fmt = f["missing"] if missing else None
             if key.startswith("rate:"):
                 s.put(r, j, v, fmt, f["pct"])
@@ -207,7 +209,7 @@ def _write_overview(wb: Any, f: dict[str, Any], o: Overview, title: str) -> None
         if key.startswith("fig:"):
             s.put(total_row, j, o.total(key[4:]), f["total"])
         elif key in ("errors", "warnings", "infos"):
-            s.put(total_row, j, sum(getattr(t, key) for t in o.townships), f["total"])
+            s.put(total_row, j, sum(c[key] for c in counts.values()), f["total"])
     col_of = {k: j for j, (k, _l) in enumerate(cols)}
     for rate in RATES:
         c = col_of[f"rate:{rate.key}"]

@@ -285,3 +285,20 @@ def test_headers_are_wrapped_not_cut(built: tuple[Path, Overview, Path], tmp_pat
     want += [WORDS[k] for k in ("severity", "message", "expected", "computed", "actual")]
     missing = [label for label in want if re.sub(r"\s+", "", label) not in printed]
     assert not missing, missing
+
+
+def test_overview_counts_are_the_checklist_lines(built: tuple[Path, Overview, Path]) -> None:
+    """The 概览's 错误/警告/提示 are the lines of the 问题清单; reading notes are on 读取记录 only."""
+    _snap, o, path = built
+    wb = openpyxl.load_workbook(path)
+    col = {k: i for i, (k, _) in enumerate(overview_columns())}
+    rows = {r[1].value: [c.value for c in r] for r in wb[SHEETS["overview"]].iter_rows(min_row=4, max_row=11)}
+    listed = [[c.value for c in r] for r in wb[SHEETS["findings"]].iter_rows(min_row=2) if r[0].value]
+    notes = [[c.value for c in r] for r in wb[SHEETS["notes"]].iter_rows(min_row=2) if r[0].value]
+    assert notes and len(listed) + len(notes) == len(o.findings)
+    for t in o.townships:
+        if t.report_id is None:
+            continue
+        for key, sev in (("errors", "error"), ("warnings", "warning"), ("infos", "info")):
+            n = sum(1 for r in listed if r[1] == t.township and r[0] == SEVERITY[sev])
+            assert rows[t.township][col[key]] == n, (t.township, key)
