@@ -41,7 +41,7 @@ from nianbao.analyst.words import _DATA, FIXES, HEADLINES, MIN_RATE_BASE, RATES,
 
 A4 = 9
 HEADER_ROWS = 2  # table sheets: row label, then column label
-MESSAGE_WIDTH = 50  # 问题清单: the message column, in half-width characters
+MESSAGE_WIDTH = 38  # 问题清单: the message column, in half-width characters
 FONT_SIZE = int(_DATA["settings"]["font_size"])
 PRINT_SCALE = int(_DATA["settings"]["print_scale"])
 LINE_HEIGHT = FONT_SIZE * 1.45  # points per wrapped line
@@ -151,6 +151,7 @@ def _formats(wb: Any) -> dict[str, Any]:
         ),
         "text": wb.add_format(base),
         "num": wb.add_format(num),
+        "year": wb.add_format({**base, "num_format": "0", "align": "center"}),
         "signed": wb.add_format({**base, "num_format": "+#,##0.###;-#,##0.###;0"}),
         "pct": wb.add_format({**base, "num_format": "0.0%"}),
         "date": wb.add_format({**base, "num_format": "yyyy-mm-dd"}),
@@ -384,8 +385,8 @@ def _write_findings(
     if with_values:
         keys += ["expected", "computed", "actual"]
     heads = [WORDS[k] for k in keys]
-    widths = {"severity": 6, "township": 10, "issuer": 14, "year": 6, "rule": 16, "message": MESSAGE_WIDTH}
-    widths |= {"link": 8, "expected": 8, "computed": 10, "actual": 8}
+    widths = {"severity": 6, "township": 9, "issuer": 12, "year": 6, "rule": 19, "message": MESSAGE_WIDTH}
+    widths |= {"link": 7, "expected": 7, "computed": 8, "actual": 7}
     ws.write_row(0, 0, heads, f["head"])
     ws.set_row(0, _header_height([(h, widths[k]) for h, k in zip(heads, keys, strict=True)]))
     for i, fi in enumerate(items, start=1):
@@ -393,7 +394,7 @@ def _write_findings(
         s.put(i, 0, sev, f["bad"] if fi["severity"] == "error" else None)
         s.put(i, 1, fi["township"])
         ws.write_string(i, 2, fi["issuer"] or "", f["wrap"])
-        s.put(i, 3, fi["year"])
+        s.put(i, 3, fi["year"], f["year"])
         s.put(i, 4, fi["rule"])
         ws.write_string(i, 5, fi["message"], f["wrap"])
         lines = max(_lines(fi["message"], MESSAGE_WIDTH), _lines(fi["issuer"] or "", widths["issuer"]))
@@ -432,7 +433,7 @@ def _write_sources(wb: Any, f: dict[str, Any], o: Overview, title: str) -> None:
                 ws.write_string(i, j, str(value or ""), f["wrap"])
                 lines = max(lines, _lines(str(value or ""), {"issuer": 16, "location": 40, "sha256": 18}[k]))
             else:
-                s.put(i, j, value)
+                s.put(i, j, value, f["year"] if k in ("year", "version") else None)
         ws.set_row(i, LINE_HEIGHT * lines + 2)
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(o.sources), 1), len(keys) - 1)
@@ -453,7 +454,7 @@ def _write_overrides(wb: Any, f: dict[str, Any], o: Overview, title: str) -> Non
     for i, c in enumerate(corrections(o), start=1):
         values = (c.override_id, c.township, c.year, c.cell, c.printed, c.analysed, c.reason, c.by)
         for j, value in enumerate(values):
-            s.put(i, j, value, f["override"] if j == 5 else None)
+            s.put(i, j, value, f["override"] if j == 5 else f["year"] if j == 2 else None)
         if c.at is not None:
             ws.write_datetime(i, 8, _dt(c.at), f["datetime"])
             s.widths[8] = 16
