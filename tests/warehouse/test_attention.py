@@ -33,11 +33,11 @@ def test_errors_missing_and_late_are_listed(tmp_path: Path) -> None:
         )
         lines = attention_markdown(wh.con)
     text = "\n".join(lines)
-    assert "## Reports with errors (1)" in text
+    assert "## " + WORDS["attention_errors"].format(n=1) in text
     row = next(line for line in lines if line.startswith("| 岔河镇 |"))
     assert row.split(" | ")[1:4] == ["洪泽区岔河镇人民政府", "2023", "2"]
     assert (
-        "## Missing or late reports (4)" in text
+        "## " + WORDS["attention_late"].format(n=4) in text
     )  # 2023: 老子山镇 missing, 高良涧 late; 2022: the other two missing
     rows = [line for line in lines if line.startswith("| 洪泽区 |")]
     assert rows[:2] == [
@@ -45,4 +45,4 @@ def test_errors_missing_and_late_are_listed(tmp_path: Path) -> None:
         f"| 洪泽区 | 高良涧街道 | 2023 | {WORDS['late']} | 2024-03-01 | 30 |",
     ]
     summary = RunSummary(attention=lines)
-    assert "## Missing or late reports (4)" in summary.to_markdown()
+    assert "## " + WORDS["attention_late"].format(n=4) in summary.to_markdown()
