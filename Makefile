@@ -3,7 +3,8 @@
 #   make test   set up, then lint (ruff check, ruff format --check, mypy) and run the whole test suite
 #   make test-fast  the edit loop: lint and the tests that need no Prefect API, LibreOffice or OCR (-m "not slow")
 #   make bench  generated corpora through the extractors, the flow and the warehouse -> bench/RESULTS.md
-.PHONY: setup run test test-fast lint bench
+#   make notebooks  execute the analysts' notebooks headless against NB_DATA (default data/, after make run)
+.PHONY: setup run test test-fast lint bench notebooks
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
@@ -28,3 +29,16 @@ lint: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# The notebooks are copied to a scratch folder (nothing may depend on where they lie) and run
+# there headless, in place, against NB_DATA's snapshot; the executed copies go to NB_OUT. A failing
+# cell fails the target.
+NB_DATA ?= data
+NB_OUT ?= $(NB_DATA)/notebooks
+notebooks: setup
+	mkdir -p $(NB_OUT)
+	scratch="$$(mktemp -d)" && cp notebooks/*.ipynb "$$scratch" && cd "$$scratch" && \
+		NIANBAO_DATA_DIR=$(abspath $(NB_DATA)) PYTHONPATH=$(CURDIR) MPLBACKEND=agg \
+		$(abspath $(VENV))/bin/jupyter execute --inplace --kernel_name=python3 *.ipynb && \
+		cp *.ipynb $(abspath $(NB_OUT))/ && rm -rf "$$scratch"
+	@echo "notebooks executed -> $(NB_OUT)"

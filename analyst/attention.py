@@ -33,7 +33,7 @@ def attention_markdown(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list
     by_report: dict[int, list[dict[str, object]]] = {}
     for f in errors:
         by_report.setdefault(int(str(f["report_id"])), []).append(f)
-    out = ["", f"## Reports with errors ({len(by_report)})", ""]
+    out = ["", "## " + WORDS["attention_errors"].format(n=len(by_report)), ""]
     if by_report:
         out += [
             f"| {WORDS['township']} | {WORDS['issuer']} | {WORDS['year']} | {WORDS['errors']} | {WORDS['message']} |",
@@ -45,14 +45,14 @@ def attention_markdown(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list
                 f"| {_cell(f['township'])} | {_cell(f['issuer'])} | {f['year']} | {len(items)} | {_cell(f['message'])} |"
             )
         if len(by_report) > limit:
-            out.append(f"\n… and {len(by_report) - limit} more")
+            out.append("\n" + WORDS["attention_more"].format(n=len(by_report) - limit))
     else:
-        out.append("- none")
+        out.append("- " + WORDS["attention_none"])
     late = con.execute(
         "SELECT district, township, year, status, published, days_late FROM coverage "
         "WHERE status IN ('missing', 'late') ORDER BY year DESC, status DESC, district, township"
     ).fetchall()
-    out += ["", f"## Missing or late reports ({len(late)})", ""]
+    out += ["", "## " + WORDS["attention_late"].format(n=len(late)), ""]
     if late:
         out += [
             f"| {WORDS['district']} | {WORDS['township']} | {WORDS['year']} | {WORDS['status']} | "
@@ -64,7 +64,7 @@ def attention_markdown(con: duckdb.DuckDBPyConnection, limit: int = 200) -> list
                 f"| {_cell(district)} | {_cell(township)} | {year} | {WORDS[status]} | {_cell(published)} | {_cell(days)} |"
             )
         if len(late) > limit:
-            out.append(f"\n… and {len(late) - limit} more")
+            out.append("\n" + WORDS["attention_more"].format(n=len(late) - limit))
     else:
-        out.append("- none")
+        out.append("- " + WORDS["attention_none"])
     return out

@@ -14,7 +14,15 @@ from typing import Any
 
 import duckdb
 
-from nianbao.analyst.words import HEADLINES, MIN_RATE_BASE, RATES, SEVERITY_ORDER, CellRef, finding_message
+from nianbao.analyst.words import (
+    HEADLINES,
+    MIN_RATE_BASE,
+    RATES,
+    SEVERITY_ORDER,
+    CellRef,
+    finding_message,
+    mark_reading_notes,
+)
 
 Key = tuple[int, str, str, str]  # report_id, table, row, col
 
@@ -314,6 +322,7 @@ def report_findings(
                 "rule": rule,
                 "severity": severity,
                 "message": finding_message(rule, message, named, expected, actual, v3),
+                "raw_message": message,
                 "cells": list(named or {}),
                 "expected": expected,
                 "actual": actual,
@@ -330,7 +339,7 @@ def report_findings(
             f["seq"],
         )
     )
-    return out
+    return mark_reading_notes(out)
 
 
 def report_sources(con: duckdb.DuckDBPyConnection, ids: list[int]) -> list[dict[str, Any]]:

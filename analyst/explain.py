@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,7 +11,7 @@ import duckdb
 
 from nianbao.analyst.district import report_findings, report_sources
 from nianbao.analyst.lookup import ReportRef, find_report
-from nianbao.analyst.words import TABLES, WORDS, CellRef, resolve_cell
+from nianbao.analyst.words import CHECKS, EXPLAIN, SEVERITY, TABLES, WORDS, CellRef, resolve_cell
 from nianbao.schemas.template import TEMPLATE
 
 
@@ -114,7 +115,8 @@ def checks_of(cell: CellRef) -> list[str]:
         t = TEMPLATE.table(ident.table)
         names = set(t.expand(ident.lhs)) | set(t.expand(ident.rhs))
         if (cell.row if ident.along == "columns" else cell.col) in names:
-            out.append(f"{ident.code}: {ident.rule}")
+            rule = re.sub(r"\s*\(per (\w+)\)$", lambda m: EXPLAIN.get(f"per_{m.group(1)}", ""), ident.rule)
+            out.append(f"{ident.code}（{CHECKS.get(ident.code, ident.code)}）：{rule}")
     return out
 
 
@@ -144,7 +146,7 @@ def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str)
     ).fetchone() or (None, "")
     variant = ref.variant_t2 if c.table == "t2" else ref.variant_t3
     named = [
-        f"[{f['severity']}] {f['message']}"
+        f"[{SEVERITY.get(f['severity'], f['severity'])}] {f['message']}"
         for f in report_findings(con, [ref.report_id])
         if c.code in f["cells"]
     ]
@@ -164,5 +166,56 @@ def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str)
         parser_version=str(version),
         checks=checks_of(c),
         findings=named,
-        override=f"#{oid} by {by}: {reason}" if oid is not None else None,
+        override=EXPLAIN["override_value"].format(id=oid, by=by, reason=reason) if oid is not None else None,
     )
+
+
+def explain_lines(e: Explained) -> list[tuple[str, str]]:
+    """What `nianbao explain` prints: (Chinese label, value) lines; grid rows and columns 1-based."""
+    w = EXPLAIN
+    p = e.provenance
+
+    def text(v: Any) -> str:
+        if v is None:
+            return "-"
+        return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
+
+    def one_based(v: Any) -> str:
+        return "-" if v is None else str(int(v) + 1)
+
+    value = text(e.analysed if e.analysed is not None else e.printed)
+    if e.override:
+        value += f"   {WORDS['printed']} {text(e.printed)}"
+    lines = [
+        (w["cell"], f"{e.label}  ({e.cell.code})"),
+        (w["value"], value),
+        (w["raw"], f"“{e.raw}”" if e.raw is not None else "-"),
+        (w["printed_as"], f"{e.row_label} / {e.col_label}"),
+        (w["report"], f"{e.report.issuer} {e.report.year}"),
+        (w["file"], str(e.file)),
+        (
+            w["part"],
+            w["part_value"].format(
+                format=e.part.get("format"),
+                sha256=str(e.part.get("sha256"))[:16],
+                version=e.part.get("version"),
+            ),
+        ),
+        (w["page"], text(p.get("page"))),
+        (
+            w["grid"],
+            w["grid_value"].format(
+                table=one_based(p.get("table")), row=one_based(p.get("row")), col=one_based(p.get("col"))
+            ),
+        ),
+    ]
+    if p.get("bbox") is not None:
+        lines.append((w["bbox"], ", ".join(f"{v:.1f}" for v in p["bbox"]) + w["bbox_note"]))
+    if p.get("confidence") is not None:
+        lines.append((w["confidence"], f"{p['confidence']:.2f}"))
+    lines.append((w["parser"], e.parser_version))
+    if e.override:
+        lines.append((w["override"], e.override))
+    lines += [(w["check"], c) for c in e.checks] or [(w["check"], w["no_check"])]
+    lines += [(w["finding"], f) for f in e.findings]
+    return lines

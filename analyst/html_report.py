@@ -1,7 +1,9 @@
 """The district report page: one self-contained HTML file (inline CSS and SVG, no network, no script).
 
-It holds the overview table (the same rows as the workbook's 概览), two bar charts and the findings,
-errors first, so it can be sent as an e-mail attachment and opened anywhere.
+It holds the overview table (the same model as the workbook's 概览: analyst.tables), two bar
+charts, the checklist (问题清单, errors first), the reading notes (读取记录), the sources and the
+corrections (更正记录, with their dates); a corrected figure shows its printed value beside it, as
+the legend says. It can be sent as an e-mail attachment and opened anywhere.
 """
 
 from __future__ import annotations
@@ -10,16 +12,28 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from nianbao.analyst.district import Overview
+from nianbao.analyst.district import Overview, Township
+from nianbao.analyst.tables import (
+    checklist,
+    checklist_counts,
+    correction_columns,
+    corrections,
+    overview_columns,
+    overview_rows,
+    part_word,
+    printed_figure,
+    rank_class,
+    reading_notes,
+)
 from nianbao.analyst.words import CHARTED, MIN_RATE_BASE, RATES, SEVERITY, SHEETS, WORDS
-from nianbao.analyst.workbook import overview_columns, overview_rows, part_word
 
 CSS = """
 body{font-family:"Noto Sans CJK SC","Noto Sans SC","Microsoft YaHei",sans-serif;margin:24px;color:#222}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:2px solid #5B9BD5}
 table{border-collapse:collapse;font-size:12px}th,td{border:1px solid #bbb;padding:3px 6px}td{white-space:nowrap}
 th{background:#DDEBF7;position:sticky;top:0}td.num{text-align:right;font-variant-numeric:tabular-nums}
-tr.missing td{background:#D9D9D9}td.bad{background:#FFC7CE}td.fixed{background:#FFEB9C}
+tr.missing td{background:#D9D9D9}td.bad{background:#FFC7CE}td.fixed{background:#FFEB9C}td.good{background:#C6EFCE}
+span.printed{color:#7F6000;font-size:11px;margin-left:4px}td.wrap{white-space:normal;max-width:520px}
 tr.total td{font-weight:bold;border-top:2px solid #333}.legend span{display:inline-block;width:14px;height:14px;
 margin:0 6px 0 16px;vertical-align:middle}li.error{color:#9C0006}.charts{display:flex;gap:24px;flex-wrap:wrap}
 @media print{th{position:static}}
@@ -92,10 +106,14 @@ def render_html(o: Overview) -> str:
             css = ["num"] if isinstance(v, int | float) else []
             if key == "errors" and v:
                 css.append("bad")
+            note = ""
             if key.startswith("fig:") and key[4:] in t.overridden:
                 css.append("fixed")
+                note = _printed_note(o, t, key[4:])
+            if key.startswith("rank:") and (rc := rank_class(o, t, key[5:])):
+                css.append(rc)
             attr = f' class="{" ".join(css)}"' if css else ""
-            out.append(f'<td data-key="{escape(key)}"{attr}>{escape(_fmt(v, key))}</td>')
+            out.append(f'<td data-key="{escape(key)}"{attr}>{escape(_fmt(v, key))}{note}</td>')
         out.append("</tr>")
     out.append('<tr class="total">')
     for key, _h in cols:
@@ -105,13 +123,15 @@ def render_html(o: Overview) -> str:
         elif key.startswith("fig:"):
             total = o.total(key[4:])
         elif key in ("errors", "warnings", "infos"):
-            total = sum(getattr(t, key) for t in o.townships)
+            total = sum(c[key] for c in checklist_counts(o).values())
         out.append(f'<td data-key="{escape(key)}" class="num">{escape(_fmt(total, key))}</td>')
     out.append("</tr></tbody></table>")
     out.append(
         f'<p class="legend">{escape(WORDS["legend"])}：<span style="background:#FFC7CE"></span>{escape(WORDS["legend_error"])}'
         f'<span style="background:#FFEB9C"></span>{escape(WORDS["legend_override"])}'
-        f'<span style="background:#D9D9D9"></span>{escape(WORDS["legend_missing"])}</p>'
+        f'<span style="background:#D9D9D9"></span>{escape(WORDS["legend_missing"])}'
+        f'<span style="background:#C6EFCE"></span>{escape(WORDS["legend_rank"])}'
+        f'<span style="background:#FFC7CE"></span>{escape(WORDS["legend_rank_bad"])}</p>'
         f"<p>{escape(WORDS['base_note'].format(n=MIN_RATE_BASE))}</p>"
     )
     names = [t.township for t in o.townships]
@@ -125,16 +145,21 @@ def render_html(o: Overview) -> str:
         )
     )
     out.append("</div>")
-    out.append(f'<h2>{escape(WORDS["findings_title"])}</h2><ol id="findings">')
-    for f in o.findings:
-        out.append(
-            f'<li class="{escape(f["severity"])}" data-rule="{escape(f["rule"])}">'
-            f"<b>{escape(SEVERITY.get(f['severity'], f['severity']))}</b> "
-            f"{escape(f['township'] or f['issuer'] or '')}：{escape(f['message'])}</li>"
-        )
-    if not o.findings:
-        out.append(f"<li>{escape(WORDS['findings_none'])}</li>")
-    out.append(f'</ol><h2>{escape(WORDS["sources_title"])}</h2><table id="sources"><thead><tr>')
+    for title, none, items, list_id in (
+        (WORDS["findings_title"], WORDS["findings_none"], checklist(o), "findings"),
+        (WORDS["notes_title"], WORDS["notes_none"], reading_notes(o), "notes"),
+    ):
+        out.append(f'<h2>{escape(title)}</h2><ol id="{list_id}">')
+        for f in items:
+            out.append(
+                f'<li class="{escape(f["severity"])}" data-rule="{escape(f["rule"])}">'
+                f"<b>{escape(SEVERITY.get(f['severity'], f['severity']))}</b> "
+                f"{escape(f['township'] or f['issuer'] or '')}：{escape(f['message'])}</li>"
+            )
+        if not items:
+            out.append(f"<li>{escape(none)}</li>")
+        out.append("</ol>")
+    out.append(f'<h2>{escape(WORDS["sources_title"])}</h2><table id="sources"><thead><tr>')
     keys = ("township", "issuer", "part", "location", "format", "sha256", "parser_version", "version")
     out.append("".join(f"<th>{escape(WORDS[k])}</th>" for k in keys) + "</tr></thead><tbody>")
     for s in o.sources:
@@ -142,8 +167,40 @@ def render_html(o: Overview) -> str:
         out.append(
             "<tr>" + "".join(f"<td>{escape(str(v if v is not None else ''))}</td>" for v in values) + "</tr>"
         )
-    out.append("</tbody></table></body></html>")
+    out.append("</tbody></table>")
+    out += _corrections(o)
+    out.append("</body></html>")
     return "\n".join(out)
+
+
+def _printed_note(o: Overview, t: Township, key: str) -> str:
+    """The printed value of a corrected figure, shown beside it."""
+    printed = printed_figure(o, t, key)
+    text = WORDS["blank"] if printed is None else _fmt(printed, "fig:")
+    return f'<span class="printed">{escape(WORDS["printed"])} {escape(text)}</span>'
+
+
+def _corrections(o: Overview) -> list[str]:
+    """更正记录: every correction of the year's cells, who made it, when and why."""
+    rows = corrections(o)
+    out = [f"<h2>{escape(WORDS['overrides_title'])}</h2>"]
+    if not rows:
+        return [*out, f'<p id="overrides">{escape(WORDS["overrides_none"])}</p>']
+    out.append('<table id="overrides"><thead><tr>')
+    out.append("".join(f"<th>{escape(h)}</th>" for h in correction_columns()) + "</tr></thead><tbody>")
+    for c in rows:
+        at = c.at.strftime("%Y-%m-%d %H:%M") if hasattr(c.at, "strftime") else str(c.at or "")
+        values = (c.override_id, c.township, c.year, c.cell, c.printed, c.analysed, c.reason, c.by, at)
+        out.append(
+            "<tr>"
+            + "".join(
+                f"<td{' class=num' if isinstance(v, int | float) else ''}>{escape(_fmt(v, ''))}</td>"
+                for v in values
+            )
+            + "</tr>"
+        )
+    out.append("</tbody></table>")
+    return out
 
 
 def write_html(o: Overview, path: Path) -> Path:

@@ -27,7 +27,9 @@ _DATA: dict[str, Any] = tomllib.loads(
 WORDS: dict[str, str] = _DATA["words"]
 SHEETS: dict[str, str] = _DATA["sheets"]
 SEVERITY: dict[str, str] = _DATA["severity"]
+UNITS: dict[str, str] = _DATA["units"]
 MIN_RATE_BASE: int = int(_DATA["settings"]["min_rate_base"])
+FIXES: frozenset[str] = frozenset(_DATA["settings"].get("fixes", ()))
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -188,6 +190,54 @@ def _matching(labels: tuple[Any, ...], text: str) -> list[str]:
     return []
 
 
+MESSAGES: tuple[dict[str, Any], ...] = tuple(_DATA.get("messages", ()))
+CHECKS: dict[str, str] = _DATA.get("checks", {})
+EXPLAIN: dict[str, str] = _DATA["explain"]
+NOTES: dict[str, Any] = _DATA.get("reading_notes", {})
+_SECTIONS = {s.code: s.label for s in TEMPLATE.sections}
+_PAGE = re.compile(r"\bp(?:age|\.)\s*(\d+)")
+_QUOTED = re.compile(r"['‘“]([^'’”]*[\u4e00-\u9fff][^'’”]*)['’”]")
+_LATIN = re.compile(r"[A-Za-z]{2,}")
+
+
+class _Fields(dict[str, str]):
+    """Named fields of a message template; a field the finding does not have stops the template."""
+
+    def __missing__(self, key: str) -> str:
+        raise KeyError(key)
+
+
+def _field(key: str, value: Any) -> str:
+    """A finding's named value (`cells` key that is not a cell code) in the analysts' words."""
+    if key == "checks" and isinstance(value, list):
+        return "、".join(CHECKS.get(str(v), str(v)) for v in value)
+    if key == "table" or re.fullmatch(r"t[234]", str(value)):
+        return SHEETS.get(str(value), str(value)).split()[0]
+    return _num(value) if not isinstance(value, str) else value
+
+
+def _reader_message(rule: str, message: str) -> tuple[str | None, bool]:
+    """A reader's (English) message in Chinese by the patterns of analyst.toml, and whether it is a note."""
+    for m in MESSAGES:
+        if m.get("rule", rule) != rule:
+            continue
+        hit = re.search(m["pattern"], message)
+        if hit:
+            fields = {k: _field(k, v) for k, v in hit.groupdict().items() if v is not None}
+            return m["zh"].format(**fields), bool(m.get("note", False))
+    return None, False
+
+
+def _chinese_fallback(known_zh: str, message: str) -> str:
+    """The rule's Chinese message with what can be carried over without English: page, quoted labels."""
+    extra = []
+    page = _PAGE.search(message)
+    if page:
+        extra.append(WORDS["page_n"].format(page=page.group(1)))
+    extra += [f"“{q}”" for q in _QUOTED.findall(message) if not _LATIN.search(q)]
+    return known_zh + (f"（{'，'.join(extra)}）" if extra else "")
+
+
 def finding_message(
     rule: str,
     message: str,
@@ -198,29 +248,84 @@ def finding_message(
 ) -> str:
     """The Chinese message of a finding, naming its cells by their printed labels.
 
-    The rule's `detail_zh` in rules.toml, else its `message_zh` followed by the cells; a code that is
-    not a rule keeps the finding's own message. Keys of `cells` that are not cell codes (a section, a narrative sentence) are left out; when
-    none is a cell code, the finding's own message stands in for the cells.
+    In order: the rule's `detail_zh` in rules.toml with the cells named by labels (sections by
+    their headings, tables by their names) and the finding's named values; a reader's message put
+    into Chinese by a pattern of analyst.toml ([[messages]]); the rule's `message_zh` with the
+    page and quoted Chinese labels of the message. Never the English message of a known rule; a
+    code that is not a rule keeps the finding's own message.
     """
     named: list[str] = []
+    fields = _Fields()
     for code, value in (cells or {}).items():
         prefix = ""
         if code.startswith("previous."):
             prefix, code = WORDS["previous_year"] + " ", code[len("previous.") :]
+        if code in _SECTIONS:
+            named.append(_SECTIONS[code])
+            continue
+        if code in SHEETS and code in TABLES:
+            named.append(SHEETS[code])
+            continue
         try:
             named.append(f"{prefix}{parse_code(code).short_label(variant)}={_num(value)}")
         except UnknownCell:
-            continue
+            fields[code] = _field(code, value)
     known = RULES.get(rule)
     if known is None:
         return message
-    template = known.detail_zh or (
-        f"{known.message_zh}：{{cells}}" if known.message_zh else "{rule}：{cells}"
-    )
+    translated, _note = _reader_message(rule, message)
+    if translated is not None and not named:
+        return translated
     shown = "；".join(named[:3]) + (f"…（{len(named)}）" if len(named) > 3 else "")
-    return template.format(
-        rule=rule, cells=shown or message, expected=_num(expected), actual=_num(actual), message=message
-    )
+    fallback = _chinese_fallback(known.message_zh or rule, message)
+    if known.detail_zh:
+        fields.update(rule=rule, cells=shown or fallback, expected=_num(expected), actual=_num(actual))
+        try:
+            return known.detail_zh.format_map(fields)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return f"{known.message_zh}：{shown}" if shown and known.message_zh else fallback
+
+
+def is_note_candidate(rule: str, message: str) -> bool:
+    """A finding that may be a technical reading note (analyst.toml [reading_notes] and [[messages]])."""
+    return rule in NOTES.get("rules", ()) or _reader_message(rule, message)[1]
+
+
+def mark_reading_notes(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Set `note` on each finding: True for a 读取记录 (reading note), False for the 问题清单.
+
+    A note candidate (`is_note_candidate`: a deskew angle, an OCR confidence...) is a reading note
+    when nothing it concerns is in doubt: the cells it names take part in no other error or
+    warning of the same report, or, naming no cell, its report has no error at all. Otherwise it
+    stays on the checklist beside the error it may explain.
+    """
+    candidates = [is_note_candidate(f["rule"], f.get("raw_message", "")) for f in findings]
+    doubted: dict[Any, set[str]] = {}
+    erring: set[Any] = set()
+    for f, cand in zip(findings, candidates, strict=True):
+        if cand or f["severity"] == "info":
+            continue
+        doubted.setdefault(f["report_id"], set()).update(f.get("cells") or [])
+        if f["severity"] == "error":
+            erring.add(f["report_id"])
+    for f, cand in zip(findings, candidates, strict=True):
+        cells = [c for c in f.get("cells") or [] if _is_cell(c)]
+        if not cand:
+            f["note"] = False
+        elif cells:
+            f["note"] = not (set(cells) & doubted.get(f["report_id"], set()))
+        else:
+            f["note"] = f["report_id"] not in erring
+    return findings
+
+
+def _is_cell(code: str) -> bool:
+    try:
+        parse_code(code)
+    except UnknownCell:
+        return False
+    return True
 
 
 def _num(value: Any) -> str:

@@ -161,7 +161,8 @@ def show(
         answered = report_findings(con, [shown.report.report_id], "corrected")
     r = shown.report
     typer.echo(
-        f"{r.issuer}  {r.year}  ({r.district or ''} {r.township or ''})  published {shown.published or '?'}"
+        f"{r.issuer}  {r.year}  ({r.district or ''} {r.township or ''})  "
+        f"{WORDS['published']} {shown.published or WORDS['undated']}"
     )
     for t in shown.tables:
         typer.echo("")
@@ -171,17 +172,23 @@ def show(
     typer.echo(WORDS["source"])
     for s in shown.sources:
         typer.echo(
-            f"  {part_word(s['part'])}  {s['location']}  {s['format']}  sha256 {s['sha256'][:12]}  "
-            f"parser {s['parser_version']}  v{s['version']}"
+            f"  {part_word(s['part'])}  {s['location']}  {s['format']}  SHA-256 {s['sha256'][:12]}  "
+            f"{WORDS['parser_version']} {s['parser_version']}  {WORDS['version']} {s['version']}"
         )
     typer.echo("")
-    typer.echo(WORDS["findings_title"])
-    for f in shown.findings:
-        typer.echo(f"  {SEVERITY.get(f['severity'], f['severity'])}  {f['message']}")
-    if not shown.findings:
-        typer.echo(f"  {WORDS['findings_none']}")
-    for f in answered:  # kept for the record: a correction answered them
-        typer.echo(f"  {WORDS['corrected']}  {f['message']}")
+    for title, none, items in (
+        (WORDS["findings_title"], WORDS["findings_none"], [f for f in shown.findings if not f["note"]]),
+        (WORDS["notes_title"], WORDS["notes_none"], [f for f in shown.findings if f["note"]]),
+    ):
+        typer.echo(title)
+        for f in items:
+            typer.echo(f"  {SEVERITY.get(f['severity'], f['severity'])}  {f['message']}")
+        if not items:
+            typer.echo(f"  {none}")
+        if title == WORDS["findings_title"]:
+            for f in answered:  # kept for the record: a correction answered them
+                typer.echo(f"  {WORDS['corrected']}  {f['message']}")
+            typer.echo("")
 
 
 def explain(
@@ -196,51 +203,35 @@ def explain(
 
     Example: nianbao explain 松溪镇 2023 t3.new.total
     """
-    from nianbao.analyst.explain import explain_cell
+    from nianbao.analyst.explain import explain_cell, explain_lines
 
     with _snapshot(data_dir) as con:
         e = explain_cell(con, who, year, cell)
-    p = e.provenance
-    lines = [
-        ("cell", f"{e.label}  ({e.cell.code})"),
-        ("value", f"{_text(e.analysed)}" + (f"   printed {_text(e.printed)}" if e.override else "")),
-        ("raw", repr(e.raw)),
-        ("printed as", f"{e.row_label} / {e.col_label}"),
-        ("report", f"{e.report.issuer} {e.report.year}"),
-        ("file", str(e.file)),
-        (
-            "part",
-            f"{e.part.get('format')}  sha256 {str(e.part.get('sha256'))[:16]}  version {e.part.get('version')}",
-        ),
-        ("page", _text(p.get("page"))),
-        (
-            "table",
-            f"{_text(p.get('table'))}  row {_text(p.get('row'))}  col {_text(p.get('col'))} (0-based, as printed)",
-        ),
-    ]
-    if p.get("bbox") is not None:
-        lines.append(("bbox", ", ".join(f"{v:.1f}" for v in p["bbox"]) + " (x0, top, x1, bottom)"))
-    if p.get("confidence") is not None:
-        lines.append(("OCR confidence", f"{p['confidence']:.2f}"))
-    lines.append(("parser", e.parser_version))
-    if e.override:
-        lines.append(("override", e.override))
-    lines += [("check", c) for c in e.checks] or [("check", "none")]
-    lines += [("finding", f) for f in e.findings]
-    for k, v in lines:
-        typer.echo(f"{k:15s} {v}")
+    for label, value in explain_lines(e):
+        typer.echo(f"{label}{' ' * max(1, 16 - _display_width(label))}{value}")
+
+
+def _display_width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def findings(
     district: DistrictOpt = None,
     year: YearOpt = None,
     severity: Annotated[str | None, typer.Option("--severity", help="error, warning or info.")] = None,
+    notes: Annotated[
+        bool, typer.Option("--notes", help="The 读取记录 (technical reading notes) instead of the checklist.")
+    ] = False,
     data_dir: DataDirOpt = None,
 ) -> None:
-    """The checklist: open findings in Chinese, errors first; those a correction answered last.
+    """The checklist (问题清单): open findings in Chinese, errors first; those a correction answered last.
 
     Findings a correction answered (nianbao override) are listed last as 已更正. With no open
     finding it says 无问题; with no report for the district or year it says so and exits 1.
+    Technical reading notes (a deskewed scan, the OCR confidence of text that passed every check)
+    are the 读取记录: `--notes` lists them.
 
     Example: nianbao findings --district 云岭区 --year 2023 --severity error
     """
@@ -256,7 +247,11 @@ def findings(
             [district, district],
         ).fetchall()
         ids = [int(r[0]) for r in reports if year is None or r[1] == year]
-        rows = [f for f in report_findings(con, ids, None) if severity is None or f["severity"] == severity]
+        rows = [
+            f
+            for f in report_findings(con, ids, None)
+            if (severity is None or f["severity"] == severity) and f["note"] == notes
+        ]
     if not ids:
         what = " ".join(str(x) for x in (district, f"{year}年" if year is not None else None) if x) or "任何"
         years = sorted({int(r[1]) for r in reports if r[1] is not None})

@@ -213,12 +213,107 @@ def check_identity(
 
 
 def check_identities(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
-    """Identities 1-4 of the template, each in the variant of its table."""
+    """Identities 1-4 of the template, each in the variant of its table; one misprint, one finding."""
     values = cell_values(report)
     out: list[Finding] = []
     for ident in tpl.identities:
         out.extend(check_identity(ident, values, report.variants.get(ident.table), tpl))
+    return pinpoint_misprint(out, values, report.variants, tpl)
+
+
+# ------------------------------------------------------------------------------------------------
+# One misprinted cell
+# ------------------------------------------------------------------------------------------------
+Position = tuple[str, tuple[Key, ...], tuple[Key, ...]]  # identity code, lhs keys, rhs keys
+
+
+def _all_positions(variants: Mapping[str, str | None], tpl: Template) -> list[Position]:
+    return [
+        (ident.code, lk, rk)
+        for ident in tpl.identities
+        for _pos, lk, rk in _identity_positions(ident, variants.get(ident.table), tpl)
+    ]
+
+
+def _needed(key: Key, lk: tuple[Key, ...], rk: tuple[Key, ...], values: Mapping[Key, Number | None]) -> float:
+    """The value `key` would need for sum(lk) == sum(rk) to hold, the other cells as printed."""
+    left = sum(values[k] or 0 for k in lk if k != key)
+    right = sum(values[k] or 0 for k in rk if k != key)
+    return float(right - left) if key in lk else float(left - right)
+
+
+def misprint_candidates(
+    values: Mapping[Key, Number | None], variants: Mapping[str, str | None], tpl: Template = TEMPLATE
+) -> list[tuple[Key, float, list[str]]]:
+    """Single cells whose change to one value would make every identity hold: (cell, value, checks).
+
+    Only positions where every cell is printed count. A candidate takes part in every failing
+    position, every failing position asks the same value of it, the value is one the cell can hold
+    (a whole number >= 0 unless the column is signed or an amount), and no position that holds
+    now involves it (changing it would break that one).
+    """
+    failing: list[Position] = []
+    holding: list[Position] = []
+    for code, lk, rk in _all_positions(variants, tpl):
+        got = [values.get(k) for k in lk + rk]
+        if any(v is None for v in got):
+            continue
+        left = sum(values[k] or 0 for k in lk)
+        right = sum(values[k] or 0 for k in rk)
+        (holding if _eq(left, right) else failing).append((code, lk, rk))
+    if not failing:
+        return []
+    common = set(failing[0][1] + failing[0][2])
+    for _code, lk, rk in failing[1:]:
+        common &= set(lk + rk)
+    out: list[tuple[Key, float, list[str]]] = []
+    for key in sorted(common):
+        asked = [_needed(key, lk, rk, values) for _c, lk, rk in failing]
+        if any(not _eq(a, asked[0]) for a in asked):
+            continue
+        value = asked[0]
+        col = tpl.table(key[0]).column_by_code.get(key[2])
+        if not (col and (col.signed or col.amount)) and (value < 0 or not float(value).is_integer()):
+            continue
+        if any(key in lk + rk for _c, lk, rk in holding):
+            continue
+        out.append((key, value, list(dict.fromkeys(c for c, _l, _r in failing))))
     return out
+
+
+def pinpoint_misprint(
+    findings: list[Finding],
+    values: Mapping[Key, Number | None],
+    variants: Mapping[str, str | None],
+    tpl: Template = TEMPLATE,
+) -> list[Finding]:
+    """Replace the identity failures one misprinted cell explains by one `misprinted_cell` finding.
+
+    It applies when at least two identity positions fail (two checks crossing at one cell) and
+    exactly one cell, set to exactly one value, makes them all hold (`misprint_candidates`): that
+    cell and value are then fixed by the identities, so the finding names the cell with its printed
+    value (`actual`) and the value the identities give (`expected`). Otherwise the failures stay
+    as they are, each stating its sums and no "should be".
+    """
+    failed = [f for f in findings if f.rule in {i.code for i in tpl.identities}]
+    if len(failed) < 2:
+        return findings
+    found = misprint_candidates(values, variants, tpl)
+    if len(found) != 1:
+        return findings
+    key, value, checks = found[0]
+    printed = values.get(key)
+    shown = int(value) if float(value).is_integer() else value
+    merged = _finding(
+        "misprinted_cell",
+        f"{cell_path(key)} printed {_fmt(printed)}: the identities {', '.join(checks)} all hold "
+        f"with {_fmt(shown)} and it is the only cell that makes them hold",
+        cells={cell_path(key): printed, "checks": checks},
+        expected=shown,
+        actual=printed,
+    )
+    gone = {id(f) for f in failed}
+    return [merged, *(f for f in findings if id(f) not in gone)]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -427,7 +522,11 @@ def check_timeliness(report: Report) -> list[Finding]:
             "late_publication",
             f"published {published.isoformat()}, after the deadline {deadline.isoformat()} "
             f"(《政府信息公开条例》第五十条), {(published - deadline).days} days late",
-            cells={"published": published.isoformat()},
+            cells={
+                "published": published.isoformat(),
+                "deadline": deadline.isoformat(),
+                "days_late": (published - deadline).days,
+            },
             expected=None,
             actual=None,
         )

@@ -12,8 +12,14 @@ A block is marked in README.md like this (the lines between the markers are gene
     ```
     <!-- end -->
 
-Commands run in a fresh temporary folder holding a link to samples/, with no NIANBAO_* or Prefect
-variables, 100 columns wide. Volatile parts (seconds, elapsed clocks, the temporary folder) are
+A session of several commands (the analysts' block) is marked `<!-- run-each -->`: its commands
+are the block's `$ ` lines, run one after the other, each followed by what it prints. A block
+marked `<!-- generated: NAME -->` … `<!-- end -->` is text made by GENERATORS[NAME] (the list of
+views, from the data dictionary).
+
+Commands run in a fresh temporary folder holding a link to samples/, in README order (so the
+analysts' commands read the warehouse the first block's `nianbao run` built), with no NIANBAO_* or
+Prefect variables, 100 columns wide. Volatile parts (seconds, elapsed clocks, the temporary folder) are
 normalised before comparing, so a block goes stale only when what the command says changes.
 """
 
@@ -35,7 +41,13 @@ BIN = Path(sys.executable).parent
 BLOCK = re.compile(
     r"(?P<head><!-- run: (?P<cmd>.+?) -->\n```console\n)(?P<body>.*?)(?P<tail>```\n<!-- end -->)", re.S
 )
+EACH = re.compile(r"(?P<head><!-- run-each -->\n```console\n)(?P<body>.*?)(?P<tail>```\n<!-- end -->)", re.S)
+GENERATED = re.compile(
+    r"(?P<head><!-- generated: (?P<name>\w+) -->\n)(?P<body>.*?)(?P<tail><!-- end -->)", re.S
+)
+DICTIONARY = REPO / "docs" / "data-dictionary.md"
 VOLATILE = [
+    (re.compile(r"\b\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)?\b"), "YYYY-MM-DD HH:MM:SS"),  # made_at
     (re.compile(r"\b\d+\.\d+ s\b"), "N s"),  # timings
     (re.compile(r"\b\d+:\d\d:\d\d\b"), "H:MM:SS"),  # progress bar clocks
     (re.compile(r"━+"), "━"),  # progress bar widths
@@ -45,17 +57,58 @@ VOLATILE = [
 
 @dataclass
 class Block:
-    """One marked block: the command, what the README shows, and where it sits."""
+    """One marked block: the command(s), what the README shows, where it sits, and its kind."""
 
     command: str
     shown: str
     start: int
     end: int
+    kind: str = "run"  # run (one command), each (a session of commands), generated (text)
 
 
 def blocks(text: str) -> list[Block]:
     """The marked blocks of `text`, in order."""
-    return [Block(m["cmd"], m["body"], m.start("body"), m.end("body")) for m in BLOCK.finditer(text)]
+    found = [Block(m["cmd"], m["body"], m.start("body"), m.end("body")) for m in BLOCK.finditer(text)]
+    for m in EACH.finditer(text):
+        commands = [line[2:] for line in m["body"].splitlines() if line.startswith("$ ")]
+        found.append(Block("\n".join(commands), m["body"], m.start("body"), m.end("body"), "each"))
+    found += [
+        Block(m["name"], m["body"], m.start("body"), m.end("body"), "generated")
+        for m in GENERATED.finditer(text)
+    ]
+    return sorted(found, key=lambda b: b.start)
+
+
+def views() -> str:
+    """The README's list of views: every view of the data dictionary with its first sentence."""
+    text = DICTIONARY.read_text("utf-8")
+    part = text[text.index("\n## Views") : text.index("\n## ", text.index("\n## Views") + 1)]
+    out = []
+    for m in re.finditer(r"^### `(\w+)`\n\n(.+?)(?:\n\n|$)", part, re.M | re.S):
+        out.append(f"- `{m[1]}`: {_first_sentence(' '.join(m[2].split()))}")
+    return "\n".join(out) + "\n"
+
+
+def _first_sentence(text: str) -> str:
+    """Up to the first full stop outside parentheses."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += {"(": 1, "（": 1, ")": -1, "）": -1}.get(ch, 0)
+        if ch == "." and depth == 0 and (i + 1 == len(text) or text[i + 1] == " "):
+            return text[: i + 1]
+    return text
+
+
+GENERATORS = {"views": views}
+
+
+def fresh(block: Block, workdir: Path) -> str:
+    """What a block should hold now."""
+    if block.kind == "generated":
+        return GENERATORS[block.command]()
+    if block.kind == "each":
+        return "\n".join(run(command, workdir) for command in block.command.splitlines())
+    return run(block.command, workdir)
 
 
 def normalise(text: str, workdir: str = "") -> str:
@@ -93,17 +146,17 @@ def check(update: bool = False) -> list[str]:
         workdir = Path(tmp)
         (workdir / "samples").symlink_to(REPO / "samples")
         for block in blocks(text):
-            fresh = run(block.command, workdir)
-            if normalise(fresh) != normalise(block.shown):
+            now = fresh(block, workdir)
+            if normalise(now) != normalise(block.shown):
                 diff = difflib.unified_diff(
                     normalise(block.shown).splitlines(),
-                    normalise(fresh).splitlines(),
+                    normalise(now).splitlines(),
                     "README",
                     "now",
                     lineterm="",
                 )
                 stale.append(f"{block.command}:\n" + "\n".join(diff))
-            pieces += [text[last : block.start], fresh]
+            pieces += [text[last : block.start], now]
             last = block.end
     if update:
         README.write_text("".join(pieces) + text[last:], "utf-8")

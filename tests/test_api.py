@@ -150,17 +150,18 @@ def sources_yaml(folder: Path) -> Path:
 
 
 def build_warehouse(folder: Path) -> Path:
-    """A real `nianbao run` into folder/data; returns the data folder."""
+    """The real sample warehouse: `nianbao run` of samples/sources.yaml (all eight townships, scans
+    included, as `make run` builds it) into folder/data; returns the data folder."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "NIANBAO_"))}
     env["PYTHONPATH"] = str(REPO)
     data = folder / "data"
     done = subprocess.run(
-        [NIANBAO, "run", "--source", str(sources_yaml(folder)), "--data-dir", str(data)],
+        [NIANBAO, "run", "--source", str(SAMPLES / "sources.yaml"), "--data-dir", str(data)],
         cwd=folder,
         env=env,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return data

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import openpyxl
 import pytest
+from lxml import html as lxml_html
 from typer.testing import CliRunner
 
 from nianbao.analyst.words import SHEETS, WORDS
@@ -161,6 +164,23 @@ def test_show_prints_the_tables_as_printed(data_dir: Path) -> None:
     assert any("samples/reports/2023/qinglan_2023.docx" in line for line in lines)
 
 
+def test_reading_notes_are_apart_from_the_checklist(data_dir: Path) -> None:
+    """望月街道 2023 is read right: its deskew angles and OCR confidences are 读取记录, not problems."""
+    who = township_of("wangyue_2023.pdf")
+    code, out = nianbao("show", who, "--year", "2023", "--data-dir", str(data_dir))
+    assert code == 0
+    lines = out.splitlines()
+    checklist = lines[lines.index(WORDS["findings_title"]) + 1 : lines.index(WORDS["notes_title"])]
+    notes = lines[lines.index(WORDS["notes_title"]) + 1 :]
+    assert not any("倾斜" in line or "置信度" in line for line in checklist)
+    assert sum("扫描件倾斜" in line for line in notes) >= 2
+    code, out = nianbao("findings", "--notes", "--data-dir", str(data_dir))
+    assert code == 0 and "扫描件倾斜" in out
+    code, out = nianbao("findings", "--data-dir", str(data_dir))
+    assert "扫描件倾斜" not in out
+    assert not any(re.search(r"[A-Za-z]{2,}", line.split(maxsplit=4)[-1]) for line in out.splitlines()[1:])
+
+
 def test_show_by_region_code(data_dir: Path) -> None:
     con = duckdb.connect(str(data_dir / "snapshot" / "nianbao.duckdb"), read_only=True)
     code_, issuer = con.execute(
@@ -181,11 +201,11 @@ def test_explain_pdf_cell_names_page_and_box(data_dir: Path) -> None:
         str(data_dir),
     )
     assert code == 0
-    fields = {line[:15].strip(): line[16:] for line in out.splitlines()}
-    assert fields["cell"] == "表4 复议诉讼 行政复议 / 结果纠正  (t4.review.corrected)"
-    assert fields["file"].endswith("samples/reports/2023/songxi_2023.pdf")
-    assert fields["page"] == "3"
-    assert fields["raw"] == "'0'" and fields["value"] == "0"
+    fields = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in out.splitlines())
+    assert fields["单元格"] == "表4 复议诉讼 行政复议 / 结果纠正  (t4.review.corrected)"
+    assert fields["文件"].endswith("samples/reports/2023/songxi_2023.pdf")
+    assert fields["页码"] == "3"
+    assert fields["原文"] == "“0”" and fields["数值"] == "0"
     con = duckdb.connect(str(data_dir / "snapshot" / "nianbao.duckdb"), read_only=True)
     (bbox,) = con.execute(
         "select c.provenance->>'bbox' from cells c join current_reports r using (report_id) "
@@ -194,9 +214,9 @@ def test_explain_pdf_cell_names_page_and_box(data_dir: Path) -> None:
     ).fetchone()
     con.close()
     x0, top, x1, bottom = json.loads(bbox)
-    assert fields["bbox"] == f"{x0:.1f}, {top:.1f}, {x1:.1f}, {bottom:.1f} (x0, top, x1, bottom)"
-    assert "OCR confidence" not in fields
-    assert fields["check"].startswith("t4_block_total")
+    assert fields["页面位置"] == f"{x0:.1f}, {top:.1f}, {x1:.1f}, {bottom:.1f}（左, 上, 右, 下）"
+    assert "OCR置信度" not in fields
+    assert fields["校验"].startswith("t4_block_total")
 
 
 def test_explain_ocr_cell_names_confidence(data_dir: Path) -> None:
@@ -206,11 +226,14 @@ def test_explain_ocr_cell_names_confidence(data_dir: Path) -> None:
     assert code == 0
     fields: dict[str, list[str]] = {}
     for line in out.splitlines():
-        fields.setdefault(line[:15].strip(), []).append(line[16:])
-    assert fields["file"][0].endswith("samples/reports/2023/wangyue_2023.pdf")
-    assert 0.0 < float(fields["OCR confidence"][0]) <= 1.0
-    assert fields["page"] == ["1"]
-    assert [c.split(":")[0] for c in fields["check"]] == ["t3_balance", "t3_row_total"]
+        key, value = re.split(r"\s{2,}", line, maxsplit=1)
+        fields.setdefault(key, []).append(value)
+    assert fields["文件"][0].endswith("samples/reports/2023/wangyue_2023.pdf")
+    assert 0.0 < float(fields["OCR置信度"][0]) <= 1.0
+    assert fields["页码"] == ["1"]
+    assert fields["表格位置"] == ["第2张表  第4行  第9列（从1数起，按印载）"]  # 1-based, as a person counts
+    assert [c.split("（")[0] for c in fields["校验"]] == ["t3_balance", "t3_row_total"]
+    assert not any(re.search(r"[A-Za-z]{2,}", k) for k in fields if k not in ("OCR置信度",))
 
 
 def test_findings_errors_first_in_chinese(data_dir: Path) -> None:
@@ -221,13 +244,15 @@ def test_findings_errors_first_in_chinese(data_dir: Path) -> None:
     severities = [line.split()[0] for line in out.splitlines()[1:]]
     order = {"错误": 0, "警告": 1, "提示": 2}
     assert severities == sorted(severities, key=order.__getitem__)
-    assert severities.count("错误") == 3
+    assert severities.count("错误") == 2
     code, out = nianbao("findings", "--severity", "error", "--data-dir", str(data_dir))
-    assert [line.split()[1:4] for line in out.splitlines()[1:]] == [
-        ["枫林街道", "2023", "t3_row_total"],
-        ["枫林街道", "2023", "t3_results_total"],
+    lines = out.splitlines()[1:]
+    assert [line.split()[1:4] for line in lines] == [
+        ["枫林街道", "2023", "misprinted_cell"],  # one misprint, one finding
         ["青岚乡", "2023", "t4_block_total"],
     ]
+    assert "（二）部分公开 总计=3，应为 2" in lines[0]
+    assert not any(re.search(r"[A-Za-z]{2,}", line.split(maxsplit=4)[-1]) for line in out.splitlines()[1:])
 
 
 def test_compare_writes_each_format(data_dir: Path, tmp_path: Path) -> None:
@@ -247,7 +272,7 @@ def test_compare_writes_each_format(data_dir: Path, tmp_path: Path) -> None:
         assert code == 0, out
         assert (
             out
-            == f"{district_name()} 2023: 8 townships, 6 reports, 0 late, 2 missing, 3 errors -> {out_file}\n"
+            == f"{district_name()} 2023: 8 townships, 6 reports, 0 late, 2 missing, 2 errors -> {out_file}\n"
         )
         assert out_file.stat().st_size > 1000
     code, out = nianbao(
@@ -281,8 +306,9 @@ def test_compare_vs_year_sets_the_change(data_dir: Path, tmp_path: Path) -> None
         for t, y, n in con.execute("select township, year, applications_new from report_overview").fetchall()
     }
     con.close()
-    new = next(k for k in rows[0] if k.startswith("一、本年新收") and not k.endswith(WORDS["change"]))
-    change = f"{new} {WORDS['change']}"
+    new = next(k for k in rows[0] if k.startswith("一、本年新收") and WORDS["change"] not in k)
+    change = next(k for k in rows[0] if k.startswith("一、本年新收") and WORDS["change"] in k)
+    assert new.endswith("（件）") and change.endswith(f"{WORDS['change']}（件）")  # units in the headers
     for row in rows:
         t = row[WORDS["township"]]
         if (t, 2023) in figures:
@@ -322,10 +348,10 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
         assert wh.load(newer, regions=regions).new_versions == len(reports)
         wh.publish_snapshot(data / "snapshot" / "nianbao.duckdb")
     code, out = nianbao("explain", who, "2023", "t4.review.total", "--data-dir", str(data))
-    fields = {line[:15].strip(): line[16:] for line in out.splitlines()}
-    assert fields["value"] == "11   printed 0"
-    assert fields["override"] == "#1 by 王明: 乡政府来电确认"
-    assert fields["parser"].endswith("+next")
+    fields = dict(re.split(r"\s{2,}", line, maxsplit=1) for line in out.splitlines())
+    assert fields["数值"] == f"11   {WORDS['printed']} 0"
+    assert fields["更正"] == "第1号更正，王明：乡政府来电确认"
+    assert fields["解析版本"].endswith("+next")
 
     xlsx = tmp_path / "cmp.xlsx"
     assert (
@@ -345,11 +371,35 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(xlsx)
     t4 = wb[SHEETS["t4"]]
     row = next(r for r in t4.iter_rows(min_row=3) if r[0].value == who)
-    col = table_headers(t4).index(("行政复议", "总计"))
+    col = table_headers(t4).index(("行政复议", "总计（件）"))
     assert row[col].value == 11
     assert row[col].comment is not None and row[col].comment.text.startswith(f"{WORDS['printed']}: 0")
     fixes = [[c.value for c in r] for r in wb[SHEETS["overrides"]].iter_rows(min_row=2)]
-    assert fixes == [[1, who, 2023, "表4 复议诉讼 行政复议 / 总计", 0, 11, "乡政府来电确认", "王明"]]
+    assert [f[:8] for f in fixes] == [
+        [1, who, 2023, "表4 复议诉讼 行政复议 / 总计", 0, 11, "乡政府来电确认", "王明"]
+    ]
+    assert isinstance(fixes[0][8], datetime) and fixes[0][8].date() == date.today()  # when it was made
+    page = tmp_path / "cmp.html"
+    assert (
+        nianbao(
+            "compare",
+            "--district",
+            district_name(),
+            "--year",
+            "2023",
+            "-o",
+            str(page),
+            "--data-dir",
+            str(data),
+        )[0]
+        == 0
+    )
+    dom = lxml_html.fromstring(page.read_text("utf-8"))
+    fixed = dom.xpath(f"//table[@id='overview']//tr[@data-township='{who}']/td[@data-key='fig:t4_review']")[0]
+    assert fixed.text == "11" and "fixed" in fixed.get("class") and fixed.xpath("span[@class='printed']")
+    assert fixed.xpath("string(span)") == f"{WORDS['printed']} 0"  # the printed value, as the legend says
+    log = dom.xpath("//table[@id='overrides']/tbody/tr")
+    assert len(log) == 1 and log[0].xpath("string(td[last()])").startswith(date.today().isoformat())
 
     code, out = nianbao("override", "--list", "--data-dir", str(data))
     assert code == 0 and out.splitlines()[1].split()[:7] == [
@@ -366,7 +416,7 @@ def test_override_survives_reload_and_reprocess(tmp_path: Path) -> None:
         "correction 1 undone\n",
     )
     code, out = nianbao("explain", who, "2023", "t4.review.total", "--data-dir", str(data))
-    assert "override" not in out and out.splitlines()[1].split() == ["value", "0"]
+    assert "更正" not in out and out.splitlines()[1].split() == ["数值", "0"]
     assert nianbao("override", "--undo", "1", "--data-dir", str(data))[0] == 2
 
 

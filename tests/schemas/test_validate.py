@@ -43,10 +43,12 @@ def test_hongze_2023_table4_gives_exactly_two_block_total_errors() -> None:
 
 def test_identity1_failure_names_lhs_and_rhs() -> None:
     rep = make_report()
-    set_cell(rep, "t3", "carry_over", "natural", 4)  # 12 + 2 != 11 + 4; also breaks row total
+    total = rep.cell("t3", "carry_over", "total").value  # type: ignore[union-attr]
+    set_cell(rep, "t3", "carry_over", "natural", 4)  # 12 + 2 != 11 + 4
+    set_cell(rep, "t3", "carry_over", "total", total + 1)  # the row adds up; the balance fails twice
     found = validate(rep)
-    assert sorted(rules(found)) == ["t3_balance", "t3_row_total"]
-    bal = next(f for f in found if f.rule == "t3_balance")
+    assert rules(found) == ["t3_balance", "t3_balance"]  # two columns: no one cell explains both
+    bal = next(f for f in found if "t3.carry_over.natural" in f.cells)
     assert bal.cells == {
         "t3.new.natural": 12,
         "t3.carried_in.natural": 2,
@@ -54,6 +56,51 @@ def test_identity1_failure_names_lhs_and_rhs() -> None:
         "t3.carry_over.natural": 4,
     }
     assert (bal.expected, bal.actual) == (15, 14)
+
+
+def test_one_misprinted_cell_is_one_finding_with_the_value_the_identities_fix() -> None:
+    rep = make_report()
+    set_cell(rep, "t3", "carry_over", "natural", 4)  # balance at 自然人 and the row total of 四 both fail
+    found = validate(rep)
+    assert rules(found) == ["misprinted_cell"]
+    f = found[0]
+    assert f.severity == "error" and f.source_inconsistent is True
+    assert f.cells == {"t3.carry_over.natural": 4, "checks": ["t3_balance", "t3_row_total"]}
+    assert (f.expected, f.actual) == (3, 4)
+    assert rep.cell("t3", "carry_over", "natural").value == 4  # type: ignore[union-attr]  # never repaired
+
+
+def test_fenglin_2023_partial_total_is_pinpointed() -> None:
+    """（二）部分公开 总计 printed 3 over parts of 2: row total and （七）总计 fail, one cell explains both."""
+    rep = make_report(t3="2021")
+    partial = rep.cell("t3", "r2_partial", "total").value  # type: ignore[union-attr]
+    set_cell(rep, "t3", "r2_partial", "total", partial + 1)
+    found = validate(rep)
+    assert rules(found) == ["misprinted_cell"]
+    assert found[0].cells["checks"] == ["t3_row_total", "t3_results_total"]
+    assert (found[0].expected, found[0].actual) == (partial, partial + 1)
+
+
+def test_no_should_be_when_the_identities_do_not_fix_one_cell() -> None:
+    rep = make_report()
+    for col in ("natural", "total"):  # r1_open still adds up; （七）总计 fails at 自然人 and at 总计
+        set_cell(rep, "t3", "r1_open", col, rep.cell("t3", "r1_open", col).value + 5)  # type: ignore[operator,union-attr]
+    found = validate(rep)
+    assert rules(found) == ["t3_results_total", "t3_results_total"]  # two columns, no common cell
+    # One failed position: the identities alone do not say which of its cells is wrong.
+    rep = make_report()
+    set_t4(rep, [2, 1, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    assert rules(validate(rep)) == ["t4_block_total"]
+
+
+def test_a_fix_must_be_a_value_the_cell_can_hold() -> None:
+    from nianbao.schemas.validate import misprint_candidates
+
+    rep = make_report()
+    set_t4(rep, [7, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])  # 总计 0: a part would have to be < 0
+    found = misprint_candidates(cell_values(rep), rep.variants)
+    assert [(k, v) for k, v, _c in found] == [(("t4", "review", "total"), 11.0)]
+    assert rules(validate(rep)) == ["t4_block_total"]  # one check only: no "should be"
 
 
 def test_identity3_results_total() -> None:

@@ -40,17 +40,17 @@ def test_errors_missing_and_late_are_listed(tmp_path: Path) -> None:
         )
         lines = attention_markdown(wh.con)
     text = "\n".join(lines)
-    assert "## Reports with errors (1)" in text
+    assert "## " + WORDS["attention_errors"].format(n=1) in text
     row = next(line for line in lines if line.startswith("| 岔河镇 |"))
     assert row.split(" | ")[1:4] == ["洪泽区岔河镇人民政府", "2023", "2"]
     # 2023: 老子山镇 missing, 高良涧 late; 2022: the other two missing; every later year whose
     # deadline has passed: all three missing.
     listed = 4 + 3 * (last_due() - 2023)
-    assert f"## Missing or late reports ({listed})" in text
+    assert "## " + WORDS["attention_late"].format(n=listed) in text
     rows = [line for line in lines if line.startswith("| 洪泽区 |") and int(line.split(" | ")[2]) <= 2023]
     assert rows[:2] == [
         f"| 洪泽区 | 老子山镇 | 2023 | {WORDS['missing']} |  |  |",
         f"| 洪泽区 | 高良涧街道 | 2023 | {WORDS['late']} | 2024-03-01 | 30 |",
     ]
     summary = RunSummary(attention=lines)
-    assert f"## Missing or late reports ({listed})" in summary.to_markdown()
+    assert "## " + WORDS["attention_late"].format(n=listed) in summary.to_markdown()

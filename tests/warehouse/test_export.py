@@ -69,8 +69,14 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
         )
         path = write_comparison(wh.con, tmp_path / "cmp.xlsx", district="洪泽区", year=2023)
     wb = openpyxl.load_workbook(path)
+    forms = [
+        f"{SHEETS[t]}（{WORDS['layout'].format(variant='2021')}）" for t in ("t2", "t3")
+    ]  # both 2021 forms
     assert wb.sheetnames == [
-        SHEETS[k] for k in ("overview", "t2", "t3", "t4", "findings", "sources", "overrides")
+        SHEETS["overview"],
+        *forms,
+        SHEETS["t4"],
+        *(SHEETS[k] for k in ("findings", "notes", "sources", "overrides")),
     ]
 
     t4 = wb[SHEETS["t4"]]
@@ -79,21 +85,29 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
     rows = {r[0].value: [c.value for c in r] for r in t4.iter_rows(min_row=3)}
     assert len(cols) == 1 + 15
     at = {h: i for i, h in enumerate(cols)}
-    assert [rows[t][at[("行政复议", "结果维持")]] for t in ("岔河镇", "高良涧街道")] == [10, 2]
-    assert [rows[t][at[("行政复议", "总计")]] for t in ("岔河镇", "高良涧街道")] == [0, 4]
-    assert rows[WORDS["total"]][at[("行政复议", "结果维持")]] == 12
-    assert [rows[t][at[("行政诉讼-复议后起诉", "结果维持")]] for t in ("岔河镇", "高良涧街道")] == [5, 0]
-    assert t4.cell(row=3, column=1 + at[("行政复议", "总计")]).fill.fgColor.rgb.endswith("FFC7CE")
+    assert [rows[t][at[("行政复议", "结果维持（件）")]] for t in ("岔河镇", "高良涧街道")] == [10, 2]
+    assert [rows[t][at[("行政复议", "总计（件）")]] for t in ("岔河镇", "高良涧街道")] == [0, 4]
+    assert rows[WORDS["total"]][at[("行政复议", "结果维持（件）")]] == 12
+    assert [rows[t][at[("行政诉讼-复议后起诉", "结果维持（件）")]] for t in ("岔河镇", "高良涧街道")] == [
+        5,
+        0,
+    ]
+    assert t4.cell(row=3, column=1 + at[("行政复议", "总计（件）")]).fill.fgColor.rgb.endswith("FFC7CE")
 
-    t3 = wb[SHEETS["t3"]]
+    t3 = wb[forms[1]]
     at3 = {h: i for i, h in enumerate(headers(t3))}
     rows3 = {r[0].value: [c.value for c in r] for r in t3.iter_rows(min_row=3)}
     assert [
-        rows3[t][at3[("一、本年新收政府信息公开申请数量", "总计")]] for t in ("岔河镇", "高良涧街道")
+        rows3[t][at3[("一、本年新收政府信息公开申请数量", "总计（件）")]] for t in ("岔河镇", "高良涧街道")
     ] == [16, 16]
-    assert [rows3[t][at3[("四、结转下年度继续办理", "总计")]] for t in ("岔河镇", "高良涧街道")] == [3, None]
-    assert rows3[WORDS["total"]][at3[("四、结转下年度继续办理", "总计")]] is None  # a blank part: no total
-    t2 = wb[SHEETS["t2"]]
+    assert [rows3[t][at3[("四、结转下年度继续办理", "总计（件）")]] for t in ("岔河镇", "高良涧街道")] == [
+        3,
+        None,
+    ]
+    assert (
+        rows3[WORDS["total"]][at3[("四、结转下年度继续办理", "总计（件）")]] is None
+    )  # a blank part: no total
+    t2 = wb[forms[0]]
     at2 = {h: i for i, h in enumerate(headers(t2))}
     rows2 = {r[0].value: [c.value for c in r] for r in t2.iter_rows(min_row=3)}
     fee = at2[("行政事业性收费", "本年收费金额（单位：万元）")]
@@ -102,7 +116,9 @@ def test_comparison_workbook_values(tmp_path: Path) -> None:
     f = wb[SHEETS["findings"]]
     findings = [[c.value for c in r] for r in f.iter_rows(min_row=2)]
     errors = [r for r in findings if r[0] == SEVERITY["error"]]
-    assert [(r[1], r[4], r[7], r[8]) for r in errors] == [
+    # 计算值 (what the parts compute) and 印载; 应为 stays empty: one failed check does not fix a cell
+    assert all(r[7] is None for r in errors)
+    assert [(r[1], r[4], r[8], r[9]) for r in errors] == [
         ("岔河镇", "t4_block_total", 11, 0),
         ("岔河镇", "t4_block_total", 5, 0),
     ]

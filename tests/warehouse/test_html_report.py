@@ -93,9 +93,13 @@ def test_figures_in_the_rendered_page_match_the_warehouse(
         (e[0], "" if e[2] is None else str(float(e[2]))) for e in expected
     ]
     items = dom.xpath("//ol[@id='findings']/li")
-    assert [li.get("class") for li in items[:3]] == ["error"] * 3
+    assert [li.get("class") for li in items[:3]] == ["error", "error", "warning"]  # one misprint, one error
     assert items[0].xpath("b")[0].text == SEVERITY["error"]
-    assert len(items) == len(o.findings)
+    notes = dom.xpath("//ol[@id='notes']/li[@data-rule]")
+    assert len(items) + len(notes) == len(o.findings) and notes  # the checklist and the 读取记录
+    assert all(f["note"] for f in o.findings if f["rule"] in {n.get("data-rule") for n in notes})
+    assert dom.xpath("//h2[text()=$t]", t=WORDS["overrides_title"])  # 更正记录, empty here
+    assert dom.xpath("string(//p[@id='overrides'])") == WORDS["overrides_none"]
 
 
 def test_console_errors_are_seen(tmp_path: Path) -> None:
