@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from nianbao.extractors.document import Document, GridCell, Heading, Paragraph, Table
 from nianbao.extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
 from nianbao.extractors.parser.meta import Metadata, read_metadata
+from nianbao.extractors.parser.pagetext import inline_document
 from nianbao.extractors.parser.tables import (
     TableResult,
     TableSpace,
@@ -230,6 +231,7 @@ def parse_document(
     meta = read_metadata(doc)
     if defaults is not None:
         meta = meta.filled_from(defaults)
+    doc = inline_document(doc)  # run-together page text: headings and tables found inline
     walk = collect_rows(doc)
     segs = {t: label_rows(r, _SPACES[t]) for t, r in walk.rows.items()}
     v2, v3, notes = _variants(segs)

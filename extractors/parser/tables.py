@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from nianbao.extractors.parser.digits import RunTogether, one_reading, readings
+from nianbao.extractors.parser.digits import RunTogether, one_reading, readings, resolve
 from nianbao.extractors.parser.findings import parser_finding
 from nianbao.extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from nianbao.schemas import TEMPLATE, Cell, Finding, Provenance
@@ -221,22 +221,28 @@ def _place(
 def _split_run(
     res: TableResult, table: str, where: str, seg: LabelledRow, cols: tuple[str, ...]
 ) -> list[tuple[str, RowCell]] | None:
-    """Values printed run together (`2100003` for seven cells): cut only when one reading is left.
+    """Values printed run together (`2100003` for seven cells, or `21 00003`: fewer runs than
+    cells): cut only when one reading is left.
 
     A row with several readings that fit its own identities waits in `res.pending`: the column
     identities, once the other rows are placed, may leave one (see `resolve_pending`).
     """
-    raw = "".join(v.text.strip() for v in seg.values)
-    if len(seg.values) != 1 or not raw.isdigit():
+    runs = [v.text.strip() for v in seg.values]
+    if not runs or len(runs) >= len(cols) or not all(r.isdigit() for r in runs):
         return None
-    found = readings(raw, table, cols)
+    raw, breaks, at = "".join(runs), set(), 0
+    for r in runs[:-1]:
+        at += len(r)
+        breaks.add(at)
+    found = readings(raw, table, cols, frozenset(breaks))
+    raw = " ".join(runs)
     if found is not None and len(found) > 1:
         res.pending.append(RunTogether(seg, where, raw, cols, found))
         return None
     if found is None or not found:
         res.findings.append(run_together_finding(where, raw, len(cols)))
         return None
-    return one_reading(res.findings, where, seg.values[0], cols, found[0], "its row's identities")
+    return one_reading(res.findings, where, seg.values[0], cols, found[0], "its row's identities", raw)
 
 
 def run_together_finding(where: str, raw: str, n: int) -> Finding:
@@ -250,61 +256,19 @@ def run_together_finding(where: str, raw: str, n: int) -> Finding:
 
 def resolve_pending(res: TableResult, table: str, tpl: TableSpec, variant: str | None, file: str) -> None:
     """Rows printed run together with several readings: the column identities (table 3: 一 + 二 ==
-    （七） + 四, （七） == Σ results) decide, once the other rows are placed, when one reading is left."""
-    progress = True
-    while res.pending and progress:
-        progress = False
-        known = {(c.row_code, c.col_code): c.value for c in res.cells if c.table == table}
-        for item in list(res.pending):
-            fits = [
-                r for r in item.readings if _fits_columns(tpl, variant, item.seg.row, item.cols, r, known)
-            ]
-            if len(fits) == 1:
-                res.pending.remove(item)
-                placed = one_reading(
-                    res.findings,
-                    item.where,
-                    item.seg.values[0],
-                    item.cols,
-                    fits[0],
-                    "the row and column identities",
-                )
-                _place(res, table, item.seg, placed, tpl, variant, file)
-                progress = True
-                break
+    （七） + 四, （七） == Σ results), over the whole table, decide the rows they leave one reading."""
+    known = {
+        (c.row_code, c.col_code): c.value
+        for c in res.cells
+        if c.table == table and not (c.value is None and c.raw.strip())  # an unreadable cell is unknown
+    }
+    for item, values, by in resolve(res.pending, known, tpl, variant):
+        res.pending.remove(item)
+        placed = one_reading(res.findings, item.where, item.seg.values[0], item.cols, values, by, item.raw)
+        _place(res, table, item.seg, placed, tpl, variant, file)
     for item in res.pending:
         res.findings.append(run_together_finding(item.where, item.raw, len(item.cols)))
     res.pending.clear()
-
-
-def _fits_columns(
-    tpl: TableSpec,
-    variant: str | None,
-    row: str,
-    cols: tuple[str, ...],
-    reading: list[int | None],
-    known: dict[tuple[str, str], float | int | None],
-) -> bool:
-    """True unless a column identity involving `row`, with every other cell known, fails."""
-    present = {r.code for r in tpl.rows_for(variant)}
-    for ident in TEMPLATE.identities:
-        if ident.table != tpl.id or ident.along != "columns":
-            continue
-        lhs = [r for r in tpl.expand(ident.lhs) if r in present]
-        rhs = [r for r in tpl.expand(ident.rhs) if r in present]
-        if row not in lhs + rhs:
-            continue
-        for col, value in zip(cols, reading, strict=True):
-
-            def at(r: str, col: str = col, value: int | None = value) -> float | int | None:
-                return value if r == row else known.get((r, col))
-
-            left, right = [at(r) for r in lhs], [at(r) for r in rhs]
-            if any(v is None for v in left + right):
-                continue
-            if sum(v for v in left if v is not None) != sum(v for v in right if v is not None):
-                return False
-    return True
 
 
 SIMILAR = 0.5  # a garbled label must share this much with the template's wording to be placed
@@ -543,7 +507,7 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     if len(values) > n:  # blank corner cells of header rows come first; keep the last full row
         values = next((r for r in loose_rows if len(_trim_blank_tail(r, n)) == n), values)
         values = _trim_blank_tail(values, n)
-    tried_split = len(values) != n and seg.run_together and len(values) == 1
+    tried_split = len(values) != n and seg.run_together and 0 < len(values) < n
     if tried_split:
         whole = LabelledRow("", "", values=values, run_together=True)
         placed = _split_run(res, "t4", "table 4", whole, cols * len(tpl.rows))
