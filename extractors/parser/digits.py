@@ -23,13 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from nianbao.extractors.document import GridCell
 from nianbao.extractors.parser.findings import parser_finding
 from nianbao.extractors.parser.labelling import LabelledRow, RowCell
 from nianbao.schemas import TEMPLATE, Finding
 from nianbao.schemas.template import TableSpec
 from nianbao.schemas.text import ParsedValue
 
-MAX_STEPS = 400_000  # search steps for one run; beyond this the run is left blank (never searched at length)
+MAX_STEPS = 200_000  # search steps for one run; beyond this the run is left blank (never searched at length)
 MAX_READINGS = 5_000  # readings kept for one run for the column identities to choose from
 MAX_COMBINATIONS = 20_000  # table-wide combinations of readings tried before giving up on a table
 
@@ -102,6 +103,17 @@ def readings(
         breaks: positions in `digits` where the print separated two runs (`11002 40015`): no value
             spans one.
     """
+    strict = _search(digits, table, columns, breaks, strict=True)
+    if strict is None or strict:
+        return strict
+    # No reading adds up: the report may have left a total blank over counted parts (quirks.md: the
+    # commonest failure of real tables). Such a total is then not checked, never 0.
+    return _search(digits, table, columns, breaks, strict=False)
+
+
+def _search(
+    digits: str, table: str, columns: tuple[str, ...], breaks: frozenset[int], strict: bool
+) -> list[Values] | None:
     if not digits.isdigit():
         return None
     n, end = len(columns), len(digits)
@@ -120,8 +132,8 @@ def readings(
         if j in forced:
             _, plus, minus = forced[j]
             v = sum(values[k] or 0 for k in plus) - sum(values[k] or 0 for k in minus)
-            if v == 0:
-                yield None, i  # a blank total over blank or zero parts
+            if v == 0 or not strict:
+                yield None, i  # a blank total over blank or zero parts (or left blank: not strict)
             if v >= 0 and digits.startswith(str(v), i) and i + len(str(v)) <= stop[i]:
                 yield v, i + len(str(v))
             return
@@ -142,6 +154,8 @@ def readings(
         the sum of its parts cut so far, has the digits it needs."""
         if need[e] > n - j - 1:
             return False
+        if not strict:
+            return True
         for f, (_, plus, minus) in forced.items():
             if f > j and not minus:
                 part = sum(values[k] or 0 for k in plus if k <= j)
@@ -264,7 +278,7 @@ def resolve(
 
     def at(r: str, c: str) -> tuple[bool, float | int | None]:
         if r in chosen:
-            return True, chosen[r][cols.index(c)]
+            return c not in _blank_totals(cols, chosen[r]), chosen[r][cols.index(c)]
         return ((r, c) in known), known.get((r, c))
 
     unassigned = {i.row for i in items}
@@ -296,12 +310,44 @@ def resolve(
 def _lookup(
     known: Known, row: str, cols: tuple[str, ...], reading: Values
 ) -> Callable[[str, str], tuple[bool, float | int | None]]:
+    unknown = _blank_totals(cols, reading)
+
     def at(r: str, c: str) -> tuple[bool, float | int | None]:
         if r == row:
-            return True, reading[cols.index(c)]
+            return c not in unknown, reading[cols.index(c)]
         return ((r, c) in known), known.get((r, c))
 
     return at
+
+
+def _blank_totals(cols: tuple[str, ...], values: Values) -> set[str]:
+    """The columns of a row whose total is printed blank over parts that are not all nothing: such a
+    blank is a sum the report did not fill in, unknown to the column identities (not 0)."""
+    out: set[str] = set()
+    for table in ("t3", "t4"):
+        tpl = TEMPLATE.table(table)
+        if set(cols) - {c.code for c in tpl.columns}:
+            continue
+        for s in row_sums(table, cols):
+            f = s.forced()
+            if f is not None and values[f[0]] is None and any(values[k] for k in f[1]):
+                out.add(cols[f[0]])
+    return out
+
+
+def known_cells(rows: dict[str, dict[str, float | int | None]], cols: tuple[str, ...]) -> Known:
+    """The printed cells of a table's rows for the column identities: a blank total over counted
+    parts is left out (unknown), every other blank counts for nothing."""
+    out: Known = {}
+    for row, cells in rows.items():
+        values: Values = [
+            None if (v := cells.get(c)) is None else int(v) if float(v).is_integer() else None for c in cols
+        ]
+        skip = _blank_totals(cols, values) if all(c in cells for c in cols) else set()
+        for c, v in cells.items():
+            if c not in skip:
+                out[(row, c)] = v
+    return out
 
 
 def one_reading(
@@ -327,3 +373,17 @@ def one_reading(
         (code, RowCell(cell.cell, cell.table, ParsedValue(v, "" if v is None else str(v))))
         for code, v in zip(cols, values, strict=True)
     ]
+
+
+def blank_row(findings: list[Finding], where: str, cols: tuple[str, ...]) -> list[tuple[str, RowCell]]:
+    """A row printed as its label and nothing else in run-together text, the next label (or the
+    table's end) right after it: every cell printed blank, said in a `run_together_blank_row`."""
+    findings.append(
+        parser_finding(
+            "run_together_blank_row",
+            f"{where}: printed with no value before the next label; its {len(cols)} cells read as blank",
+            cells={where: ""},
+        )
+    )
+    cell = GridCell(text="", row=0, col=0)
+    return [(code, RowCell(cell, 0, ParsedValue(None, ""))) for code in cols]

@@ -149,7 +149,7 @@ class _RowLabeller:
         if kind.caption is not None:
             self.caption(kind.caption)
             return
-        if kind.row and kind.column and not self._values_seen():
+        if kind.row and kind.column and not self._values_seen() and not (self.current or self.out.labelled):
             kind.row = None  # "总计" before any data row is the column header, not （七）总计
         if kind.column and not kind.row:
             self.column(kind.column, cell.col)
@@ -190,7 +190,7 @@ class _RowLabeller:
         if cur is not None and not cur.values and cur.row == kind.row:
             cur.label += text  # the rest of a label broken over two cells ("四、结转下年度" / "继续办理")
             return
-        if cur is not None and not cur.values and cur.overridable:
+        if cur is not None and not cur.values and cur.overridable and self.space.group_of_row(kind.row):
             cur.row = kind.row  # （六）其他处理 followed by its 2021 sub-item
             cur.label += text
             cur.overridable = kind.overridable

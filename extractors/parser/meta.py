@@ -110,7 +110,15 @@ def find_title(doc: Document) -> str | None:
     """
     header = header_block(doc).get("title")
     if header and _YEAR_IN_TITLE.search(header) and _REPORT_WORDS.search(header):
-        return _SITE_SUFFIX.sub("", header)
+        header = _SITE_SUFFIX.sub("", header)
+        if issuer_from_title(header):
+            return header
+        # a title without its issuer: the report's own title line may name it
+        return _body_title(doc) or header
+    return _body_title(doc)
+
+
+def _body_title(doc: Document) -> str | None:
     texts = _texts(doc)[:12]
     for i, text in enumerate(texts):
         if len(text) > 80 or not _YEAR_IN_TITLE.search(text):

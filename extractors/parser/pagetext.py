@@ -22,38 +22,53 @@ from nianbao.extractors.parser.meta import is_header_line
 from nianbao.schemas import TEMPLATE
 from nianbao.schemas.text import norm_label
 
-_STRONG_ANCHORS = tuple(norm_label(a) for t in ("t2", "t3", "t4") for a in TEMPLATE.table(t).anchors)
 _DIGITS = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 MIN_PAIRS = 3  # label-then-number pairs on one line that make it a table printed as text
+MIN_ROWS = 5  # or row labels on one line, their cells printed blank
+MIN_ROW_LINES = 3  # or lines that are a row label and its numbers
 
 
-def _pairs(line: str) -> int:
-    """How many template row labels on the line are directly followed by a number."""
+def _is_row(label: str) -> bool:
+    normed = norm_label(label)
+    return any(TEMPLATE.table(t).match_row(normed) is not None for t in ("t2", "t3", "t4"))
+
+
+def _table_like(line: str) -> tuple[int, int]:
+    """(row labels directly followed by a number, row labels) on one line of text."""
     cells = cells_of(line)
-    n = 0
-    for a, b in zip(cells, cells[1:], strict=False):
-        if not _DIGITS.match(b) or _DIGITS.match(a):
-            continue
-        normed = norm_label(a)
-        if any(TEMPLATE.table(t).match_row(normed) is not None for t in ("t2", "t3", "t4")):
-            n += 1
-    return n
+    pairs = sum(
+        1
+        for a, b in zip(cells, cells[1:], strict=False)
+        if _DIGITS.match(b) and not _DIGITS.match(a) and _is_row(a)
+    )
+    rows = sum(1 for c in cells if not _DIGITS.match(c) and _is_row(c))
+    return pairs, rows
 
 
 def is_page_text(doc: Document) -> bool:
     """A document whose tables are printed as lines of text: a table cut from run-together text
-    already, or a line holding a table's anchor words and several labels followed by numbers."""
+    already; or a line holding several template row labels each followed by a number (or by the
+    next label: a row printed blank); or several lines that are each a row label and its numbers.
+    Neither prose nor a table's cell prints a row label and its numbers together that often."""
+    row_lines = 0
     for b in doc.blocks:
         if isinstance(b, Table):
             if b.run_together:
                 return True
-            continue
-        text = b.text
-        if len(text) < 20 or not any(a in norm_label(text) for a in _STRONG_ANCHORS):
-            continue
-        if _pairs(text) >= MIN_PAIRS:
-            return True
-    return False
+            if b.structured:
+                continue
+            texts = [c.text for row in b.rows for c in row]
+        else:
+            texts = [b.text]
+        for text in texts:
+            if len(text) < 4:
+                continue
+            pairs, rows = _table_like(text)
+            if pairs >= MIN_PAIRS or rows >= MIN_ROWS:
+                return True
+            if pairs and "。" not in text:
+                row_lines += 1
+    return row_lines >= MIN_ROW_LINES
 
 
 def _lines(doc: Document) -> list[str]:

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from nianbao.extractors.parser.digits import RunTogether, one_reading, readings, resolve
+from nianbao.extractors.parser.digits import (
+    RunTogether,
+    blank_row,
+    known_cells,
+    one_reading,
+    readings,
+    resolve,
+)
 from nianbao.extractors.parser.findings import parser_finding
 from nianbao.extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from nianbao.schemas import TEMPLATE, Cell, Finding, Provenance
@@ -182,6 +189,8 @@ def _emit(
 ) -> None:
     row = tpl.row_by_code[seg.row]
     placed = place_values(seg.values, cols, seg.header, seg.structured)
+    if not seg.values and seg.run_together:
+        placed = blank_row(res.findings, f"{table} row {row.label_for(variant)}", cols)
     if placed is None and seg.run_together:
         placed = _split_run(res, table, f"{table} row {row.label_for(variant)}", seg, cols)
         if placed is None:
@@ -257,11 +266,11 @@ def run_together_finding(where: str, raw: str, n: int) -> Finding:
 def resolve_pending(res: TableResult, table: str, tpl: TableSpec, variant: str | None, file: str) -> None:
     """Rows printed run together with several readings: the column identities (table 3: 一 + 二 ==
     （七） + 四, （七） == Σ results), over the whole table, decide the rows they leave one reading."""
-    known = {
-        (c.row_code, c.col_code): c.value
-        for c in res.cells
-        if c.table == table and not (c.value is None and c.raw.strip())  # an unreadable cell is unknown
-    }
+    rows: dict[str, dict[str, float | int | None]] = {}
+    for c in res.cells:
+        if c.table == table and not (c.value is None and c.raw.strip()):  # an unreadable cell is unknown
+            rows.setdefault(c.row_code, {})[c.col_code] = c.value
+    known = known_cells(rows, tuple(col.code for col in tpl.columns))
     for item, values, by in resolve(res.pending, known, tpl, variant):
         res.pending.remove(item)
         placed = one_reading(res.findings, item.where, item.seg.values[0], item.cols, values, by, item.raw)
@@ -497,6 +506,10 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     # A header label left open directly above the 15 values took them: they are the loose row.
     loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n)) == n]
     labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n)) != n]
+    printed = seg.labelled or seg.headers  # table 4's header (or its row labels) printed...
+    if seg.run_together and printed and not loose_rows and not any(s.values for s in seg.labelled):
+        # ...with no value after it in run-together text: its fifteen cells are printed blank
+        loose_rows = [[rc for _, rc in blank_row(res.findings, "table 4", cols * len(tpl.rows))]]
     if labelled:  # one printed row per block (a transposed layout)
         for s in labelled:
             _emit(res, "t4", s, cols, tpl, None, file)
