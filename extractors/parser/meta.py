@@ -80,9 +80,11 @@ def is_header_line(text: str) -> bool:
 
 
 def header_block(doc: Document) -> dict[str, str]:
-    """The fields of the page's header block: title, published, issuer, source, url, index."""
+    """The fields of the page's header block: title, published, issuer, source, url, index (the
+    lines of the text, or the metadata block an HTML reader took out of the page)."""
     out: dict[str, str] = {}
-    for text in _all_texts(doc)[:_HEADER_SCAN]:
+    lines = [f"{k}：{v}" for k, v in doc.metadata.items() if k in HEADER_FIELDS and v]
+    for text in lines + _all_texts(doc)[:_HEADER_SCAN]:
         if not is_header_line(text):
             continue
         marks = list(_HEADER_FIELD.finditer(text))
@@ -183,9 +185,9 @@ def find_issuer(title: str | None, doc: Document) -> str | None:
     if header and len(header) <= 40 and not re.search(r"[:：\d]", header):
         return header
     for key in ("发布机构", "发文机关", "来源", "信息来源"):
-        v = doc.metadata.get(key)
-        if v and _ISSUER_END.search(clean_space(v)):
-            return clean_space(v)
+        v = clean_space(_HEADER_FIELD.split(doc.metadata.get(key) or "")[0])  # up to another field
+        if v and _ISSUER_END.search(v):
+            return v
     return _signature_issuer(doc)
 
 

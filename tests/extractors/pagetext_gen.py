@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -136,6 +137,11 @@ def truth_of(facts: Facts) -> dict[Key, float | None]:
     def put(table: str, row: str, col: str, value: Any) -> None:
         if value is None:
             return  # unknown: not scored
+        if isinstance(value, str) and value:  # printed with a unit: 251000元
+            m = re.match(r"[+-]?\d+(?:\.\d+)?", value.strip())
+            if m is None:
+                return
+            value = m.group()
         out[(table, row, col)] = None if value == "" else float(value)
 
     for rows in facts.get("table2", {}).values():
