@@ -297,6 +297,17 @@ def _strip_empty(values: list[RowCell]) -> list[RowCell]:
     return out
 
 
+def _garbled(printed: str, row: Label) -> bool:
+    """A printed label that may be the row's own, garbled or cut by the recogniser: it resembles the
+    template's wording, or is a run of its characters in order (2.其 for 2.其他法律…), or is a mark of
+    a character or two that names nothing."""
+    got, want = norm_label(printed), norm_label(row.label)
+    if _similar(printed, row) or len(got) <= 2:
+        return True
+    it = iter(want)
+    return all(ch in it for ch in got)
+
+
 def by_position(
     res: TableResult,
     seg: LabelledTable,
@@ -307,45 +318,62 @@ def by_position(
 ) -> list[LabelledRow]:
     """Segments with rows whose label the reader lost or garbled placed by the template's row order.
 
-    A row of a true grid with no label, or with a label no template row matches but that resembles
-    one (OCR: 一、本年新牧…), sits between two labelled rows; when the template prints exactly one
-    row between them, and that row is not printed elsewhere, it is that row.
+    A row of a true grid with no label, or with a label no template row matches but that may be a
+    garbled one (OCR: 一、本年新牧…, a stray mark), sits between two labelled rows; when the
+    template prints exactly as many rows between them as there are such rows, none of them printed
+    elsewhere, they are those rows, in order.
     """
     segs = list(seg.labelled)
-    candidates = [(before, "", values) for before, values in seg.unlabelled]
+    candidates = [(before, "", values, "lost") for before, values in seg.unlabelled]
     candidates += [
-        (before, label, values)
+        (before, label, values, "garbled")
         for before, (label, values) in zip(seg.unknown_at, seg.unknown_labels, strict=True)
         if values and seg.labelled and seg.labelled[0].structured
     ]
+    # a header label followed by the grid's empty cells is no row: only rows printing a value count
+    candidates = [c for c in candidates if any(v.parsed and v.parsed.value is not None for v in c[2])]
     printed = {s.row for s in segs}
-    placed: list[tuple[int, LabelledRow]] = []
-    for before, label, values in candidates:
+    gaps: dict[tuple[int, int], list[tuple[int, str, list[RowCell], str]]] = {}
+    for cand in candidates:
+        before = cand[0]
         prev = next((s.row for s in reversed(segs[:before]) if s.row in order), None)
         nxt = next((s.row for s in segs[before:] if s.row in order), None)
         lo = order.index(prev) + 1 if prev else 0
         hi = order.index(nxt) if nxt else len(order)
-        if hi - lo != 1 or order[lo] in printed:
+        gaps.setdefault((lo, hi), []).append(cand)
+    placed: list[tuple[int, LabelledRow]] = []
+    for (lo, hi), cands in gaps.items():
+        rows = order[lo:hi]
+        if len(rows) != len(cands) or any(r in printed for r in rows):
             continue
-        row = order[lo]
-        printed_values, values = values, _strip_empty(values)
-        # Exactly the row's width once empty ends are dropped: an empty label cell must never be
-        # read as a blank first value, nor a missing value be made up by shifting.
-        if len(values) != width(row) or not any(v.parsed and v.parsed.value is not None for v in values):
+        if len(cands) > 1 and len({c[3] for c in cands}) > 1:
+            continue  # lost and garbled labels in one gap: their printed order is not known
+        fits = []
+        for row, (before, label, values, _) in zip(rows, cands, strict=True):
+            kept = _strip_empty(values)
+            # Exactly the row's width once empty ends are dropped: an empty label cell must never be
+            # read as a blank first value, nor a missing value be made up by shifting.
+            if len(kept) != width(row) or not any(v.parsed and v.parsed.value is not None for v in kept):
+                break
+            if label and not _garbled(label, tpl.row_by_code[row]):
+                break
+            fits.append((row, before, label, values, kept))
+        if len(fits) != len(cands):
             continue
-        if label and not _similar(label, tpl.row_by_code[row]):
-            continue
-        printed.add(row)
-        placed.append((before, LabelledRow(row, label, values=list(values), structured=True)))
-        seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not printed_values]
-        res.findings.append(
-            parser_finding(
-                "row_by_position",
-                f"{table}: a row of {len(values)} values labelled {label!r}, between "
-                f"{prev or 'the header'} and {nxt or 'the end'}, read as row {row} by the template's order",
-                cells={f"{table}.{row}": [v.text for v in values]},
+        prev = order[lo - 1] if lo else None
+        nxt = order[hi] if hi < len(order) else None
+        for row, before, label, values, kept in fits:
+            printed.add(row)
+            placed.append((before, LabelledRow(row, label, values=list(kept), structured=True)))
+            seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not values]
+            res.findings.append(
+                parser_finding(
+                    "row_by_position",
+                    f"{table}: a row of {len(kept)} values labelled {label!r}, between "
+                    f"{prev or 'the header'} and {nxt or 'the end'}, read as row {row} by the template's order",
+                    cells={f"{table}.{row}": [v.text for v in kept]},
+                )
             )
-        )
     for before, s in sorted(placed, key=lambda p: p[0], reverse=True):
         segs.insert(before, s)
     return segs
