@@ -16,13 +16,15 @@ from __future__ import annotations
 
 import re
 
-from nianbao.extractors.document import Document, Heading, Paragraph, Table
+from nianbao.extractors.document import Block, Document, Heading, Paragraph, Table
 from nianbao.extractors.inline import cells_of, split_run_together
 from nianbao.extractors.parser.meta import is_header_line
 from nianbao.schemas import TEMPLATE
 from nianbao.schemas.text import norm_label
 
 _DIGITS = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_LABEL_DIGIT = re.compile(r"[\u3400-\u9fff）)][ \t\u3000\u00a0]?\d")
+_ANCHORS = tuple(a for t in ("t2", "t3", "t4") for a in TEMPLATE.table(t).anchors)
 MIN_PAIRS = 3  # label-then-number pairs on one line that make it a table printed as text
 MIN_ROWS = 5  # or row labels on one line, their cells printed blank
 MIN_ROW_LINES = 3  # or lines that are a row label and its numbers
@@ -61,8 +63,8 @@ def is_page_text(doc: Document) -> bool:
         else:
             texts = [b.text]
         for text in texts:
-            if len(text) < 4:
-                continue
+            if len(text) < 4 or not (_LABEL_DIGIT.search(text) or any(a in text for a in _ANCHORS)):
+                continue  # neither a label glued to a number nor a table's words: cheap to pass by
             pairs, rows = _table_like(text)
             if pairs >= MIN_PAIRS or rows >= MIN_ROWS:
                 return True
@@ -83,10 +85,21 @@ def _lines(doc: Document) -> list[str]:
     return out
 
 
+def _template_grid(block: Block) -> bool:
+    """A true grid holding a row of tables 2-4 (a page layout table is not one)."""
+    return (
+        isinstance(block, Table)
+        and block.structured
+        and any(
+            _is_row(c.text) for row in block.rows for c in row if not c.is_continuation and c.text.strip()
+        )
+    )
+
+
 def inline_document(doc: Document) -> Document:
     """The document rebuilt from its whole text when it is run-together page text; else itself."""
-    if doc.format not in ("txt", "html") or any(isinstance(b, Table) and b.structured for b in doc.blocks):
-        return doc
+    if doc.format not in ("txt", "html") or any(_template_grid(b) for b in doc.blocks):
+        return doc  # the tables kept their grid
     if not is_page_text(doc):
         return doc
     blocks = split_run_together("\n".join(_lines(doc)))
