@@ -85,6 +85,28 @@ def _lines(doc: Document) -> list[str]:
     return out
 
 
+def _join(lines: list[str]) -> str:
+    """The lines as one text, a line end a separator like a space, except between two digits or two
+    Chinese characters: a line wrapped inside a run of digits must not cut it (a cut the print did
+    not make could make a wrong reading; a separator lost only leaves more readings to the
+    identities), nor inside a label. Text run together needs no line end between words anyway."""
+    out = ""
+    for line in lines:
+        if (
+            out
+            and line
+            and ((out[-1].isdigit() and line[0].isdigit()) or (_is_cjk(out[-1]) and _is_cjk(line[0])))
+        ):
+            out += line  # a wrap inside a run of digits or inside a label ("本年新收政府" / "信息公开…")
+        else:
+            out = f"{out}\n{line}" if out else line
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
 def _template_grid(block: Block) -> bool:
     """A true grid holding a row of tables 2-4 (a page layout table is not one)."""
     return (
@@ -102,7 +124,7 @@ def inline_document(doc: Document) -> Document:
         return doc  # the tables kept their grid
     if not is_page_text(doc):
         return doc
-    blocks = split_run_together("\n".join(_lines(doc)))
+    blocks = split_run_together(_join(_lines(doc)))
     if blocks is None:
         return doc
     k = 0

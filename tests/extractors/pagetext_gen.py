@@ -7,7 +7,9 @@ table4 {row: {column: value}}; "" = printed blank) and prints:
 * a header block of `标题` / `发布时间` / `发布机构` / `原文链接` lines (full- or half-width colons,
   spaced or not, sometimes all on one line), the title sometimes without the issuer;
 * the report's prose and section headings, with line breaks in odd places: a heading at the end
-  of a sentence's line, a whole section on one line, sometimes the whole body on one line;
+  of a sentence's line, a whole section on one line, sometimes the whole body on one line, or the
+  text hard-wrapped at a fixed width (a line may end inside a label or a run of digits);
+* sometimes a breadcrumb above the header and the page's links and footer below the report;
 * the tables as text: header labels run together, row labels glued to their numbers, several rows
   per line, the numbers of a table printed with nothing between them, or separated by single spaces
   or tabs (a blank cell then prints nothing between two separators, or vanishes).
@@ -196,6 +198,8 @@ class _Printer:
         self.note = r.random() < 0.6
         self.glue_label = r.random() < 0.7  # labels glued to their numbers when numbers are spaced
         self.blank_vanishes = r.random() < 0.5  # a blank cell between separators prints nothing at all
+        self.wrap = r.choice([0, 0, 0, 0, 38, 60])  # a web archive's text hard-wrapped at this width
+        self.furniture = r.random() < 0.4  # a breadcrumb above the header, print/close links below
 
     def sep(self) -> str:
         """How one table's numbers are separated."""
@@ -342,6 +346,16 @@ def page_text(facts: Facts, seed: int) -> str:
                 body[-1] += piece  # a heading or a table printed right after the previous text
             else:
                 body.append(piece)
+    if p.wrap:  # hard-wrapped: a line may end anywhere, inside a label or a run of digits
+        body = [
+            ln[i : i + p.wrap]
+            for text in body
+            for ln in text.split("\n")
+            for i in range(0, len(ln) or 1, p.wrap)
+        ]
+    if p.furniture:
+        lines = ["首页 > 政务公开 > 政府信息公开年报", *lines]
+        body += ["【打印本页】【关闭窗口】", "主办单位：本级人民政府办公室  网站标识码：0000000000"]
     return "\n".join(lines + body) + "\n"
 
 
