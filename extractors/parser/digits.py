@@ -30,9 +30,10 @@ from nianbao.schemas import TEMPLATE, Finding
 from nianbao.schemas.template import TableSpec
 from nianbao.schemas.text import ParsedValue
 
-MAX_STEPS = 200_000  # search steps for one run; beyond this the run is left blank (never searched at length)
+MAX_STEPS = 50_000  # search steps for one run; beyond this the run is left blank (never searched at length)
 MAX_READINGS = 5_000  # readings kept for one run for the column identities to choose from
-MAX_COMBINATIONS = 20_000  # table-wide combinations of readings tried before giving up on a table
+MAX_DIGITS = 8  # digits per value at most, on average over a run: a longer run is not the row's values
+MAX_COMBINATIONS = 5_000  # table-wide combinations of readings tried before giving up on a table
 
 Values = list[int | None]
 
@@ -114,7 +115,7 @@ def readings(
 def _search(
     digits: str, table: str, columns: tuple[str, ...], breaks: frozenset[int], strict: bool
 ) -> list[Values] | None:
-    if not digits.isdigit():
+    if not digits.isdigit() or len(digits) > MAX_DIGITS * len(columns):
         return None
     n, end = len(columns), len(digits)
     sums = row_sums(table, columns)
@@ -274,32 +275,46 @@ def resolve(
     if not items or total > MAX_COMBINATIONS:
         return decided
     seen: list[set[tuple[int | None, ...]]] = [set() for _ in items]
-    chosen: dict[str, Values] = {}
+    # every reading as (column -> (printed, value)), a blank total over counted parts unknown
+    cells = [
+        [{c: (c not in _blank_totals(cols, r), r[j]) for j, c in enumerate(cols)} for r in item.readings]
+        for item in items
+    ]
+    index = {item.row: k for k, item in enumerate(items)}
+    chosen: dict[str, dict[str, tuple[bool, float | int | None]]] = {}
+    # each identity is checked once, when the last of its run-together rows has a reading
+    checks: dict[int, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for lhs, rhs in sums:
+        involved = [index[r] for r in lhs + rhs if r in index]
+        if involved:
+            checks.setdefault(max(involved), []).append((lhs, rhs))
 
     def at(r: str, c: str) -> tuple[bool, float | int | None]:
         if r in chosen:
-            return c not in _blank_totals(cols, chosen[r]), chosen[r][cols.index(c)]
+            return chosen[r][c]
         return ((r, c) in known), known.get((r, c))
 
-    unassigned = {i.row for i in items}
-
-    def partial_at(r: str, c: str) -> tuple[bool, float | int | None]:
-        return (False, None) if r in unassigned else at(r, c)
-
     def go(k: int) -> None:
+        nonlocal budget
+        budget -= 1
+        if budget < 0:
+            raise _TooMany
         if k == len(items):
-            for s, item in zip(seen, items, strict=True):
-                s.add(tuple(chosen[item.row]))
+            for seen_k, item in zip(seen, items, strict=True):
+                seen_k.add(tuple(v for _, v in chosen[item.row].values()))
             return
         item = items[k]
-        unassigned.discard(item.row)
-        for r in item.readings:
-            chosen[item.row] = r
-            if _consistent(sums, cols, partial_at):
+        for reading in cells[k]:
+            chosen[item.row] = reading
+            if _consistent(checks.get(k, []), cols, at):
                 go(k + 1)
         chosen.pop(item.row, None)
-        unassigned.add(item.row)
 
+    budget = MAX_COMBINATIONS * 3
+    try:
+        go(0)
+    except _TooMany:
+        return decided
     go(0)
     for s, item in zip(seen, items, strict=True):
         if len(s) == 1:

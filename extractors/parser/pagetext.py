@@ -73,33 +73,39 @@ def is_page_text(doc: Document) -> bool:
     return row_lines >= MIN_ROW_LINES
 
 
-def _lines(doc: Document) -> list[str]:
-    """The document's text in reading order, a line per paragraph and per table cell."""
-    out: list[str] = []
+def _lines(doc: Document) -> list[tuple[str, bool]]:
+    """The document's text in reading order: (a paragraph's text, False), or (a table cell's text,
+    True): a cell is a cell of its own, never the rest of the line before it."""
+    out: list[tuple[str, bool]] = []
     for b in doc.blocks:
         if isinstance(b, (Heading, Paragraph)):
             if not is_header_line(b.text):
-                out.append(b.text)
+                out.append((b.text, False))
         else:
-            out += [c.text for row in b.rows for c in row if not c.is_continuation and c.text.strip()]
+            out += [(c.text, True) for row in b.rows for c in row if not c.is_continuation and c.text.strip()]
     return out
 
 
-def _join(lines: list[str]) -> str:
+def _join(lines: list[tuple[str, bool]]) -> str:
     """The lines as one text, a line end a separator like a space, except between two digits or two
-    Chinese characters: a line wrapped inside a run of digits must not cut it (a cut the print did
-    not make could make a wrong reading; a separator lost only leaves more readings to the
-    identities), nor inside a label. Text run together needs no line end between words anyway."""
-    out = ""
-    for line in lines:
-        if (
+    Chinese characters of two paragraph lines: a line wrapped inside a run of digits must not cut it
+    (a cut the print did not make could make a wrong reading; a separator lost only leaves more
+    readings to the identities), nor inside a label. Text run together needs no line end between
+    words anyway. A table cell always starts afresh."""
+    out, after_cell = "", False
+    for line, cell in lines:
+        wrapped = (
             out
             and line
+            and not cell
+            and not after_cell
             and ((out[-1].isdigit() and line[0].isdigit()) or (_is_cjk(out[-1]) and _is_cjk(line[0])))
-        ):
+        )
+        if wrapped:
             out += line  # a wrap inside a run of digits or inside a label ("本年新收政府" / "信息公开…")
         else:
             out = f"{out}\n{line}" if out else line
+        after_cell = cell
     return out
 
 
