@@ -281,7 +281,7 @@ def resolve(
         for item in items
     ]
     index = {item.row: k for k, item in enumerate(items)}
-    chosen: dict[str, dict[str, tuple[bool, float | int | None]]] = {}
+    chosen: dict[str, dict[str, tuple[bool, int | None]]] = {}
     # each identity is checked once, when the last of its run-together rows has a reading
     checks: dict[int, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for lhs, rhs in sums:
@@ -294,10 +294,11 @@ def resolve(
             return chosen[r][c]
         return ((r, c) in known), known.get((r, c))
 
+    budget = [MAX_COMBINATIONS * 3]  # search nodes left
+
     def go(k: int) -> None:
-        nonlocal budget
-        budget -= 1
-        if budget < 0:
+        budget[0] -= 1
+        if budget[0] < 0:
             raise _TooMany
         if k == len(items):
             for seen_k, item in zip(seen, items, strict=True):
@@ -310,12 +311,10 @@ def resolve(
                 go(k + 1)
         chosen.pop(item.row, None)
 
-    budget = MAX_COMBINATIONS * 3
     try:
         go(0)
     except _TooMany:
         return decided
-    go(0)
     for s, item in zip(seen, items, strict=True):
         if len(s) == 1:
             decided.append((item, list(next(iter(s))), "the identities of the whole table"))
