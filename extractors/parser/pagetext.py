@@ -23,6 +23,7 @@ from nianbao.schemas import TEMPLATE
 from nianbao.schemas.text import norm_label
 
 _DIGITS = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
+_ITEM_MARKS = ".、．"  # what follows an item number (1.属于…, 2、重复申请) or a decimal's digits
 _LABEL_DIGIT = re.compile(r"[\u3400-\u9fff）)][ \t\u3000\u00a0]?\d")
 _ANCHORS = tuple(a for t in ("t2", "t3", "t4") for a in TEMPLATE.table(t).anchors)
 MIN_PAIRS = 3  # label-then-number pairs on one line that make it a table printed as text
@@ -91,22 +92,28 @@ def _join(lines: list[tuple[str, bool]]) -> str:
     Chinese characters of two paragraph lines: a line wrapped inside a run of digits must not cut it
     (a cut the print did not make could make a wrong reading; a separator lost only leaves more
     readings to the identities), nor inside a label. Text run together needs no line end between
-    words anyway. A table cell always starts afresh."""
-    out, after_cell = "", False
+    words anyway. A table's value cell (one number) always stands alone."""
+    out, after_value = "", False
     for line, cell in lines:
-        wrapped = (
-            out
-            and line
-            and not cell
-            and not after_cell
-            and ((out[-1].isdigit() and line[0].isdigit()) or (_is_cjk(out[-1]) and _is_cjk(line[0])))
-        )
-        if wrapped:
-            out += line  # a wrap inside a run of digits or inside a label ("本年新收政府" / "信息公开…")
+        value = cell and _DIGITS.match(line.strip()) is not None  # a table's value cell stands alone
+        if out and line and not value and not after_value and _wrapped(out, line):
+            out += line  # a wrap inside a run of digits, a number or a label ("本年新收政府" / "信息公开…")
         else:
             out = f"{out}\n{line}" if out else line
-        after_cell = cell
+        after_value = value
     return out
+
+
+def _wrapped(before: str, after: str) -> bool:
+    """True when a line end between these two texts can only be a wrap: inside a run of digits or a
+    decimal (`4068.` / `208`), between an item number and its mark (`…0	10 2` / `、申请人…`), or
+    between two Chinese characters."""
+    a, b = before[-1], after[0]
+    if a.isdigit() and (b.isdigit() or b in _ITEM_MARKS):
+        return True
+    if a in _ITEM_MARKS and b.isdigit() and len(before) > 1 and before[-2].isdigit():
+        return True
+    return _is_cjk(a) and _is_cjk(b)
 
 
 def _is_cjk(ch: str) -> bool:
