@@ -74,7 +74,8 @@ def cells_of(text: str) -> list[str]:
 
 
 def _row_labels() -> tuple[str, ...]:
-    """Printed row labels without item numbers, longest first (行政规范性文件 before 规范性文件)."""
+    """Printed row labels without item numbers, and table 2's block caption, longest first
+    (行政规范性文件 before 规范性文件)."""
     out = {
         lab
         for t in ("t2", "t3", "t4")
@@ -82,6 +83,7 @@ def _row_labels() -> tuple[str, ...]:
         for lab in (r.label, r.label_2021)
         if lab and not _ITEM.match(lab) and len(lab) >= 2
     }
+    out.add(TEMPLATE.t2.caption or "第二十条")  # a block caption glued to the last row's label
     return tuple(sorted(out, key=len, reverse=True))
 
 

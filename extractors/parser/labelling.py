@@ -143,24 +143,27 @@ class _RowLabeller:
                     return retry
         return kind
 
-    def label(self, cell: GridCell, printed: PrintedRow) -> None:
-        """A label cell: a block caption, a column header, a row, a group, or something unknown."""
+    def label(self, cell: GridCell, printed: PrintedRow) -> bool:
+        """A label cell: a block caption, a column header, a row, a group, or something unknown.
+        False for a group label alone (context for the rows under it, not a row's label)."""
         kind = self.classify(norm_label(cell.text))
         if kind.caption is not None:
             self.caption(kind.caption)
-            return
-        if kind.row and kind.column and not self._values_seen():
+            return True
+        if kind.row and kind.column and not self._values_seen() and not (self.current or self.out.labelled):
             kind.row = None  # "总计" before any data row is the column header, not （七）总计
         if kind.column and not kind.row:
             self.column(kind.column, cell.col)
-            return
+            return True
         self.header_open = False
         if kind.row:
             self.row(kind, cell.text, printed)
         elif kind.group:
             self.group = kind.group
+            return False
         else:
             self.unknown_label(cell.text, printed)
+        return True
 
     def _values_seen(self) -> bool:
         """True once a row label has taken values (the header is behind us)."""
@@ -190,7 +193,7 @@ class _RowLabeller:
         if cur is not None and not cur.values and cur.row == kind.row:
             cur.label += text  # the rest of a label broken over two cells ("四、结转下年度" / "继续办理")
             return
-        if cur is not None and not cur.values and cur.overridable:
+        if cur is not None and not cur.values and cur.overridable and self.space.group_of_row(kind.row):
             cur.row = kind.row  # （六）其他处理 followed by its 2021 sub-item
             cur.label += text
             cur.overridable = kind.overridable
@@ -261,8 +264,8 @@ class _RowLabeller:
                 if parsed is not None:
                     self.value(RowCell(cell, printed.table, parsed), row_has_label, pending)
                     continue
-                row_has_label = True
-                self.label(cell, printed)
+                # a group label's cell in a grid (（五）不予处理): the row's own label is still to come
+                row_has_label = self.label(cell, printed) or not printed.structured
             self.end_row(pending, row_has_label, printed.structured)
         self.close()
         return self.out

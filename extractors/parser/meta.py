@@ -27,6 +27,31 @@ _ISSUER_END = re.compile(
 )
 _SITE_SUFFIX = re.compile(r"\s*[_|\-–—]\s*[^_|\-–—]*(政府|网站|门户|网)[^_|\-–—]*$")
 
+# The header block of a portal's text copy or a web archive: `标题：…` / `发布时间：…` / `发布机构：…` /
+# `原文链接：…` lines (full- or half-width colons, spaced or not), sometimes run into one line.
+HEADER_FIELDS = {
+    "标题": "title",
+    "题目": "title",
+    "文章标题": "title",
+    "发布时间": "published",
+    "发布日期": "published",
+    "成文日期": "published",
+    "发布机构": "issuer",
+    "发文机关": "issuer",
+    "发布单位": "issuer",
+    "来源": "source",
+    "信息来源": "source",
+    "原文链接": "url",
+    "原文地址": "url",
+    "链接": "url",
+    "网址": "url",
+    "索引号": "index",
+}
+_HEADER_KEY = "|".join(sorted(HEADER_FIELDS, key=len, reverse=True))
+_HEADER_START = re.compile(rf"^\s*(?:{_HEADER_KEY})\s*[:：]")
+_HEADER_FIELD = re.compile(rf"(?:^|(?<=\s))({_HEADER_KEY})\s*[:：]\s*")
+_HEADER_SCAN = 15  # the header block sits among the first lines of the page
+
 
 @dataclass
 class Metadata:
@@ -45,8 +70,38 @@ class Metadata:
         )
 
 
-def _texts(doc: Document) -> list[str]:
+def _all_texts(doc: Document) -> list[str]:
     return [clean_space(b.text) for b in doc.blocks if isinstance(b, (Heading, Paragraph)) and b.text.strip()]
+
+
+def is_header_line(text: str) -> bool:
+    """A line of the page's header block (`标题：…`, `发布机构:…`), never part of the report."""
+    return bool(_HEADER_START.match(unicodedata.normalize("NFKC", text).replace("\u3000", " ")))
+
+
+def header_block(doc: Document) -> dict[str, str]:
+    """The fields of the page's header block: title, published, issuer, source, url, index (the
+    lines of the text, or the metadata block an HTML reader took out of the page)."""
+    out: dict[str, str] = {}
+    lines = [f"{k}：{v}" for k, v in doc.metadata.items() if k in HEADER_FIELDS and v]
+    for text in lines + _all_texts(doc)[:_HEADER_SCAN]:
+        if not is_header_line(text):
+            continue
+        marks = list(_HEADER_FIELD.finditer(text))
+        for k, m in enumerate(marks):
+            value = text[m.end() : marks[k + 1].start() if k + 1 < len(marks) else len(text)].strip()
+            field = HEADER_FIELDS[m.group(1)]
+            if field == "url" or field == "published":
+                value = value.split(" ")[0] if field == "url" else value
+            if value and field not in out:
+                out[field] = value
+    return out
+
+
+def _texts(doc: Document) -> list[str]:
+    """The document's lines of text, without the page's header block."""
+    texts = _all_texts(doc)
+    return [t for i, t in enumerate(texts) if i >= _HEADER_SCAN or not is_header_line(t)]
 
 
 def find_title(doc: Document) -> str | None:
@@ -55,6 +110,17 @@ def find_title(doc: Document) -> str | None:
     Titles are set over up to three lines: "淮安市人民政府" / "2024 年政府信息公开工作年度报告", or
     "2025 年青溪市…街道政府信息" / "公开工作年度报告", or the issuer, the year and the rest each alone.
     """
+    header = header_block(doc).get("title")
+    if header and _YEAR_IN_TITLE.search(header) and _REPORT_WORDS.search(header):
+        header = _SITE_SUFFIX.sub("", header)
+        if issuer_from_title(header):
+            return header
+        # a title without its issuer: the report's own title line may name it
+        return _body_title(doc) or header
+    return _body_title(doc)
+
+
+def _body_title(doc: Document) -> str | None:
     texts = _texts(doc)[:12]
     for i, text in enumerate(texts):
         if len(text) > 80 or not _YEAR_IN_TITLE.search(text):
@@ -115,10 +181,13 @@ def find_issuer(title: str | None, doc: Document) -> str | None:
         issuer = issuer_from_title(title)
         if issuer:
             return issuer
+    header = clean_space(header_block(doc).get("issuer", ""))
+    if header and len(header) <= 40 and not re.search(r"[:：\d]", header):
+        return header
     for key in ("发布机构", "发文机关", "来源", "信息来源"):
-        v = doc.metadata.get(key)
-        if v and _ISSUER_END.search(clean_space(v)):
-            return clean_space(v)
+        v = clean_space(_HEADER_FIELD.split(doc.metadata.get(key) or "")[0])  # up to another field
+        if v and _ISSUER_END.search(v):
+            return v
     return _signature_issuer(doc)
 
 
@@ -168,7 +237,8 @@ def find_published(doc: Document) -> str | None:
             d = parse_date(v)
             if d:
                 return d
-    return None
+    header = header_block(doc).get("published")
+    return parse_date(header) if header else None
 
 
 def read_metadata(doc: Document) -> Metadata:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from nianbao.extractors.document import Document, GridCell, Heading, Paragraph, Table
 from nianbao.extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
 from nianbao.extractors.parser.meta import Metadata, read_metadata
+from nianbao.extractors.parser.pagetext import inline_document
 from nianbao.extractors.parser.tables import (
     TableResult,
     TableSpace,
@@ -89,6 +90,46 @@ def _value_line(block: Heading | Paragraph, table_index: int) -> PrintedRow | No
     return PrintedRow(cells, table_index, structured=False)
 
 
+_T4_WIDTH = len(TEMPLATE.t4.rows) * len(TEMPLATE.t4.columns)  # 15: three blocks of five
+
+
+def _t4_by_shape(block: Table, section: str | None, t3_seen: bool) -> bool:
+    """A grid in table 4's place with table 4's shape, whatever the OCR made of its header.
+
+    Its place: after section 四's heading, or after table 3's rows when that heading was not read
+    (and before 五) if the grid has header rows. Its shape: a row of exactly 15 value cells (three
+    blocks of five), which no row of tables 2 and 3 has, and no row anchored to table 3 or 2.
+    """
+    if not block.structured or not (
+        section == "review_litigation" or (t3_seen and section in (None, "applications"))
+    ):
+        return False
+    shaped = header = False
+    for cells in block.rows:
+        texts = [c.text for c in cells if not c.is_continuation]
+        values = [t for t in texts if t.strip()]
+        inner = _strip_ends(texts)  # an empty corner cell of the grid is not a value column
+        if _T4_WIDTH in (len(texts), len(inner)) and values and all(is_value_text(t) for t in values):
+            shaped = True
+        elif values:
+            header = True
+        anchor = _row_anchor(norm_label("".join(texts)), None)
+        if anchor in ("t2", "t3") and _label_kind(norm_label("".join(texts))) is not None:
+            return False
+    # Without section 四's heading, the grid must have a header of its own (garbled or not): a bare
+    # row of numbers after table 3 is nothing to go by.
+    return shaped and (header or section == "review_litigation")
+
+
+def _strip_ends(texts: list[str]) -> list[str]:
+    lo, hi = 0, len(texts)
+    while lo < hi and not texts[lo].strip():
+        lo += 1
+    while hi > lo and not texts[hi - 1].strip():
+        hi -= 1
+    return texts[lo:hi]
+
+
 @dataclass
 class Walk:
     """What one pass over a document saw: sections, narrative, table rows, findings."""
@@ -134,6 +175,21 @@ def collect_rows(doc: Document) -> Walk:
             continue
         assert isinstance(block, Table)
         last_table = block.index
+        if _t4_by_shape(block, section, bool(walk.rows["t3"])):
+            kind, kind_guessed = "t4", False
+            walk.rows["t4"] += [PrintedRow(cells, block.index, block.structured) for cells in block.rows]
+            if not any(
+                _row_anchor(norm_label("".join(c.text for c in cells)), section) == "t4"
+                for cells in block.rows
+            ):
+                walk.findings.append(
+                    parser_finding(
+                        "table_by_shape",
+                        f"a grid with a row of {_T4_WIDTH} values in table 4's place, its header "
+                        f"unreadable, read as {TEMPLATE.t4.title}",
+                    )
+                )
+            continue
         for cells in block.rows:
             text = norm_label("".join(c.text for c in cells if not c.is_continuation))
             anchor = _row_anchor(text, section)
@@ -230,6 +286,7 @@ def parse_document(
     meta = read_metadata(doc)
     if defaults is not None:
         meta = meta.filled_from(defaults)
+    doc = inline_document(doc)  # run-together page text: headings and tables found inline
     walk = collect_rows(doc)
     segs = {t: label_rows(r, _SPACES[t]) for t, r in walk.rows.items()}
     v2, v3, notes = _variants(segs)

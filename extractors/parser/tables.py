@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
-from nianbao.extractors.parser.digits import RunTogether, one_reading, readings
+from nianbao.extractors.parser.digits import (
+    RunTogether,
+    blank_row,
+    known_cells,
+    one_reading,
+    readings,
+    resolve,
+)
 from nianbao.extractors.parser.findings import parser_finding
 from nianbao.extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from nianbao.schemas import TEMPLATE, Cell, Finding, Provenance
@@ -182,6 +189,8 @@ def _emit(
 ) -> None:
     row = tpl.row_by_code[seg.row]
     placed = place_values(seg.values, cols, seg.header, seg.structured)
+    if not seg.values and seg.run_together:
+        placed = blank_row(res.findings, f"{table} row {row.label_for(variant)}", cols)
     if placed is None and seg.run_together:
         placed = _split_run(res, table, f"{table} row {row.label_for(variant)}", seg, cols)
         if placed is None:
@@ -221,22 +230,28 @@ def _place(
 def _split_run(
     res: TableResult, table: str, where: str, seg: LabelledRow, cols: tuple[str, ...]
 ) -> list[tuple[str, RowCell]] | None:
-    """Values printed run together (`2100003` for seven cells): cut only when one reading is left.
+    """Values printed run together (`2100003` for seven cells, or `21 00003`: fewer runs than
+    cells): cut only when one reading is left.
 
     A row with several readings that fit its own identities waits in `res.pending`: the column
     identities, once the other rows are placed, may leave one (see `resolve_pending`).
     """
-    raw = "".join(v.text.strip() for v in seg.values)
-    if len(seg.values) != 1 or not raw.isdigit():
+    runs = [v.text.strip() for v in seg.values]
+    if not runs or len(runs) >= len(cols) or not all(r.isdigit() for r in runs):
         return None
-    found = readings(raw, table, cols)
+    raw, breaks, at = "".join(runs), set(), 0
+    for r in runs[:-1]:
+        at += len(r)
+        breaks.add(at)
+    found = readings(raw, table, cols, frozenset(breaks))
+    raw = " ".join(runs)
     if found is not None and len(found) > 1:
         res.pending.append(RunTogether(seg, where, raw, cols, found))
         return None
     if found is None or not found:
         res.findings.append(run_together_finding(where, raw, len(cols)))
         return None
-    return one_reading(res.findings, where, seg.values[0], cols, found[0], "its row's identities")
+    return one_reading(res.findings, where, seg.values[0], cols, found[0], "its row's identities", raw)
 
 
 def run_together_finding(where: str, raw: str, n: int) -> Finding:
@@ -250,61 +265,19 @@ def run_together_finding(where: str, raw: str, n: int) -> Finding:
 
 def resolve_pending(res: TableResult, table: str, tpl: TableSpec, variant: str | None, file: str) -> None:
     """Rows printed run together with several readings: the column identities (table 3: 一 + 二 ==
-    （七） + 四, （七） == Σ results) decide, once the other rows are placed, when one reading is left."""
-    progress = True
-    while res.pending and progress:
-        progress = False
-        known = {(c.row_code, c.col_code): c.value for c in res.cells if c.table == table}
-        for item in list(res.pending):
-            fits = [
-                r for r in item.readings if _fits_columns(tpl, variant, item.seg.row, item.cols, r, known)
-            ]
-            if len(fits) == 1:
-                res.pending.remove(item)
-                placed = one_reading(
-                    res.findings,
-                    item.where,
-                    item.seg.values[0],
-                    item.cols,
-                    fits[0],
-                    "the row and column identities",
-                )
-                _place(res, table, item.seg, placed, tpl, variant, file)
-                progress = True
-                break
+    （七） + 四, （七） == Σ results), over the whole table, decide the rows they leave one reading."""
+    rows: dict[str, dict[str, float | int | None]] = {}
+    for c in res.cells:
+        if c.table == table and not (c.value is None and c.raw.strip()):  # an unreadable cell is unknown
+            rows.setdefault(c.row_code, {})[c.col_code] = c.value
+    known = known_cells(rows, tuple(col.code for col in tpl.columns))
+    for item, values, by in resolve(res.pending, known, tpl, variant):
+        res.pending.remove(item)
+        placed = one_reading(res.findings, item.where, item.seg.values[0], item.cols, values, by, item.raw)
+        _place(res, table, item.seg, placed, tpl, variant, file)
     for item in res.pending:
         res.findings.append(run_together_finding(item.where, item.raw, len(item.cols)))
     res.pending.clear()
-
-
-def _fits_columns(
-    tpl: TableSpec,
-    variant: str | None,
-    row: str,
-    cols: tuple[str, ...],
-    reading: list[int | None],
-    known: dict[tuple[str, str], float | int | None],
-) -> bool:
-    """True unless a column identity involving `row`, with every other cell known, fails."""
-    present = {r.code for r in tpl.rows_for(variant)}
-    for ident in TEMPLATE.identities:
-        if ident.table != tpl.id or ident.along != "columns":
-            continue
-        lhs = [r for r in tpl.expand(ident.lhs) if r in present]
-        rhs = [r for r in tpl.expand(ident.rhs) if r in present]
-        if row not in lhs + rhs:
-            continue
-        for col, value in zip(cols, reading, strict=True):
-
-            def at(r: str, col: str = col, value: int | None = value) -> float | int | None:
-                return value if r == row else known.get((r, col))
-
-            left, right = [at(r) for r in lhs], [at(r) for r in rhs]
-            if any(v is None for v in left + right):
-                continue
-            if sum(v for v in left if v is not None) != sum(v for v in right if v is not None):
-                return False
-    return True
 
 
 SIMILAR = 0.5  # a garbled label must share this much with the template's wording to be placed
@@ -324,6 +297,17 @@ def _strip_empty(values: list[RowCell]) -> list[RowCell]:
     return out
 
 
+def _garbled(printed: str, row: Label) -> bool:
+    """A printed label that may be the row's own, garbled or cut by the recogniser: it resembles the
+    template's wording, or is a run of its characters in order (2.其 for 2.其他法律…), or is a mark of
+    a character or two that names nothing."""
+    got, want = norm_label(printed), norm_label(row.label)
+    if _similar(printed, row) or len(got) <= 2:
+        return True
+    it = iter(want)
+    return all(ch in it for ch in got)
+
+
 def by_position(
     res: TableResult,
     seg: LabelledTable,
@@ -334,45 +318,62 @@ def by_position(
 ) -> list[LabelledRow]:
     """Segments with rows whose label the reader lost or garbled placed by the template's row order.
 
-    A row of a true grid with no label, or with a label no template row matches but that resembles
-    one (OCR: 一、本年新牧…), sits between two labelled rows; when the template prints exactly one
-    row between them, and that row is not printed elsewhere, it is that row.
+    A row of a true grid with no label, or with a label no template row matches but that may be a
+    garbled one (OCR: 一、本年新牧…, a stray mark), sits between two labelled rows; when the
+    template prints exactly as many rows between them as there are such rows, none of them printed
+    elsewhere, they are those rows, in order.
     """
     segs = list(seg.labelled)
-    candidates = [(before, "", values) for before, values in seg.unlabelled]
+    candidates = [(before, "", values, "lost") for before, values in seg.unlabelled]
     candidates += [
-        (before, label, values)
+        (before, label, values, "garbled")
         for before, (label, values) in zip(seg.unknown_at, seg.unknown_labels, strict=True)
         if values and seg.labelled and seg.labelled[0].structured
     ]
+    # a header label followed by the grid's empty cells is no row: only rows printing a value count
+    candidates = [c for c in candidates if any(v.parsed and v.parsed.value is not None for v in c[2])]
     printed = {s.row for s in segs}
-    placed: list[tuple[int, LabelledRow]] = []
-    for before, label, values in candidates:
+    gaps: dict[tuple[int, int], list[tuple[int, str, list[RowCell], str]]] = {}
+    for cand in candidates:
+        before = cand[0]
         prev = next((s.row for s in reversed(segs[:before]) if s.row in order), None)
         nxt = next((s.row for s in segs[before:] if s.row in order), None)
         lo = order.index(prev) + 1 if prev else 0
         hi = order.index(nxt) if nxt else len(order)
-        if hi - lo != 1 or order[lo] in printed:
+        gaps.setdefault((lo, hi), []).append(cand)
+    placed: list[tuple[int, LabelledRow]] = []
+    for (lo, hi), cands in gaps.items():
+        rows = order[lo:hi]
+        if len(rows) != len(cands) or any(r in printed for r in rows):
             continue
-        row = order[lo]
-        printed_values, values = values, _strip_empty(values)
-        # Exactly the row's width once empty ends are dropped: an empty label cell must never be
-        # read as a blank first value, nor a missing value be made up by shifting.
-        if len(values) != width(row) or not any(v.parsed and v.parsed.value is not None for v in values):
+        if len(cands) > 1 and len({c[3] for c in cands}) > 1:
+            continue  # lost and garbled labels in one gap: their printed order is not known
+        fits = []
+        for row, (before, label, values, _) in zip(rows, cands, strict=True):
+            kept = _strip_empty(values)
+            # Exactly the row's width once empty ends are dropped: an empty label cell must never be
+            # read as a blank first value, nor a missing value be made up by shifting.
+            if len(kept) != width(row) or not any(v.parsed and v.parsed.value is not None for v in kept):
+                break
+            if label and not _garbled(label, tpl.row_by_code[row]):
+                break
+            fits.append((row, before, label, values, kept))
+        if len(fits) != len(cands):
             continue
-        if label and not _similar(label, tpl.row_by_code[row]):
-            continue
-        printed.add(row)
-        placed.append((before, LabelledRow(row, label, values=list(values), structured=True)))
-        seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not printed_values]
-        res.findings.append(
-            parser_finding(
-                "row_by_position",
-                f"{table}: a row of {len(values)} values labelled {label!r}, between "
-                f"{prev or 'the header'} and {nxt or 'the end'}, read as row {row} by the template's order",
-                cells={f"{table}.{row}": [v.text for v in values]},
+        prev = order[lo - 1] if lo else None
+        nxt = order[hi] if hi < len(order) else None
+        for row, before, label, values, kept in fits:
+            printed.add(row)
+            placed.append((before, LabelledRow(row, label, values=list(kept), structured=True)))
+            seg.unknown_labels = [(lab, v) for lab, v in seg.unknown_labels if v is not values]
+            res.findings.append(
+                parser_finding(
+                    "row_by_position",
+                    f"{table}: a row of {len(kept)} values labelled {label!r}, between "
+                    f"{prev or 'the header'} and {nxt or 'the end'}, read as row {row} by the template's order",
+                    cells={f"{table}.{row}": [v.text for v in kept]},
+                )
             )
-        )
     for before, s in sorted(placed, key=lambda p: p[0], reverse=True):
         segs.insert(before, s)
     return segs
@@ -533,6 +534,10 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     # A header label left open directly above the 15 values took them: they are the loose row.
     loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n)) == n]
     labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n)) != n]
+    printed = seg.labelled or seg.headers  # table 4's header (or its row labels) printed...
+    if seg.run_together and printed and not loose_rows and not any(s.values for s in seg.labelled):
+        # ...with no value after it in run-together text: its fifteen cells are printed blank
+        loose_rows = [[rc for _, rc in blank_row(res.findings, "table 4", cols * len(tpl.rows))]]
     if labelled:  # one printed row per block (a transposed layout)
         for s in labelled:
             _emit(res, "t4", s, cols, tpl, None, file)
@@ -543,7 +548,7 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     if len(values) > n:  # blank corner cells of header rows come first; keep the last full row
         values = next((r for r in loose_rows if len(_trim_blank_tail(r, n)) == n), values)
         values = _trim_blank_tail(values, n)
-    tried_split = len(values) != n and seg.run_together and len(values) == 1
+    tried_split = len(values) != n and seg.run_together and 0 < len(values) < n
     if tried_split:
         whole = LabelledRow("", "", values=values, run_together=True)
         placed = _split_run(res, "t4", "table 4", whole, cols * len(tpl.rows))
