@@ -249,7 +249,7 @@ def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]
             j, cells, anchored, piped = _cell_run(items, i, blank_is_cell)
             numeric = sum(1 for c in cells if c.strip() and is_value_text(c))
             if len(cells) >= 4 and (anchored or piped >= 3 or numeric >= 2):
-                out.append(make_table([c] for c in cells))
+                out.append(_one_cell_rows(cells))
                 pending = False
                 i = j
                 continue
@@ -311,8 +311,14 @@ def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, 
             cells.append(item.strip(" \t\r\n"))
             prev_plain = True
         i += 1
-    if blank_is_cell:
-        # blank <p> spacers after the last cell belong to the page layout, not the table
-        while cells and not cells[-1].strip():
-            cells.pop()
     return i, cells, anchored, piped
+
+
+def _one_cell_rows(cells: Sequence[str]) -> Table:
+    """A flattened table, one printed row per cell. The blanks after the last filled cell are kept
+    and marked `trailing`: blank cells of the last row (a carry-over row printed blank to its end,
+    just before the next heading) or layout spacers; the parser tells them apart by the template's
+    row width."""
+    last = max((k for k, c in enumerate(cells) if c.strip()), default=-1)
+    grid = [[GridCell(text=t, row=r, col=0, trailing=r > last)] for r, t in enumerate(cells)]
+    return Table(rows=grid, structured=False)

@@ -120,8 +120,13 @@ class _RowLabeller:
         if kind.group:
             self.group = kind.group
 
-    def value(self, rc: RowCell, row_has_label: bool, pending: list[RowCell]) -> None:
-        """A value, blank or marker: to the open label, or kept for the end of the row."""
+    def value(self, rc: RowCell, row_has_label: bool, pending: list[RowCell], orphans: list[RowCell]) -> None:
+        """A value, blank or marker: to the open label, or kept for the end of the row.
+
+        A value after a label cell of its printed row but with no row label open (values right
+        after a column header, in a table flattened into one long printed row) is kept as an
+        orphan: a row of values with no label, never dropped.
+        """
         self.header_open = False
         if not row_has_label:
             pending.append(rc)  # merge placeholders, or a value-only line (decided at row end)
@@ -129,6 +134,8 @@ class _RowLabeller:
             self.current.values.append(rc)
         elif self.unknown is not None:
             self.unknown[1].append(rc)
+        else:
+            orphans.append(rc)
 
     def classify(self, normed: str) -> Kind:
         """What a label is in the group in force; a label unknown there is tried in the group of
@@ -227,6 +234,12 @@ class _RowLabeller:
         self.close()
         self.unknown = (text, [])
 
+    def orphan_break(self, orphans: list[RowCell]) -> None:
+        """A label after orphan values ends their run: they are one unlabelled printed row."""
+        if orphans:
+            self.out.loose_values.append(list(orphans))
+            orphans.clear()
+
     def end_row(self, pending: list[RowCell], row_has_label: bool, structured: bool) -> None:
         """End of a printed row. A row of values only belongs to a label left open above it (a
         wrapped label whose numbers sit on the next line, or text one cell per line), unless it is a
@@ -252,6 +265,7 @@ class _RowLabeller:
         for printed in rows:
             self.out.run_together |= printed.run_together
             pending: list[RowCell] = []  # values seen in this row before any label
+            orphans: list[RowCell] = []  # values after a label of this row with no row label open
             row_has_label = False
             for cell in printed.cells:
                 if cell.is_continuation:
@@ -259,10 +273,12 @@ class _RowLabeller:
                     continue
                 parsed = parse_value(cell.text)
                 if parsed is not None:
-                    self.value(RowCell(cell, printed.table, parsed), row_has_label, pending)
+                    self.value(RowCell(cell, printed.table, parsed), row_has_label, pending, orphans)
                     continue
                 row_has_label = True
+                self.orphan_break(orphans)
                 self.label(cell, printed)
+            self.orphan_break(orphans)
             self.end_row(pending, row_has_label, printed.structured)
         self.close()
         return self.out

@@ -110,10 +110,13 @@ def _blank(rc: RowCell) -> bool:
 def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
     """Drop blank cells beyond n at the ends: merged cells flattened into empty positions.
 
-    Leading blanks go first: in flattened text they are the rest of a label's colspan
+    Blanks printed after a flattened table's last filled cell (`GridCell.trailing`) go first: they
+    are the page's spacers once the row is full. Then leading blanks: in flattened text they are the rest of a label's colspan
     ("| （七）总计 |  | 17 |"); trailing ones are a merged value's colspan ("| 行政许可 | 550 |  |  |").
     """
     out = list(values)
+    while len(out) > n and out[-1].cell.trailing and _blank(out[-1]):
+        out.pop()  # blanks after a flattened table's last filled cell: layout spacers first
     while len(out) > n:
         if _blank(out[0]):
             out.pop(0)
