@@ -211,7 +211,8 @@ def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]
     """Turn raw lines (and already built blocks, passed through) into Paragraphs and flattened Tables.
 
     `blank_is_cell`: in HTML every `<p>` is a cell, so an empty or NBSP-only `<p>` inside a flattened
-    table is a blank value; in plain text blank lines only separate cells (quirk A).
+    table is a blank value; in plain text empty lines only separate cells (quirk A), while a line of
+    only NBSP or U+3000 is a printed blank cell.
     """
     out: list[Block] = []
     pending = False  # after the heading of section 二/三/四: the next short lines may be a table
@@ -292,8 +293,11 @@ def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, 
             break
         s = item.strip()
         if not s:
-            if blank_is_cell:
-                cells.append(item.strip(" \t\r\n"))
+            # an NBSP or U+3000 line is a printed blank cell in text too; an empty line is one only
+            # in HTML (an empty <p>), in text it separates cells
+            printed = item.strip(" \t\r\n")
+            if blank_is_cell or printed:
+                cells.append(printed)
             i += 1
             continue
         if (is_prose(s) and not is_table_pipe_row(s)) or section_code(s) is not None or is_table_pipe_row(s):
