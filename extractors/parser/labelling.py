@@ -71,6 +71,10 @@ class LabelledRow:
     structured: bool = True
     overridable: bool = False
     run_together: bool = False
+    # Cut from a flattened sequence of cells (several row labels in one printed row, or values on
+    # printed rows of their own): blank cells beyond the row's width are the next row's merged
+    # positions, so they are dropped from the end first.
+    flat: bool = False
 
 
 @dataclass
@@ -103,6 +107,7 @@ class _RowLabeller:
         self.block: str | None = None  # table 2: the 第二十条 item in force
         self.header: list[tuple[str | None, int]] = []  # column codes in force, with grid column
         self.header_open = False  # True while consecutive header cells are being collected
+        self.rows_in_printed = 0  # row labels met so far in the current printed row
 
     def close(self) -> None:
         """End the open labelled row (and the open unknown label, if it took values)."""
@@ -203,6 +208,9 @@ class _RowLabeller:
             cur.overridable = kind.overridable
         else:
             self.close()
+            flat = self.rows_in_printed > 0 and not printed.structured
+            if flat and self.out.labelled:
+                self.out.labelled[-1].flat = True
             self.current = LabelledRow(
                 kind.row,
                 text,
@@ -211,7 +219,9 @@ class _RowLabeller:
                 structured=printed.structured,
                 overridable=kind.overridable,
                 run_together=printed.run_together,
+                flat=flat,
             )
+            self.rows_in_printed += 1
         self.group = kind.group or self.space.group_of_row(kind.row)
 
     def unknown_label(self, text: str, printed: PrintedRow) -> None:
@@ -251,6 +261,7 @@ class _RowLabeller:
             own_row = structured or (cur is not None and width >= 2 and len(cur.values) == width)
             if cur is not None and (not cur.values or not own_row):
                 cur.values.extend(pending)
+                cur.flat = cur.flat or not structured
             else:
                 self.out.loose_values.append(pending)
                 if own_row:
@@ -267,6 +278,7 @@ class _RowLabeller:
             pending: list[RowCell] = []  # values seen in this row before any label
             orphans: list[RowCell] = []  # values after a label of this row with no row label open
             row_has_label = False
+            self.rows_in_printed = 0
             for cell in printed.cells:
                 if cell.is_continuation:
                     self.context(cell)

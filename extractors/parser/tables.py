@@ -107,7 +107,7 @@ def _blank(rc: RowCell) -> bool:
     return rc.parsed is not None and rc.parsed.is_blank
 
 
-def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
+def _trim_blank_tail(values: list[RowCell], n: int, tail_first: bool = False) -> list[RowCell]:
     """Drop blank cells beyond n at the ends: merged cells flattened into empty positions.
 
     Blanks printed after a flattened table's last filled cell (`GridCell.trailing`) go first: they
@@ -117,6 +117,8 @@ def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
     out = list(values)
     while len(out) > n and out[-1].cell.trailing and _blank(out[-1]):
         out.pop()  # blanks after a flattened table's last filled cell: layout spacers first
+    while tail_first and len(out) > n and _blank(out[-1]):
+        out.pop()  # a flattened row: the next row's merged positions follow its last cell
     while len(out) > n:
         if _blank(out[0]):
             out.pop(0)
@@ -128,7 +130,11 @@ def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
 
 
 def place_values(
-    values: list[RowCell], expected: tuple[str, ...], header: list[tuple[str | None, int]], structured: bool
+    values: list[RowCell],
+    expected: tuple[str, ...],
+    header: list[tuple[str | None, int]],
+    structured: bool,
+    flat: bool = False,
 ) -> list[tuple[str, RowCell]] | None:
     """Pair value cells with column codes, or None when that cannot be done with certainty."""
     n = len(expected)
@@ -136,7 +142,7 @@ def place_values(
     header_codes = [c for c, _ in named]
     # 1. The header names every expected column once: its order wins (scrambled headers exist).
     header_ok = sorted(header_codes) == sorted(expected) and len(set(header_codes)) == n
-    vals = _trim_blank_tail(values, n)
+    vals = _trim_blank_tail(values, n, tail_first=flat)
     if len(vals) == n:
         order = header_codes if header_ok else list(expected)
         return list(zip(order, vals, strict=True))
@@ -184,7 +190,7 @@ def _emit(
     block: str | None = None,
 ) -> None:
     row = tpl.row_by_code[seg.row]
-    placed = place_values(seg.values, cols, seg.header, seg.structured)
+    placed = place_values(seg.values, cols, seg.header, seg.structured, seg.flat)
     if placed is None and seg.run_together:
         placed = _split_run(res, table, f"{table} row {row.label_for(variant)}", seg, cols)
         if placed is None:
@@ -536,6 +542,10 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     # A header label left open directly above the 15 values took them: they are the loose row.
     loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n)) == n]
     labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n)) != n]
+    if any(len(_trim_blank_tail(r, n)) == n for r in loose_rows):
+        # the full row of values is there: a header label followed only by blanks took the bare
+        # positions its merged header cells cover (Word's text export), it is not a printed row
+        labelled = [s for s in labelled if not all(_blank(v) for v in s.values)]
     if labelled:  # one printed row per block (a transposed layout)
         for s in labelled:
             _emit(res, "t4", s, cols, tpl, None, file)

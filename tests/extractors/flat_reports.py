@@ -8,6 +8,8 @@ tables. The renderers below print it the ways a grid gets lost, each shape chose
 * `tab_text`: Word's plain-text export, one TAB-indented cell per line, rows separated by an empty
   line or not at all, blank cells as a bare TAB, TAB + NBSP or TAB + U+3000, header labels wrapped
   onto a TAB-less line or split into two cells;
+  and, as Word prints them, the positions a merged cell covers below its first row as a bare TAB
+  (the group labels of table 3, the review columns under table 4's header);
 * `plain_text`: one cell per line without indentation, blank cells as NBSP or U+3000 lines;
 * `p_per_cell`: HTML with every cell its own `<p>`, blank cells as `&nbsp;`, a literal NBSP,
   `<span>&nbsp;</span>` or U+3000, headings as `<p>`, `<strong>` or `<h3>`, spacer paragraphs
@@ -140,13 +142,16 @@ def tab_text(f: FlatReport) -> str:
     blank = rng.choice(("", NBSP, IDEO))  # printed after the TAB of a blank cell
     row_gap = rng.random() < 0.5  # an empty line after every printed row
     split_header = rng.choice(("none", "cells", "continuation"))
+    merged = rng.random() < 0.5  # the positions merged cells cover printed as bare TABs
     lines: list[str] = []
     for kind, item in f.q.blocks():
         if kind == "line":
             lines.append(str(item))
             continue
         rows: list[Row] = item  # type: ignore[assignment]
-        for row in rows:
+        for r, row in enumerate(rows):
+            if merged:
+                lines += ["\t"] * _covered(f.q, rows, r)
             for cell in row:
                 piece = _wrapped_header(rng, cell) if split_header != "none" else cell
                 if isinstance(piece, list):
@@ -159,6 +164,15 @@ def tab_text(f: FlatReport) -> str:
             if row_gap:
                 lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _covered(q: QuirkReport, rows: list[Row], r: int) -> int:
+    """How many positions at the start of printed row r merged cells of the rows above cover."""
+    if rows is q.t3_rows:
+        return sum(1 for (r0, _), span in q.t3_spans.items() if r0 < r < r0 + span)
+    if rows is q.t4_rows and r == 2:
+        return len(TEMPLATE.t4.columns)  # the review block's column labels span two header rows
+    return 0
 
 
 def plain_text(f: FlatReport) -> str:
