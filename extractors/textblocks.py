@@ -248,8 +248,10 @@ def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]
             continue
         if not is_prose(s) and not is_intro(s) and (pending or is_anchor(s) or is_pipe_cell(s)):
             j, cells, anchored, piped = _cell_run(items, i, blank_is_cell)
-            numeric = sum(1 for c in cells if c.strip() and is_value_text(c))
-            if len(cells) >= 4 and (anchored or piped >= 3 or numeric >= 2):
+            numeric = sum(1 for c in cells if not isinstance(c, _Gap) and c.strip() and is_value_text(c))
+            if sum(1 for c in cells if not isinstance(c, _Gap)) >= 4 and (
+                anchored or piped >= 3 or numeric >= 2
+            ):
                 out.append(_one_cell_rows(cells))
                 pending = False
                 i = j
@@ -277,8 +279,18 @@ def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
     return i
 
 
+class _Gap(str):
+    """An empty line between the cells of plain text (told from an empty cell by its type)."""
+
+
+_GAP = _Gap("")
+
+
 def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, list[str], bool, int]:
     """Collect one-cell-per-line cells from index i up to a section heading, prose or a block.
+
+    In plain text an empty line is kept as `_GAP` (a blank cell whose TAB was stripped, or a
+    separator: the parser decides by the template's row widths); in HTML every `<p>` is a cell.
 
     Returns (next index, cells, whether an anchor was seen, number of pipe-terminated lines).
     A lone `|` after a text line is a separator (quirk C, second form); after another pipe line it
@@ -298,6 +310,8 @@ def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, 
             printed = item.strip(" \t\r\n")
             if blank_is_cell or printed:
                 cells.append(printed)
+            elif cells:
+                cells.append(_GAP)
             i += 1
             continue
         if (is_prose(s) and not is_table_pipe_row(s)) or section_code(s) is not None or is_table_pipe_row(s):
@@ -324,5 +338,8 @@ def _one_cell_rows(cells: Sequence[str]) -> Table:
     just before the next heading) or layout spacers; the parser tells them apart by the template's
     row width."""
     last = max((k for k, c in enumerate(cells) if c.strip()), default=-1)
-    grid = [[GridCell(text=t, row=r, col=0, trailing=r > last)] for r, t in enumerate(cells)]
+    grid = [
+        [GridCell(text=t, row=r, col=0, trailing=r > last, gap=isinstance(t, _Gap))]
+        for r, t in enumerate(cells)
+    ]
     return Table(rows=grid, structured=False)

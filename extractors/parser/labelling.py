@@ -108,11 +108,15 @@ class _RowLabeller:
         self.header: list[tuple[str | None, int]] = []  # column codes in force, with grid column
         self.header_open = False  # True while consecutive header cells are being collected
         self.rows_in_printed = 0  # row labels met so far in the current printed row
+        self.gaps: list[RowCell] = []  # empty text lines after the open row's label or values
+        self.held: list[RowCell] = []  # empty text lines with no row open: kept only if a value follows
 
     def close(self) -> None:
         """End the open labelled row (and the open unknown label, if it took values)."""
         if self.current is not None:
+            self.current.values += self.gaps  # blank cells at its end, or separators (tables.py)
             self.out.labelled.append(self.current)
+        self.gaps = []
         if self.unknown is not None and self.unknown[1]:
             self.out.unknown_labels.append(self.unknown)
             self.out.unknown_at.append(len(self.out.labelled) + (1 if self.current is not None else 0))
@@ -133,14 +137,20 @@ class _RowLabeller:
         orphan: a row of values with no label, never dropped.
         """
         self.header_open = False
+        if self.current is None and self.unknown is None:
+            rc_list = [*self.held, rc]
+            self.held = []
+        else:
+            rc_list = [rc]
         if not row_has_label:
-            pending.append(rc)  # merge placeholders, or a value-only line (decided at row end)
+            pending += rc_list  # merge placeholders, or a value-only line (decided at row end)
         elif self.current is not None:
-            self.current.values.append(rc)
+            self.current.values += [*self.gaps, rc]
+            self.gaps = []
         elif self.unknown is not None:
             self.unknown[1].append(rc)
         else:
-            orphans.append(rc)
+            orphans += rc_list
 
     def classify(self, normed: str) -> Kind:
         """What a label is in the group in force; a label unknown there is tried in the group of
@@ -201,8 +211,15 @@ class _RowLabeller:
         cur = self.current
         if cur is not None and not cur.values and cur.row == kind.row:
             cur.label += text  # the rest of a label broken over two cells ("四、结转下年度" / "继续办理")
+            self.gaps = []  # empty lines between the pieces of a label only separated them
             return
-        if cur is not None and not cur.values and cur.overridable:
+        if (
+            cur is not None
+            and not cur.values
+            and cur.overridable
+            and self.space.group_of_row(kind.row) == self.group
+        ):
+            self.gaps = []
             cur.row = kind.row  # （六）其他处理 followed by its 2021 sub-item
             cur.label += text
             cur.overridable = kind.overridable
@@ -230,6 +247,7 @@ class _RowLabeller:
         open labelled row; text followed by values becomes an unknown row."""
         if self.current is not None and not self.current.values:
             self.current.label += text
+            self.gaps = []
             return
         if self.unknown is not None and not self.unknown[1]:
             # two fragments of one broken label ("政府集中" / "采购"): together they may name a row
@@ -243,6 +261,16 @@ class _RowLabeller:
             return
         self.close()
         self.unknown = (text, [])
+
+    def gap(self, rc: RowCell) -> None:
+        """An empty line of flattened text: a blank cell or a separator, decided by the row's width
+        once the row is complete (tables.py). After the open row's label or values it goes with
+        the row; elsewhere it waits for the next cell: a value takes it along, a label drops it."""
+        if self.current is not None:
+            self.gaps.append(rc)
+            self.current.flat = True
+        elif self.unknown is None:
+            self.held.append(rc)
 
     def orphan_break(self, orphans: list[RowCell]) -> None:
         """A label after orphan values ends their run: they are one unlabelled printed row."""
@@ -260,7 +288,8 @@ class _RowLabeller:
             width = len(pending) - next((i for i, v in enumerate(pending) if not _blank(v)), len(pending))
             own_row = structured or (cur is not None and width >= 2 and len(cur.values) == width)
             if cur is not None and (not cur.values or not own_row):
-                cur.values.extend(pending)
+                cur.values += [*self.gaps, *pending]
+                self.gaps = []
                 cur.flat = cur.flat or not structured
             else:
                 self.out.loose_values.append(pending)
@@ -283,16 +312,22 @@ class _RowLabeller:
                 if cell.is_continuation:
                     self.context(cell)
                     continue
+                if cell.gap:
+                    self.gap(RowCell(cell, printed.table, parse_value("")))
+                    continue
                 parsed = parse_value(cell.text)
                 if parsed is not None:
                     self.value(RowCell(cell, printed.table, parsed), row_has_label, pending, orphans)
                     continue
                 row_has_label = True
+                self.held = []  # empty lines before a label only separated it from what came before
                 self.orphan_break(orphans)
                 self.label(cell, printed)
             self.orphan_break(orphans)
             self.end_row(pending, row_has_label, printed.structured)
         self.close()
+        if self.held and self.out.loose_values:
+            self.out.loose_values.append(self.held)  # blank cells after the last loose value, or spacing
         return self.out
 
 

@@ -107,14 +107,44 @@ def _blank(rc: RowCell) -> bool:
     return rc.parsed is not None and rc.parsed.is_blank
 
 
-def _trim_blank_tail(values: list[RowCell], n: int, tail_first: bool = False) -> list[RowCell]:
+def _gap_cuts(values: list[RowCell], n: int, lead_cells: bool) -> list[list[RowCell]]:
+    """The ways to read a row's empty lines (`GridCell.gap`) as blank cells so that it has n cells:
+    the empty lines at its ends beyond n are separators. `lead_cells`: the empty lines right after a
+    row's label are its first cells (a label is printed just before its cells)."""
+    size = len(values)
+    lead = next((i for i, v in enumerate(values) if not v.cell.gap), size)
+    trail = next((i for i, v in enumerate(reversed(values)) if not v.cell.gap), size)
+    return [values[k : k + n] for k in range(1 if lead_cells else lead + 1) if 0 <= size - n - k <= trail]
+
+
+def _without_gaps(values: list[RowCell], n: int, lead_cells: bool) -> list[RowCell]:
+    """The cells of a row whose text lost its grid, where empty lines (`GridCell.gap`) are either
+    blank cells (bare TABs stripped) or only separators.
+
+    Separators when the other cells alone fill the row; otherwise blank cells, when exactly one way
+    of cutting the empty lines at the row's ends gives its width (`_gap_cuts`). Otherwise the empty
+    lines are dropped and the row is left to the usual count, which does not place a row short of
+    cells.
+    """
+    if not any(v.cell.gap for v in values):
+        return list(values)
+    solid = [v for v in values if not v.cell.gap]
+    if len(solid) == n:
+        return solid
+    cuts = _gap_cuts(values, n, lead_cells)
+    return cuts[0] if len(cuts) == 1 else solid
+
+
+def _trim_blank_tail(
+    values: list[RowCell], n: int, tail_first: bool = False, lead_cells: bool = True
+) -> list[RowCell]:
     """Drop blank cells beyond n at the ends: merged cells flattened into empty positions.
 
     Blanks printed after a flattened table's last filled cell (`GridCell.trailing`) go first: they
     are the page's spacers once the row is full. Then leading blanks: in flattened text they are the rest of a label's colspan
     ("| （七）总计 |  | 17 |"); trailing ones are a merged value's colspan ("| 行政许可 | 550 |  |  |").
     """
-    out = list(values)
+    out = _without_gaps(values, n, lead_cells)
     while len(out) > n and out[-1].cell.trailing and _blank(out[-1]):
         out.pop()  # blanks after a flattened table's last filled cell: layout spacers first
     while tail_first and len(out) > n and _blank(out[-1]):
@@ -540,9 +570,9 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     labelled = _dedupe(res, labelled, "t4")
     loose_rows = list(seg.loose_values)
     # A header label left open directly above the 15 values took them: they are the loose row.
-    loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n)) == n]
-    labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n)) != n]
-    if any(len(_trim_blank_tail(r, n)) == n for r in loose_rows):
+    loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n, lead_cells=False)) == n]
+    labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n, lead_cells=False)) != n]
+    if any(len(_trim_blank_tail(r, n, lead_cells=False)) == n for r in loose_rows):
         # the full row of values is there: a header label followed only by blanks took the bare
         # positions its merged header cells cover (Word's text export), it is not a printed row
         labelled = [s for s in labelled if not all(_blank(v) for v in s.values)]
@@ -552,10 +582,10 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
         return res
     # The official layout: one row of 15 values under a three-level header.
     loose = [v for row in loose_rows for v in row]
-    values = _trim_blank_tail(loose, n)
+    values = _trim_blank_tail(loose, n, lead_cells=False)
     if len(values) > n:  # blank corner cells of header rows come first; keep the last full row
-        values = next((r for r in loose_rows if len(_trim_blank_tail(r, n)) == n), values)
-        values = _trim_blank_tail(values, n)
+        values = next((r for r in loose_rows if len(_trim_blank_tail(r, n, lead_cells=False)) == n), values)
+        values = _trim_blank_tail(values, n, lead_cells=False)
     tried_split = len(values) != n and seg.run_together and len(values) == 1
     if tried_split:
         whole = LabelledRow("", "", values=values, run_together=True)
@@ -564,6 +594,8 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
             res.findings += [run_together_finding(p.where, p.raw, len(p.cols)) for p in res.pending]
             res.pending.clear()
         values = [rc for _, rc in placed] if placed else values
+    if len(values) != n and any(v.cell.gap for v in loose):
+        values = _t4_cut_by_identities(res, loose, values, n)
     if len(values) != n:
         if loose and not tried_split:  # a failed split has said so already
             res.findings.append(
@@ -582,3 +614,56 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
             res.cells.append(_cell("t4", row, col, None, rc, file))
             _check_values(res, "t4", row, col, rc)
     return res
+
+
+def _t4_checks(values: list[RowCell]) -> list[bool | None]:
+    """Table 4's block totals on a candidate row of 15 cells: True when all its cells are numbers
+    and it holds; False when it fails, or when the printed parts alone exceed a printed total
+    (counts are never negative); None when a blank cell leaves it open."""
+    tpl = TEMPLATE.t4
+    cols = [c.code for c in tpl.columns]
+    out: list[bool | None] = []
+    for i in range(len(tpl.rows)):
+        cells = dict(zip(cols, values[i * len(cols) : (i + 1) * len(cols)], strict=True))
+
+        def nums(names: tuple[str, ...], cells: dict[str, RowCell] = cells) -> list[float | int | None]:
+            return [p.value if (p := cells[c].parsed) is not None else None for c in tpl.expand(names)]
+
+        for ident in TEMPLATE.identities:
+            if ident.table != "t4" or ident.along != "rows":
+                continue
+            total, parts = nums(ident.lhs), nums(ident.rhs)
+            known = sum(v for v in parts if v is not None)
+            if None not in total and None not in parts:
+                out.append(sum(v for v in total if v is not None) == known)
+            elif None not in total and known > sum(v for v in total if v is not None):
+                out.append(False)
+            else:
+                out.append(None)
+    return out
+
+
+def _t4_cut_by_identities(
+    res: TableResult, loose: list[RowCell], values: list[RowCell], n: int
+) -> list[RowCell]:
+    """Table 4's row with its blank cells printed as empty lines and more empty lines at its ends than
+    cells: the one way of cutting them that breaks no block total while every other way breaks one;
+    else the row is left as it was (not placed)."""
+    cuts = _gap_cuts(loose, n, lead_cells=False)
+    if len(cuts) < 2:
+        return values
+    if all([v.text for v in c] == [v.text for v in cuts[0]] for c in cuts):
+        return cuts[0]  # every way reads the same cells (a row printed all blank)
+    checks = [_t4_checks(c) for c in cuts]
+    good = [k for k, ch in enumerate(checks) if False not in ch]
+    if len(good) != 1:
+        return values
+    res.findings.append(
+        parser_finding(
+            "blank_lines_by_identity",
+            f"table 4: {len(loose)} cells and empty lines for {n} columns; of {len(cuts)} ways to read "
+            f"the empty lines at its ends, only one satisfies the block totals",
+            cells={"t4": [v.text for v in cuts[good[0]]]},
+        )
+    )
+    return cuts[good[0]]

@@ -176,17 +176,34 @@ def _covered(q: QuirkReport, rows: list[Row], r: int) -> int:
 
 
 def plain_text(f: FlatReport) -> str:
-    """One cell per line with no indentation; blank cells as an NBSP or U+3000 line."""
+    """One cell per line with no indentation; blank cells as an NBSP or U+3000 line, or as an
+    empty line (Word's export with its TABs stripped), with or without an empty line after each
+    printed row and after each table."""
     rng = f.rng
-    blank = rng.choice((NBSP, IDEO, NBSP * 2))
+    blank = rng.choice((NBSP, IDEO, NBSP * 2, ""))
+    row_gap = rng.random() < 0.5
+    # With blank cells as empty lines, more empty lines after a table would make table 4's ends
+    # undecidable (`test_undecidable_empty_lines_are_not_guessed`).
+    after_table = rng.choice((0, 1, 2)) if blank else 0
     lines: list[str] = []
     for kind, item in f.q.blocks():
         if kind == "line":
             lines.append(str(item))
             continue
         rows: list[Row] = item  # type: ignore[assignment]
-        lines += [c or blank for row in rows for c in row]
+        for row in rows:
+            lines += [c or blank for c in row]
+            if row_gap:
+                lines.append("")
+        lines += [""] * after_table
     return "\n".join(lines) + "\n"
+
+
+def stripped_export(f: FlatReport) -> str:
+    """Word's plain-text export with every line's leading TAB stripped: blank cells and the
+    positions merged cells cover become empty lines, indistinguishable from the empty line after
+    each printed row but by the rows' widths."""
+    return "\n".join(line.lstrip("\t") for line in tab_text(f).split("\n"))
 
 
 def p_per_cell(f: FlatReport) -> str:
