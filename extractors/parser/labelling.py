@@ -244,9 +244,10 @@ class _RowLabeller:
     def unknown_label(self, text: str, printed: PrintedRow) -> None:
         """A label this table does not know: a fragment of a broken label ("（四）无" / "法提供"), a
         note, or an extra row (Hubei 其他主动公开文件). Fragments before any value stay with the
-        open labelled row; text followed by values becomes an unknown row."""
-        if self.current is not None and not self.current.values:
-            self.current.label += text
+        open labelled row (two or more empty lines after it are its blank cells, not a separator,
+        so the row is complete); text followed by values becomes an unknown row."""
+        if self.current is not None and not self.current.values and len(self.gaps) < 2:
+            self.current.label += text  # one empty line between the pieces only separated them
             self.gaps = []
             return
         if self.unknown is not None and not self.unknown[1]:
@@ -326,8 +327,8 @@ class _RowLabeller:
             self.orphan_break(orphans)
             self.end_row(pending, row_has_label, printed.structured)
         self.close()
-        if self.held and self.out.loose_values:
-            self.out.loose_values.append(self.held)  # blank cells after the last loose value, or spacing
+        if self.held:  # blank cells after the last loose value (or a row all blank), or spacing
+            self.out.loose_values.append(self.held)
         return self.out
 
 

@@ -23,6 +23,7 @@ from nianbao.extractors.parser.tables import (
     parse_t3,
     parse_t4,
     parser_finding,
+    row_separators,
 )
 from nianbao.schemas import TEMPLATE, Finding, Report
 from nianbao.schemas.text import is_value_text, norm_label, path_text
@@ -238,7 +239,7 @@ def parse_document(
     results = {
         "t2": parse_t2(segs["t2"], file, v2),
         "t3": parse_t3(segs["t3"], file, v3),
-        "t4": parse_t4(segs["t4"], file),
+        "t4": parse_t4(segs["t4"], file, row_separators(segs["t3"], len(TEMPLATE.t3.columns))),
     }
     findings = walk.findings + notes
     for r in results.values():

@@ -111,10 +111,32 @@ def _gap_cuts(values: list[RowCell], n: int, lead_cells: bool) -> list[list[RowC
     """The ways to read a row's empty lines (`GridCell.gap`) as blank cells so that it has n cells:
     the empty lines at its ends beyond n are separators. `lead_cells`: the empty lines right after a
     row's label are its first cells (a label is printed just before its cells)."""
+    return [cut for _, cut in _gap_cuts_at(values, n, lead_cells)]
+
+
+def _gap_cuts_at(values: list[RowCell], n: int, lead_cells: bool) -> list[tuple[int, list[RowCell]]]:
+    """`_gap_cuts` with the number of leading empty lines each way reads as separators."""
     size = len(values)
     lead = next((i for i, v in enumerate(values) if not v.cell.gap), size)
     trail = next((i for i, v in enumerate(reversed(values)) if not v.cell.gap), size)
-    return [values[k : k + n] for k in range(1 if lead_cells else lead + 1) if 0 <= size - n - k <= trail]
+    return [
+        (k, values[k : k + n]) for k in range(1 if lead_cells else lead + 1) if 0 <= size - n - k <= trail
+    ]
+
+
+def row_separators(seg: LabelledTable, n: int) -> int | None:
+    """How many empty lines the document prints after each table row (0 or 1), judged from the
+    labelled rows of a table (table 3) that end in a printed cell: the fewest empty lines after
+    such a row (more follow where the next row starts with merged positions). None: no such row."""
+    extra = [
+        len(s.values) - n
+        for s in seg.labelled
+        if len(s.values) >= n
+        and not s.values[n - 1].cell.gap
+        and any(v.cell.gap for v in s.values)
+        and all(v.cell.gap for v in s.values[n:])
+    ]
+    return min(extra) if extra else None
 
 
 def _without_gaps(values: list[RowCell], n: int, lead_cells: bool) -> list[RowCell]:
@@ -132,7 +154,9 @@ def _without_gaps(values: list[RowCell], n: int, lead_cells: bool) -> list[RowCe
     if len(solid) == n:
         return solid
     cuts = _gap_cuts(values, n, lead_cells)
-    return cuts[0] if len(cuts) == 1 else solid
+    if cuts and all([v.text for v in c] == [v.text for v in cuts[0]] for c in cuts):
+        return cuts[0]  # one way, or ways that all read the same cells (a row printed all blank)
+    return solid
 
 
 def _trim_blank_tail(
@@ -556,7 +580,10 @@ def parse_t3(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
 # ------------------------------------------------------------------------------------------------
 # Table 4
 # ------------------------------------------------------------------------------------------------
-def parse_t4(seg: LabelledTable, file: str) -> TableResult:
+def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> TableResult:
+    """Table 4's cells. `separators`: the empty lines the document prints after each table row
+    (`row_separators` of table 3), which tells the empty lines before table 4's row of values from
+    its blank first cells when blank cells are printed as empty lines."""
     res = TableResult()
     tpl = TEMPLATE.t4
     cols = tuple(c.code for c in tpl.columns)
@@ -572,7 +599,8 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     # A header label left open directly above the 15 values took them: they are the loose row.
     loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n, lead_cells=False)) == n]
     labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n, lead_cells=False)) != n]
-    if any(len(_trim_blank_tail(r, n, lead_cells=False)) == n for r in loose_rows):
+    in_rows = [[v for r in loose_rows for v in r], *loose_rows]  # one cell per line, or rows
+    if any(len(_trim_blank_tail(r, n, lead_cells=False)) == n for r in in_rows):
         # the full row of values is there: a header label followed only by blanks took the bare
         # positions its merged header cells cover (Word's text export), it is not a printed row
         labelled = [s for s in labelled if not all(_blank(v) for v in s.values)]
@@ -595,7 +623,7 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
             res.pending.clear()
         values = [rc for _, rc in placed] if placed else values
     if len(values) != n and any(v.cell.gap for v in loose):
-        values = _t4_cut_by_identities(res, loose, values, n)
+        values = _t4_cut(res, loose, values, n, separators)
     if len(values) != n:
         if loose and not tried_split:  # a failed split has said so already
             res.findings.append(
@@ -643,27 +671,32 @@ def _t4_checks(values: list[RowCell]) -> list[bool | None]:
     return out
 
 
-def _t4_cut_by_identities(
-    res: TableResult, loose: list[RowCell], values: list[RowCell], n: int
+def _t4_cut(
+    res: TableResult, loose: list[RowCell], values: list[RowCell], n: int, separators: int | None
 ) -> list[RowCell]:
     """Table 4's row with its blank cells printed as empty lines and more empty lines at its ends than
-    cells: the one way of cutting them that breaks no block total while every other way breaks one;
-    else the row is left as it was (not placed)."""
-    cuts = _gap_cuts(loose, n, lead_cells=False)
+    cells. The way of cutting them that starts after as many empty lines as the document prints
+    after every table row, when it breaks no block total; else the one way that breaks no block
+    total while every other way breaks one; else the row is left as it was (not placed)."""
+    cuts = _gap_cuts_at(loose, n, lead_cells=False)
     if len(cuts) < 2:
         return values
-    if all([v.text for v in c] == [v.text for v in cuts[0]] for c in cuts):
-        return cuts[0]  # every way reads the same cells (a row printed all blank)
-    checks = [_t4_checks(c) for c in cuts]
-    good = [k for k, ch in enumerate(checks) if False not in ch]
-    if len(good) != 1:
+    ok = [(k, cut) for k, cut in cuts if False not in _t4_checks(cut)]
+    by_rows = [(k, cut) for k, cut in ok if k == separators]
+    if len(by_rows) == 1:
+        why = f"the document prints {separators} empty line(s) after each table row"
+        chosen = by_rows[0][1]
+    elif len(ok) == 1:
+        why = "only one way satisfies the block totals"
+        chosen = ok[0][1]
+    else:
         return values
     res.findings.append(
         parser_finding(
-            "blank_lines_by_identity",
+            "blank_lines_resolved",
             f"table 4: {len(loose)} cells and empty lines for {n} columns; of {len(cuts)} ways to read "
-            f"the empty lines at its ends, only one satisfies the block totals",
-            cells={"t4": [v.text for v in cuts[good[0]]]},
+            f"the empty lines at its ends, one was taken: {why}",
+            cells={"t4": [v.text for v in chosen]},
         )
     )
-    return cuts[good[0]]
+    return chosen

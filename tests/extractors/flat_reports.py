@@ -93,13 +93,18 @@ def flat_report(seed: int, variant: str | None = None) -> FlatReport:
             q.truth[("t3", code, col.code)] = None if blank else float(v)
         row[-7:] = printed
     t4 = _t4_numbers(rng)
+    blank_t4 = rng.random() < 0.2  # no case at all: the whole row printed blank
+    if blank_t4:
+        t4 = [0] * len(t4)
     blank_last_block = not any(t4[-5:]) and rng.random() < 0.6
     printed4 = []
     for i, r4 in enumerate(TEMPLATE.t4.rows):
         for j, c4 in enumerate(TEMPLATE.t4.columns):
             v = t4[i * 5 + j]
-            blank = (blank_last_block and i == len(TEMPLATE.t4.rows) - 1) or (
-                v == 0 and rng.random() < blank_zero
+            blank = (
+                blank_t4
+                or (blank_last_block and i == len(TEMPLATE.t4.rows) - 1)
+                or (v == 0 and rng.random() < blank_zero)
             )
             printed4.append("" if blank else str(v))
             q.truth[("t4", r4.code, c4.code)] = None if blank else float(v)
@@ -127,12 +132,14 @@ def flat_report(seed: int, variant: str | None = None) -> FlatReport:
 # Renderers
 # ------------------------------------------------------------------------------------------------
 def _wrapped_header(rng: random.Random, cell: str) -> list[str] | str:
-    """A header label of table 4 or 3 as printed: whole, or broken after its first two characters."""
+    """A header label of table 4 or 3, or a group label of table 3, as printed: whole, or broken in two."""
     if (
         cell in ("结果维持", "结果纠正", "其他结果", "尚未审结", "商业企业", "科研机构")
         and rng.random() < 0.5
     ):
         return [cell[:2], cell[2:]]
+    if cell in ("（三）不予公开", "（四）无法提供", "（五）不予处理") and rng.random() < 0.5:
+        return [cell[:3], cell[3:]]  # a group label broken after its numbering
     return cell
 
 
@@ -178,7 +185,7 @@ def _covered(q: QuirkReport, rows: list[Row], r: int) -> int:
 def plain_text(f: FlatReport) -> str:
     """One cell per line with no indentation; blank cells as an NBSP or U+3000 line, or as an
     empty line (Word's export with its TABs stripped), with or without an empty line after each
-    printed row and after each table."""
+    printed row and after each table; header and group labels whole or broken over two lines."""
     rng = f.rng
     blank = rng.choice((NBSP, IDEO, NBSP * 2, ""))
     row_gap = rng.random() < 0.5
@@ -192,7 +199,9 @@ def plain_text(f: FlatReport) -> str:
             continue
         rows: list[Row] = item  # type: ignore[assignment]
         for row in rows:
-            lines += [c or blank for c in row]
+            for cell in row:
+                piece = _wrapped_header(rng, cell)
+                lines += piece if isinstance(piece, list) else [cell or blank]
             if row_gap:
                 lines.append("")
         lines += [""] * after_table
@@ -228,5 +237,6 @@ def p_per_cell(f: FlatReport) -> str:
 RENDERERS = {
     "tab_text": ("txt", tab_text),
     "plain_text": ("txt", plain_text),
+    "stripped_export": ("txt", stripped_export),
     "p_per_cell": ("html", p_per_cell),
 }

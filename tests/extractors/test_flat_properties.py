@@ -77,12 +77,19 @@ def test_blank_rows_stay_rows(rendering: str, tmp_path: Path) -> None:
     assert seen >= 5  # the generator does print blank last rows
 
 
-def _t4_with_empty_lines_after(f: FlatReport, row: list[str], tmp_path: Path) -> Report:
-    """`f` as plain text, one cell per line, blank cells as empty lines, two empty lines after table 4."""
+def _t4_with_empty_lines_after(
+    f: FlatReport, row: list[str], tmp_path: Path, other_blank: str = ""
+) -> Report:
+    """`f` as plain text, one cell per line, table 4's blank cells as empty lines (the other tables'
+    as `other_blank`), two empty lines after table 4."""
     f.q.t4_rows[-1] = row
     lines: list[str] = []
     for kind, item in f.q.blocks():
-        lines += [str(item)] if kind == "line" else [c for r in item for c in r]  # type: ignore[union-attr]
+        if kind == "line":
+            lines.append(str(item))
+            continue
+        blank = "" if item is f.q.t4_rows else other_blank
+        lines += [c or blank for r in item for c in r]  # type: ignore[union-attr]
         if item is f.q.t4_rows:
             lines += ["", ""]
     path = tmp_path / "report.txt"
@@ -95,18 +102,19 @@ def test_empty_lines_at_table_4_ends_told_by_its_totals(tmp_path: Path) -> None:
     later would put 5 + 5 under a total of 5, so only one way is left, taken with a finding."""
     f = flat_report(4)
     row = ["", "", "0", "5", "5", "5", "", "5", "", "10", "5", "5", "0", "0", "10"]
-    report = _t4_with_empty_lines_after(f, row, tmp_path)
+    report = _t4_with_empty_lines_after(f, row, tmp_path, other_blank="\u00a0")
     got = {k: v for k, v in found(report).items() if k[0] == "t4"}
     assert list(got.values()) == [float(v) if v else None for v in row]
-    assert [x for x in report.findings if x.rule == "blank_lines_by_identity"]
+    assert [x for x in report.findings if x.rule == "blank_lines_resolved"]
 
 
 def test_undecidable_empty_lines_are_not_guessed(tmp_path: Path) -> None:
     """Table 4's row printed with its blank cells as empty lines, and empty lines both before and
-    after it beyond its 15 cells: when the block totals do not tell which of them are cells, nothing
-    is placed, the row is flagged, and no value is read shifted."""
+    after it beyond its 15 cells: when neither the document's rows (its other blank cells are NBSP,
+    so they show no empty line after a row) nor the block totals tell which of them are cells,
+    nothing is placed, the row is flagged, and no value is read shifted."""
     f = flat_report(4)
-    report = _t4_with_empty_lines_after(f, ["", "", "1", "", "1"] + [""] * 10, tmp_path)
+    report = _t4_with_empty_lines_after(f, ["", "", "1", "", "1"] + [""] * 10, tmp_path, other_blank="\u00a0")
     assert not [c for c in report.cells if c.table == "t4"]
     assert [x for x in report.findings if x.rule == "row_ambiguous" and "table 4" in x.message]
     got = found(report)
