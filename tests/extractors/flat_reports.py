@@ -2,18 +2,24 @@
 
 `flat_report(seed)` invents a whole report in the official layout (`QuirkReport.build`) with its own
 random numbers: consistent totals, many zeros, zeros printed blank at random, whole rows printed
-blank (the carry-over row, table 4's last block), so blank cells fall at the ends of rows and of
-tables. The renderers below print it the ways a grid gets lost, each shape chosen by the seed:
+blank (the carry-over row, table 4's last block or all of table 4), so blank cells fall at the ends
+of rows and of tables. The renderers below print it the ways a grid gets lost, each shape chosen by the seed:
 
 * `tab_text`: Word's plain-text export, one TAB-indented cell per line, rows separated by an empty
   line or not at all, blank cells as a bare TAB, TAB + NBSP or TAB + U+3000, header labels wrapped
-  onto a TAB-less line or split into two cells;
-  and, as Word prints them, the positions a merged cell covers below its first row as a bare TAB
-  (the group labels of table 3, the review columns under table 4's header);
-* `plain_text`: one cell per line without indentation, blank cells as NBSP or U+3000 lines;
+  onto a TAB-less line or split into two cells, and, as Word prints them, the positions a merged
+  cell covers below its first row as a bare TAB (the group labels of table 3, the review columns
+  under table 4's header);
+* `plain_text`: one cell per line without indentation, blank cells as NBSP or U+3000 lines or as
+  empty lines, an empty line after each printed row or not;
+* `stripped_export`: `tab_text` with its TABs stripped (blank cells and merged positions become
+  empty lines);
 * `p_per_cell`: HTML with every cell its own `<p>`, blank cells as `&nbsp;`, a literal NBSP,
   `<span>&nbsp;</span>` or U+3000, headings as `<p>`, `<strong>` or `<h3>`, spacer paragraphs
   after a table.
+
+`html_rows` and `html_grid` print the same reports as true HTML tables, so that blank rows are
+checked in a real grid too.
 
 Every rendering carries its truth: a number printed is that number, a blank printed is None.
 All text is invented.
@@ -239,4 +245,7 @@ RENDERERS = {
     "plain_text": ("txt", plain_text),
     "stripped_export": ("txt", stripped_export),
     "p_per_cell": ("html", p_per_cell),
+    # the same reports with their grid kept, for blank rows in true tables
+    "html_rows": ("html", lambda f: f.q.html_table()),
+    "html_grid": ("html", lambda f: f.q.html_grid()),
 }
