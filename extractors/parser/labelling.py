@@ -273,11 +273,12 @@ class _RowLabeller:
         elif self.unknown is None:
             self.held.append(rc)
 
-    def orphan_break(self, orphans: list[RowCell]) -> None:
-        """A label after orphan values ends their run: they are one unlabelled printed row."""
-        if orphans:
+    def orphan_break(self, orphans: list[RowCell], structured: bool) -> None:
+        """A label after orphan values ends their run: in a flattened table they are one unlabelled
+        printed row; in a true grid they stay out, as before (a header row's stray cells)."""
+        if orphans and not structured:
             self.out.loose_values.append(list(orphans))
-            orphans.clear()
+        orphans.clear()
 
     def end_row(self, pending: list[RowCell], row_has_label: bool, structured: bool) -> None:
         """End of a printed row. A row of values only belongs to a label left open above it (a
@@ -322,9 +323,9 @@ class _RowLabeller:
                     continue
                 row_has_label = True
                 self.held = []  # empty lines before a label only separated it from what came before
-                self.orphan_break(orphans)
+                self.orphan_break(orphans, printed.structured)
                 self.label(cell, printed)
-            self.orphan_break(orphans)
+            self.orphan_break(orphans, printed.structured)
             self.end_row(pending, row_has_label, printed.structured)
         self.close()
         if self.held:  # blank cells after the last loose value (or a row all blank), or spacing
