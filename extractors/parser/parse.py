@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from nianbao.extractors.document import Document, GridCell, Heading, Paragraph, Table
+from nianbao.extractors.parser.gaps import row_separators
 from nianbao.extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
 from nianbao.extractors.parser.meta import Metadata, read_metadata
 from nianbao.extractors.parser.tables import (
@@ -23,7 +24,6 @@ from nianbao.extractors.parser.tables import (
     parse_t3,
     parse_t4,
     parser_finding,
-    row_separators,
 )
 from nianbao.schemas import TEMPLATE, Finding, Report
 from nianbao.schemas.text import is_value_text, norm_label, path_text

@@ -15,6 +15,7 @@ from difflib import SequenceMatcher
 
 from nianbao.extractors.parser.digits import RunTogether, one_reading, readings
 from nianbao.extractors.parser.findings import parser_finding
+from nianbao.extractors.parser.gaps import t4_cut, without_gaps
 from nianbao.extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from nianbao.schemas import TEMPLATE, Cell, Finding, Provenance
 from nianbao.schemas.template import VARIANTS, Label, TableSpec
@@ -107,58 +108,6 @@ def _blank(rc: RowCell) -> bool:
     return rc.parsed is not None and rc.parsed.is_blank
 
 
-def _gap_cuts(values: list[RowCell], n: int, lead_cells: bool) -> list[list[RowCell]]:
-    """The ways to read a row's empty lines (`GridCell.gap`) as blank cells so that it has n cells:
-    the empty lines at its ends beyond n are separators. `lead_cells`: the empty lines right after a
-    row's label are its first cells (a label is printed just before its cells)."""
-    return [cut for _, cut in _gap_cuts_at(values, n, lead_cells)]
-
-
-def _gap_cuts_at(values: list[RowCell], n: int, lead_cells: bool) -> list[tuple[int, list[RowCell]]]:
-    """`_gap_cuts` with the number of leading empty lines each way reads as separators."""
-    size = len(values)
-    lead = next((i for i, v in enumerate(values) if not v.cell.gap), size)
-    trail = next((i for i, v in enumerate(reversed(values)) if not v.cell.gap), size)
-    return [
-        (k, values[k : k + n]) for k in range(1 if lead_cells else lead + 1) if 0 <= size - n - k <= trail
-    ]
-
-
-def row_separators(seg: LabelledTable, n: int) -> int | None:
-    """How many empty lines the document prints after each table row (0 or 1), judged from the
-    labelled rows of a table (table 3) that end in a printed cell: the fewest empty lines after
-    such a row (more follow where the next row starts with merged positions). None: no such row."""
-    extra = [
-        len(s.values) - n
-        for s in seg.labelled
-        if len(s.values) >= n
-        and not s.values[n - 1].cell.gap
-        and any(v.cell.gap for v in s.values)
-        and all(v.cell.gap for v in s.values[n:])
-    ]
-    return min(extra) if extra else None
-
-
-def _without_gaps(values: list[RowCell], n: int, lead_cells: bool) -> list[RowCell]:
-    """The cells of a row whose text lost its grid, where empty lines (`GridCell.gap`) are either
-    blank cells (bare TABs stripped) or only separators.
-
-    Separators when the other cells alone fill the row; otherwise blank cells, when exactly one way
-    of cutting the empty lines at the row's ends gives its width (`_gap_cuts`). Otherwise the empty
-    lines are dropped and the row is left to the usual count, which does not place a row short of
-    cells.
-    """
-    if not any(v.cell.gap for v in values):
-        return list(values)
-    solid = [v for v in values if not v.cell.gap]
-    if len(solid) == n:
-        return solid
-    cuts = _gap_cuts(values, n, lead_cells)
-    if cuts and all([v.text for v in c] == [v.text for v in cuts[0]] for c in cuts):
-        return cuts[0]  # one way, or ways that all read the same cells (a row printed all blank)
-    return solid
-
-
 def _trim_blank_tail(
     values: list[RowCell], n: int, tail_first: bool = False, lead_cells: bool = True
 ) -> list[RowCell]:
@@ -168,7 +117,7 @@ def _trim_blank_tail(
     are the page's spacers once the row is full. Then leading blanks: in flattened text they are the rest of a label's colspan
     ("| （七）总计 |  | 17 |"); trailing ones are a merged value's colspan ("| 行政许可 | 550 |  |  |").
     """
-    out = _without_gaps(values, n, lead_cells)
+    out = without_gaps(values, n, lead_cells)
     while len(out) > n and out[-1].cell.trailing and _blank(out[-1]):
         out.pop()  # blanks after a flattened table's last filled cell: layout spacers first
     while tail_first and len(out) > n and _blank(out[-1]):
@@ -623,7 +572,8 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
             res.pending.clear()
         values = [rc for _, rc in placed] if placed else values
     if len(values) != n and any(v.cell.gap for v in loose):
-        values = _t4_cut(res, loose, values, n, separators)
+        values, finding = t4_cut(loose, values, n, separators)
+        res.findings += [finding] if finding else []
     if len(values) != n:
         if loose and not tried_split:  # a failed split has said so already
             res.findings.append(
@@ -642,61 +592,3 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
             res.cells.append(_cell("t4", row, col, None, rc, file))
             _check_values(res, "t4", row, col, rc)
     return res
-
-
-def _t4_checks(values: list[RowCell]) -> list[bool | None]:
-    """Table 4's block totals on a candidate row of 15 cells: True when all its cells are numbers
-    and it holds; False when it fails, or when the printed parts alone exceed a printed total
-    (counts are never negative); None when a blank cell leaves it open."""
-    tpl = TEMPLATE.t4
-    cols = [c.code for c in tpl.columns]
-    out: list[bool | None] = []
-    for i in range(len(tpl.rows)):
-        cells = dict(zip(cols, values[i * len(cols) : (i + 1) * len(cols)], strict=True))
-
-        def nums(names: tuple[str, ...], cells: dict[str, RowCell] = cells) -> list[float | int | None]:
-            return [p.value if (p := cells[c].parsed) is not None else None for c in tpl.expand(names)]
-
-        for ident in TEMPLATE.identities:
-            if ident.table != "t4" or ident.along != "rows":
-                continue
-            total, parts = nums(ident.lhs), nums(ident.rhs)
-            known = sum(v for v in parts if v is not None)
-            if None not in total and None not in parts:
-                out.append(sum(v for v in total if v is not None) == known)
-            elif None not in total and known > sum(v for v in total if v is not None):
-                out.append(False)
-            else:
-                out.append(None)
-    return out
-
-
-def _t4_cut(
-    res: TableResult, loose: list[RowCell], values: list[RowCell], n: int, separators: int | None
-) -> list[RowCell]:
-    """Table 4's row with its blank cells printed as empty lines and more empty lines at its ends than
-    cells. The way of cutting them that starts after as many empty lines as the document prints
-    after every table row, when it breaks no block total; else the one way that breaks no block
-    total while every other way breaks one; else the row is left as it was (not placed)."""
-    cuts = _gap_cuts_at(loose, n, lead_cells=False)
-    if len(cuts) < 2:
-        return values
-    ok = [(k, cut) for k, cut in cuts if False not in _t4_checks(cut)]
-    by_rows = [(k, cut) for k, cut in ok if k == separators]
-    if len(by_rows) == 1:
-        why = f"the document prints {separators} empty line(s) after each table row"
-        chosen = by_rows[0][1]
-    elif len(ok) == 1:
-        why = "only one way satisfies the block totals"
-        chosen = ok[0][1]
-    else:
-        return values
-    res.findings.append(
-        parser_finding(
-            "blank_lines_resolved",
-            f"table 4: {len(loose)} cells and empty lines for {n} columns; of {len(cuts)} ways to read "
-            f"the empty lines at its ends, one was taken: {why}",
-            cells={"t4": [v.text for v in chosen]},
-        )
-    )
-    return chosen
