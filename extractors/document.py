@@ -30,6 +30,13 @@ class GridCell:
     page: int | None = None
     bbox: tuple[float, float, float, float] | None = None
     confidence: float | None = None
+    # A blank printed after the last filled cell of a flattened table (`<p>&nbsp;</p>` before the
+    # next heading): a blank cell of the last row, or a layout spacer. The parser drops such cells
+    # first when a row has more cells than its columns, and keeps them as cells otherwise.
+    trailing: bool = False
+    # An empty line of text flattened one cell per line: a blank cell (a bare TAB whose TAB was
+    # stripped), or only a separator between cells. The parser decides by the row's width.
+    gap: bool = False
 
     @property
     def is_continuation(self) -> bool:

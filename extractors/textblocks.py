@@ -211,7 +211,8 @@ def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]
     """Turn raw lines (and already built blocks, passed through) into Paragraphs and flattened Tables.
 
     `blank_is_cell`: in HTML every `<p>` is a cell, so an empty or NBSP-only `<p>` inside a flattened
-    table is a blank value; in plain text blank lines only separate cells (quirk A).
+    table is a blank value; in plain text empty lines only separate cells (quirk A), while a line of
+    only NBSP or U+3000 is a printed blank cell.
     """
     out: list[Block] = []
     pending = False  # after the heading of section 二/三/四: the next short lines may be a table
@@ -247,9 +248,11 @@ def blocks_from_lines(items: Sequence[Item], blank_is_cell: bool) -> list[Block]
             continue
         if not is_prose(s) and not is_intro(s) and (pending or is_anchor(s) or is_pipe_cell(s)):
             j, cells, anchored, piped = _cell_run(items, i, blank_is_cell)
-            numeric = sum(1 for c in cells if c.strip() and is_value_text(c))
-            if len(cells) >= 4 and (anchored or piped >= 3 or numeric >= 2):
-                out.append(make_table([c] for c in cells))
+            numeric = sum(1 for c in cells if not isinstance(c, _Gap) and c.strip() and is_value_text(c))
+            if sum(1 for c in cells if not isinstance(c, _Gap)) >= 4 and (
+                anchored or piped >= 3 or numeric >= 2
+            ):
+                out.append(_one_cell_rows(cells))
                 pending = False
                 i = j
                 continue
@@ -276,8 +279,18 @@ def _pipe_rows(items: Sequence[Item], i: int, out: list[Block]) -> int:
     return i
 
 
+class _Gap(str):
+    """An empty line between the cells of plain text (told from an empty cell by its type)."""
+
+
+_GAP = _Gap("")
+
+
 def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, list[str], bool, int]:
     """Collect one-cell-per-line cells from index i up to a section heading, prose or a block.
+
+    In plain text an empty line is kept as `_GAP` (a blank cell whose TAB was stripped, or a
+    separator: the parser decides by the template's row widths); in HTML every `<p>` is a cell.
 
     Returns (next index, cells, whether an anchor was seen, number of pipe-terminated lines).
     A lone `|` after a text line is a separator (quirk C, second form); after another pipe line it
@@ -292,8 +305,13 @@ def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, 
             break
         s = item.strip()
         if not s:
-            if blank_is_cell:
-                cells.append(item.strip(" \t\r\n"))
+            # an NBSP or U+3000 line is a printed blank cell in text too; an empty line is one only
+            # in HTML (an empty <p>), in text it separates cells
+            printed = item.strip(" \t\r\n")
+            if blank_is_cell or printed:
+                cells.append(printed)
+            elif cells:
+                cells.append(_GAP)
             i += 1
             continue
         if (is_prose(s) and not is_table_pipe_row(s)) or section_code(s) is not None or is_table_pipe_row(s):
@@ -311,8 +329,17 @@ def _cell_run(items: Sequence[Item], i: int, blank_is_cell: bool) -> tuple[int, 
             cells.append(item.strip(" \t\r\n"))
             prev_plain = True
         i += 1
-    if blank_is_cell:
-        # blank <p> spacers after the last cell belong to the page layout, not the table
-        while cells and not cells[-1].strip():
-            cells.pop()
     return i, cells, anchored, piped
+
+
+def _one_cell_rows(cells: Sequence[str]) -> Table:
+    """A flattened table, one printed row per cell. The blanks after the last filled cell are kept
+    and marked `trailing`: blank cells of the last row (a carry-over row printed blank to its end,
+    just before the next heading) or layout spacers; the parser tells them apart by the template's
+    row width."""
+    last = max((k for k, c in enumerate(cells) if c.strip()), default=-1)
+    grid = [
+        [GridCell(text=t, row=r, col=0, trailing=r > last, gap=isinstance(t, _Gap))]
+        for r, t in enumerate(cells)
+    ]
+    return Table(rows=grid, structured=False)

@@ -71,6 +71,10 @@ class LabelledRow:
     structured: bool = True
     overridable: bool = False
     run_together: bool = False
+    # Cut from a flattened sequence of cells (several row labels in one printed row, or values on
+    # printed rows of their own): blank cells beyond the row's width are the next row's merged
+    # positions, so they are dropped from the end first.
+    flat: bool = False
 
 
 @dataclass
@@ -103,11 +107,16 @@ class _RowLabeller:
         self.block: str | None = None  # table 2: the 第二十条 item in force
         self.header: list[tuple[str | None, int]] = []  # column codes in force, with grid column
         self.header_open = False  # True while consecutive header cells are being collected
+        self.rows_in_printed = 0  # row labels met so far in the current printed row
+        self.gaps: list[RowCell] = []  # empty text lines after the open row's label or values
+        self.held: list[RowCell] = []  # empty text lines with no row open: kept only if a value follows
 
     def close(self) -> None:
         """End the open labelled row (and the open unknown label, if it took values)."""
         if self.current is not None:
+            self.current.values += self.gaps  # blank cells at its end, or separators (tables.py)
             self.out.labelled.append(self.current)
+        self.gaps = []
         if self.unknown is not None and self.unknown[1]:
             self.out.unknown_labels.append(self.unknown)
             self.out.unknown_at.append(len(self.out.labelled) + (1 if self.current is not None else 0))
@@ -120,15 +129,28 @@ class _RowLabeller:
         if kind.group:
             self.group = kind.group
 
-    def value(self, rc: RowCell, row_has_label: bool, pending: list[RowCell]) -> None:
-        """A value, blank or marker: to the open label, or kept for the end of the row."""
+    def value(self, rc: RowCell, row_has_label: bool, pending: list[RowCell], orphans: list[RowCell]) -> None:
+        """A value, blank or marker: to the open label, or kept for the end of the row.
+
+        A value after a label cell of its printed row but with no row label open (values right
+        after a column header, in a table flattened into one long printed row) is kept as an
+        orphan: a row of values with no label, never dropped.
+        """
         self.header_open = False
+        if self.current is None and self.unknown is None:
+            rc_list = [*self.held, rc]
+            self.held = []
+        else:
+            rc_list = [rc]
         if not row_has_label:
-            pending.append(rc)  # merge placeholders, or a value-only line (decided at row end)
+            pending += rc_list  # merge placeholders, or a value-only line (decided at row end)
         elif self.current is not None:
-            self.current.values.append(rc)
+            self.current.values += [*self.gaps, rc]
+            self.gaps = []
         elif self.unknown is not None:
             self.unknown[1].append(rc)
+        else:
+            orphans += rc_list
 
     def classify(self, normed: str) -> Kind:
         """What a label is in the group in force; a label unknown there is tried in the group of
@@ -192,13 +214,23 @@ class _RowLabeller:
         cur = self.current
         if cur is not None and not cur.values and cur.row == kind.row:
             cur.label += text  # the rest of a label broken over two cells ("四、结转下年度" / "继续办理")
+            self.gaps = []  # empty lines between the pieces of a label only separated them
             return
-        if cur is not None and not cur.values and cur.overridable and self.space.group_of_row(kind.row):
+        if (
+            cur is not None
+            and not cur.values
+            and cur.overridable
+            and self.space.group_of_row(kind.row) == self.group
+        ):
+            self.gaps = []
             cur.row = kind.row  # （六）其他处理 followed by its 2021 sub-item
             cur.label += text
             cur.overridable = kind.overridable
         else:
             self.close()
+            flat = self.rows_in_printed > 0 and not printed.structured
+            if flat and self.out.labelled:
+                self.out.labelled[-1].flat = True
             self.current = LabelledRow(
                 kind.row,
                 text,
@@ -207,15 +239,19 @@ class _RowLabeller:
                 structured=printed.structured,
                 overridable=kind.overridable,
                 run_together=printed.run_together,
+                flat=flat,
             )
+            self.rows_in_printed += 1
         self.group = kind.group or self.space.group_of_row(kind.row)
 
     def unknown_label(self, text: str, printed: PrintedRow) -> None:
         """A label this table does not know: a fragment of a broken label ("（四）无" / "法提供"), a
         note, or an extra row (Hubei 其他主动公开文件). Fragments before any value stay with the
-        open labelled row; text followed by values becomes an unknown row."""
-        if self.current is not None and not self.current.values:
-            self.current.label += text
+        open labelled row (two or more empty lines after it are its blank cells, not a separator,
+        so the row is complete); text followed by values becomes an unknown row."""
+        if self.current is not None and not self.current.values and len(self.gaps) < 2:
+            self.current.label += text  # one empty line between the pieces only separated them
+            self.gaps = []
             return
         if self.unknown is not None and not self.unknown[1]:
             # two fragments of one broken label ("政府集中" / "采购"): together they may name a row
@@ -230,6 +266,23 @@ class _RowLabeller:
         self.close()
         self.unknown = (text, [])
 
+    def gap(self, rc: RowCell) -> None:
+        """An empty line of flattened text: a blank cell or a separator, decided by the row's width
+        once the row is complete (tables.py). After the open row's label or values it goes with
+        the row; elsewhere it waits for the next cell: a value takes it along, a label drops it."""
+        if self.current is not None:
+            self.gaps.append(rc)
+            self.current.flat = True
+        elif self.unknown is None:
+            self.held.append(rc)
+
+    def orphan_break(self, orphans: list[RowCell], structured: bool) -> None:
+        """A label after orphan values ends their run: in a flattened table they are one unlabelled
+        printed row; in a true grid they stay out, as before (a header row's stray cells)."""
+        if orphans and not structured:
+            self.out.loose_values.append(list(orphans))
+        orphans.clear()
+
     def end_row(self, pending: list[RowCell], row_has_label: bool, structured: bool) -> None:
         """End of a printed row. A row of values only belongs to a label left open above it (a
         wrapped label whose numbers sit on the next line, or text one cell per line), unless it is a
@@ -240,7 +293,9 @@ class _RowLabeller:
             width = len(pending) - next((i for i, v in enumerate(pending) if not _blank(v)), len(pending))
             own_row = structured or (cur is not None and width >= 2 and len(cur.values) == width)
             if cur is not None and (not cur.values or not own_row):
-                cur.values.extend(pending)
+                cur.values += [*self.gaps, *pending]
+                self.gaps = []
+                cur.flat = cur.flat or not structured
             else:
                 self.out.loose_values.append(pending)
                 if own_row:
@@ -255,19 +310,29 @@ class _RowLabeller:
         for printed in rows:
             self.out.run_together |= printed.run_together
             pending: list[RowCell] = []  # values seen in this row before any label
+            orphans: list[RowCell] = []  # values after a label of this row with no row label open
             row_has_label = False
+            self.rows_in_printed = 0
             for cell in printed.cells:
                 if cell.is_continuation:
                     self.context(cell)
                     continue
+                if cell.gap:
+                    self.gap(RowCell(cell, printed.table, parse_value("")))
+                    continue
                 parsed = parse_value(cell.text)
                 if parsed is not None:
-                    self.value(RowCell(cell, printed.table, parsed), row_has_label, pending)
+                    self.value(RowCell(cell, printed.table, parsed), row_has_label, pending, orphans)
                     continue
+                self.held = []  # empty lines before a label only separated it from what came before
+                self.orphan_break(orphans, printed.structured)
                 # a group label's cell in a grid (（五）不予处理): the row's own label is still to come
                 row_has_label = self.label(cell, printed) or not printed.structured
+            self.orphan_break(orphans, printed.structured)
             self.end_row(pending, row_has_label, printed.structured)
         self.close()
+        if self.held:  # blank cells after the last loose value (or a row all blank), or spacing
+            self.out.loose_values.append(self.held)
         return self.out
 
 

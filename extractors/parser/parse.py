@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from nianbao.extractors.document import Document, GridCell, Heading, Paragraph, Table
+from nianbao.extractors.parser.gaps import row_separators
 from nianbao.extractors.parser.labelling import LabelledTable, PrintedRow, label_rows
 from nianbao.extractors.parser.meta import Metadata, read_metadata
 from nianbao.extractors.parser.pagetext import inline_document
@@ -295,7 +296,7 @@ def parse_document(
     results = {
         "t2": parse_t2(segs["t2"], file, v2),
         "t3": parse_t3(segs["t3"], file, v3),
-        "t4": parse_t4(segs["t4"], file),
+        "t4": parse_t4(segs["t4"], file, row_separators(segs["t3"], len(TEMPLATE.t3.columns))),
     }
     findings = walk.findings + notes
     for r in results.values():

@@ -22,6 +22,7 @@ from nianbao.extractors.parser.digits import (
     resolve,
 )
 from nianbao.extractors.parser.findings import parser_finding
+from nianbao.extractors.parser.gaps import t4_cut, without_gaps
 from nianbao.extractors.parser.labelling import Kind, LabelledRow, LabelledTable, RowCell
 from nianbao.schemas import TEMPLATE, Cell, Finding, Provenance
 from nianbao.schemas.template import VARIANTS, Label, TableSpec
@@ -114,13 +115,20 @@ def _blank(rc: RowCell) -> bool:
     return rc.parsed is not None and rc.parsed.is_blank
 
 
-def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
+def _trim_blank_tail(
+    values: list[RowCell], n: int, tail_first: bool = False, lead_cells: bool = True
+) -> list[RowCell]:
     """Drop blank cells beyond n at the ends: merged cells flattened into empty positions.
 
-    Leading blanks go first: in flattened text they are the rest of a label's colspan
+    Blanks printed after a flattened table's last filled cell (`GridCell.trailing`) go first: they
+    are the page's spacers once the row is full. Then leading blanks: in flattened text they are the rest of a label's colspan
     ("| （七）总计 |  | 17 |"); trailing ones are a merged value's colspan ("| 行政许可 | 550 |  |  |").
     """
-    out = list(values)
+    out = without_gaps(values, n, lead_cells)
+    while len(out) > n and out[-1].cell.trailing and _blank(out[-1]):
+        out.pop()  # blanks after a flattened table's last filled cell: layout spacers first
+    while tail_first and len(out) > n and _blank(out[-1]):
+        out.pop()  # a flattened row: the next row's merged positions follow its last cell
     while len(out) > n:
         if _blank(out[0]):
             out.pop(0)
@@ -132,7 +140,11 @@ def _trim_blank_tail(values: list[RowCell], n: int) -> list[RowCell]:
 
 
 def place_values(
-    values: list[RowCell], expected: tuple[str, ...], header: list[tuple[str | None, int]], structured: bool
+    values: list[RowCell],
+    expected: tuple[str, ...],
+    header: list[tuple[str | None, int]],
+    structured: bool,
+    flat: bool = False,
 ) -> list[tuple[str, RowCell]] | None:
     """Pair value cells with column codes, or None when that cannot be done with certainty."""
     n = len(expected)
@@ -140,7 +152,7 @@ def place_values(
     header_codes = [c for c, _ in named]
     # 1. The header names every expected column once: its order wins (scrambled headers exist).
     header_ok = sorted(header_codes) == sorted(expected) and len(set(header_codes)) == n
-    vals = _trim_blank_tail(values, n)
+    vals = _trim_blank_tail(values, n, tail_first=flat)
     if len(vals) == n:
         order = header_codes if header_ok else list(expected)
         return list(zip(order, vals, strict=True))
@@ -188,7 +200,7 @@ def _emit(
     block: str | None = None,
 ) -> None:
     row = tpl.row_by_code[seg.row]
-    placed = place_values(seg.values, cols, seg.header, seg.structured)
+    placed = place_values(seg.values, cols, seg.header, seg.structured, seg.flat)
     if not seg.values and seg.run_together:
         placed = blank_row(res.findings, f"{table} row {row.label_for(variant)}", cols)
     if placed is None and seg.run_together:
@@ -518,7 +530,10 @@ def parse_t3(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
 # ------------------------------------------------------------------------------------------------
 # Table 4
 # ------------------------------------------------------------------------------------------------
-def parse_t4(seg: LabelledTable, file: str) -> TableResult:
+def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> TableResult:
+    """Table 4's cells. `separators`: the empty lines the document prints after each table row
+    (`row_separators` of table 3), which tells the empty lines before table 4's row of values from
+    its blank first cells when blank cells are printed as empty lines."""
     res = TableResult()
     tpl = TEMPLATE.t4
     cols = tuple(c.code for c in tpl.columns)
@@ -532,22 +547,27 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
     labelled = _dedupe(res, labelled, "t4")
     loose_rows = list(seg.loose_values)
     # A header label left open directly above the 15 values took them: they are the loose row.
-    loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n)) == n]
-    labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n)) != n]
+    loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n, lead_cells=False)) == n]
+    labelled = [s for s in labelled if len(_trim_blank_tail(s.values, n, lead_cells=False)) != n]
     printed = seg.labelled or seg.headers  # table 4's header (or its row labels) printed...
     if seg.run_together and printed and not loose_rows and not any(s.values for s in seg.labelled):
         # ...with no value after it in run-together text: its fifteen cells are printed blank
         loose_rows = [[rc for _, rc in blank_row(res.findings, "table 4", cols * len(tpl.rows))]]
+    in_rows = [[v for r in loose_rows for v in r], *loose_rows]  # one cell per line, or rows
+    if any(len(_trim_blank_tail(r, n, lead_cells=False)) == n for r in in_rows):
+        # the full row of values is there: a header label followed only by blanks took the bare
+        # positions its merged header cells cover (Word's text export), it is not a printed row
+        labelled = [s for s in labelled if not all(_blank(v) for v in s.values)]
     if labelled:  # one printed row per block (a transposed layout)
         for s in labelled:
             _emit(res, "t4", s, cols, tpl, None, file)
         return res
     # The official layout: one row of 15 values under a three-level header.
     loose = [v for row in loose_rows for v in row]
-    values = _trim_blank_tail(loose, n)
+    values = _trim_blank_tail(loose, n, lead_cells=False)
     if len(values) > n:  # blank corner cells of header rows come first; keep the last full row
-        values = next((r for r in loose_rows if len(_trim_blank_tail(r, n)) == n), values)
-        values = _trim_blank_tail(values, n)
+        values = next((r for r in loose_rows if len(_trim_blank_tail(r, n, lead_cells=False)) == n), values)
+        values = _trim_blank_tail(values, n, lead_cells=False)
     tried_split = len(values) != n and seg.run_together and 0 < len(values) < n
     if tried_split:
         whole = LabelledRow("", "", values=values, run_together=True)
@@ -556,6 +576,9 @@ def parse_t4(seg: LabelledTable, file: str) -> TableResult:
             res.findings += [run_together_finding(p.where, p.raw, len(p.cols)) for p in res.pending]
             res.pending.clear()
         values = [rc for _, rc in placed] if placed else values
+    if len(values) != n and any(v.cell.gap for v in loose):
+        values, finding = t4_cut(loose, values, n, separators)
+        res.findings += [finding] if finding else []
     if len(values) != n:
         if loose and not tried_split:  # a failed split has said so already
             res.findings.append(

@@ -301,6 +301,8 @@ def ruled_tables(page: Any, page_no: int) -> list[tuple[BBox, list[list[GridCell
     """The ruled tables of a pdfplumber page as (bbox, grid), top to bottom.
 
     A "table" of a single column is a boxed paragraph, not a table, and is left to the text flow.
+    A single row of three or more cells is kept: the last row of a table a page break cut off (the
+    carry-over row printed alone at the top of the next page, blank or not).
     """
     ruled = page.filter(visible_graphic)
     chars = page.chars
@@ -313,7 +315,7 @@ def ruled_tables(page: Any, page_no: int) -> list[tuple[BBox, list[list[GridCell
             lambda b: (text_in_box(chars, b)[0], None),
             page_no,
         )
-        if not grid or len(grid[0]) < 2 or len(grid) < 2:
+        if not grid or len(grid[0]) < 2 or (len(grid) < 2 and len(grid[0]) < 3):
             continue
         out.append((tuple(t.bbox), grid))
     out.sort(key=lambda tb: tb[0][1])
