@@ -114,7 +114,8 @@ def extract(
     """Extract the statistical tables of report files, checked against the template.
 
     Each file is read in a worker process under the `file_time_limit` and `file_memory_mb` settings.
-    A folder stands for the report files in it, recursively (hidden ones skipped), in path order.
+    A folder stands for the report files in it, recursively (hidden ones skipped), in path order; a
+    folder without any is said on stderr. Exit 1 when a file failed or a folder held no report file.
 
     Example: nianbao extract samples/reports/2023/qinglan_2023.docx --json
     """
@@ -125,12 +126,27 @@ def extract(
     from nianbao.schemas.validate import validate
     from nianbao.sources import Fetched, FetchFailure
     from nianbao.sources.crawl import crawl_facts
-    from nianbao.sources.folder import ingest, report_paths
+    from nianbao.sources.folder import NO_REPORT_FILES, ingest, report_paths
 
     pool = pool_for(_settings(None).limits())  # each file under the time and memory limits
     failed = 0
+
+    def expanded() -> Iterator[Path]:
+        nonlocal failed
+        for given in files:
+            if not given.is_dir():
+                yield given
+                continue
+            found = False
+            for path in report_paths(given):
+                found = True
+                yield path
+            if not found:  # said, and counted as an input that gave nothing
+                failed += 1
+                typer.echo(f"error: {given}: {NO_REPORT_FILES}", err=True)
+
     try:
-        for f in (p for given in files for p in (report_paths(given) if given.is_dir() else [given])):
+        for f in expanded():
             # a crawled file: issuer, year and date from the manifest when the document is vague
             got = (crawl_facts(f) if f.is_file() else None) or ingest(f)
             if isinstance(got, FetchFailure):  # missing, a FIFO, a device, too large: never read
@@ -224,10 +240,14 @@ def _default_source(source: list[str] | None, settings: Settings) -> list[str]:
 def _check_sources(spec: list[str], settings: Settings, districts: list[str] | None = None) -> None:
     """Refuse before anything starts: a missing folder or file, a bad sources.yaml, an unknown district."""
     from nianbao.sources import load_sources
+    from nianbao.sources.folder import NO_REPORT_FILES, has_report_files
 
     for item in spec:
         if not item.startswith(("http://", "https://")) and not Path(item).exists():
             raise _fail(f"{item}: no such file or folder (give a folder, a sources.yaml, files or URLs)")
+        folder = Path(item)
+        if folder.is_dir() and not (folder / "sources.yaml").is_file() and not has_report_files(folder):
+            raise _fail(f"{item}: {NO_REPORT_FILES}")
     with _user_errors():
         load_sources(spec, settings.allowed_hosts).only_districts(districts or [])
 
