@@ -271,8 +271,29 @@ def _check_warehouse(settings: Settings) -> None:
 def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> None:
     """Run one of our flows in this process against an embedded (or configured) Prefect API.
 
-    Exits 1 when some inputs failed (the rest is loaded and published all the same).
+    Exits 1 when some inputs failed (the rest is loaded and published all the same). Ctrl-C or
+    SIGTERM stops it within seconds (flows/stop.py): one line says how far it got, exit 130.
     """
+    from nianbao.flows import stop
+
+    loads: list[int] = [0, -1]  # files loaded so far, of how many (-1: not known yet)
+
+    def track(stage: str, done: int, total: int) -> None:
+        if stage == "load":
+            loads[:] = [done, total]
+
+    try:
+        with stop.handling():
+            _run_flow_stoppable(name, settings, dask, track, **params)
+    except stop.RunStopped:
+        of = f" of {loads[1]}" if loads[1] >= 0 else ""
+        typer.echo(f"stopped: {loads[0]}{of} files loaded; run again to continue", err=True)
+        raise typer.Exit(stop.EXIT_CODE) from None
+
+
+def _run_flow_stoppable(
+    name: str, settings: Settings, dask: bool, track: Callable[[str, int, int], None], **params: object
+) -> None:
     import time
 
     from nianbao.embedded import embedded_api, prepare_environment, start_api
@@ -298,7 +319,7 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
         raise
     with _run_errors(), embedded_api(api, timings):
         started = time.perf_counter()
-        summary = _with_progress(lambda: flow(**params))
+        summary = _with_progress(lambda: flow(**params), track)
         timings["flow"] = time.perf_counter() - started
     for line in summary.lines():
         typer.echo(line)
@@ -319,8 +340,8 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
         raise typer.Exit(1)
 
 
-def _with_progress(call: Callable[[], Any]) -> Any:
-    """Call `call()` under a rich progress bar fed by the flow's progress notices."""
+def _with_progress(call: Callable[[], Any], track: Callable[[str, int, int], None]) -> Any:
+    """Call `call()` under a rich progress bar fed by the flow's progress notices (also given to `track`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from nianbao.flows.summary import listening
@@ -335,6 +356,7 @@ def _with_progress(call: Callable[[], Any]) -> Any:
     ) as progress:
 
         def update(stage: str, done: int, total: int) -> None:
+            track(stage, done, total)
             if stage not in bars:
                 bars[stage] = progress.add_task(stage, total=total)
             progress.update(bars[stage], completed=done, total=total)

@@ -163,7 +163,15 @@ def _drain() -> None:
 
 
 def serve() -> None:
-    """Serve the API on a free 127.0.0.1 port; print its URL when it answers; stop when stdin closes."""
+    """Serve the API on a free 127.0.0.1 port; print its URL when it answers; stop when stdin closes.
+
+    Ctrl-C and SIGTERM sent to the command's process group are for the run, which stops first and
+    then closes our stdin: the API stays up until the run has sent its last states and events.
+    """
+    import signal
+
+    for s in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(s, signal.SIG_IGN)
     import uvicorn
     from prefect.server.api.server import create_app
 
