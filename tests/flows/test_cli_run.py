@@ -127,11 +127,14 @@ def test_ctrl_c_twenty_seconds_into_a_cold_run_stops_it_cleanly_and_the_next_run
         time.sleep(0.2)
     assert _ours_alive(data) == []
     with duckdb.connect(str(data / "nianbao.duckdb"), read_only=True) as con:
-        (kept,) = con.execute("SELECT count(*) FROM reports").fetchone() or (0,)
-        (empty,) = con.execute(
-            "SELECT count(*) FROM reports r WHERE r.status <> 'failed' AND NOT EXISTS "
-            "(SELECT 1 FROM cells c WHERE c.report_id = r.report_id)"
-        ).fetchone() or (0,)
+        tables = {t for (t,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        kept, empty = (0, 0)  # stopped before the warehouse was set up (a loaded machine starts slowly)
+        if "reports" in tables:
+            (kept,) = con.execute("SELECT count(*) FROM reports").fetchone() or (0,)
+            (empty,) = con.execute(
+                "SELECT count(*) FROM reports r WHERE r.status <> 'failed' AND NOT EXISTS "
+                "(SELECT 1 FROM cells c WHERE c.report_id = r.report_id)"
+            ).fetchone() or (0,)
     assert (kept, empty) == (loaded, 0)  # what was loaded is whole, nothing more
     lines, _ = _run(["--source", str(corpus), "--data-dir", str(data)], tmp_path, 0, timeout=900)
     assert (
