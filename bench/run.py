@@ -74,7 +74,18 @@ def main() -> None:
         help=f"text-format reports for the flow vs one process (default {FLOW_FILES}; 0 skips)",
     )
     ap.add_argument("--note", default="", help="a line for RESULTS.md (e.g. what else ran on the machine)")
+    ap.add_argument(
+        "--flow-only",
+        action="store_true",
+        help="only the flow against one process; print its RESULTS.md section instead of writing the file",
+    )
     a = ap.parse_args()
+    if a.flow_only:
+        with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print("\n".join(flow_section(Path(tmp), a.flow_files or FLOW_FILES, a.workers)))
+            print(f"\n(load average before: {load}; after: {' '.join(f'{x:.1f}' for x in os.getloadavg())})")
+        return
     sizes = [100] if a.quick else [int(s) for s in a.sizes.split(",")]
     wh_reports = 10_000 if a.quick else a.warehouse
     province_n = 0 if a.quick else a.province

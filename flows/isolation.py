@@ -108,6 +108,7 @@ class Worker:
             subprocess.Popen,
             [
                 sys.executable,
+                "-P",  # not the current folder first: the package this run imported, from PACKAGE_ROOT
                 "-m",
                 "nianbao.flows.worker",
                 str(to_child_r),

@@ -185,6 +185,9 @@ def _stream(todo: list[SourceFacts], settings: Settings, loader: _Loader) -> Non
             extract_stream.submit(_quoted(feed), settings.limits(), _quoted(sink))
             for _ in range(min(settings.workers, len(todo)))
         ]
+        ended: list[object] = []  # tasks that returned or failed (asking .state would call the API)
+        for f in futures:
+            f.add_done_callback(ended.append)
         received = 0
         while received < len(todo):
             stop.check()
@@ -192,7 +195,7 @@ def _stream(todo: list[SourceFacts], settings: Settings, loader: _Loader) -> Non
                 got = [came.get(timeout=0.2)]
             except queue.Empty:
                 stop.check()  # a stop ends the tasks too: it is not their failure
-                if all(f.state.is_final() for f in futures):
+                if len(ended) == len(futures):
                     for f in futures:
                         f.result()  # a task that failed says why
                     if came.empty():
@@ -213,7 +216,7 @@ class _Loader:
 
     def __init__(self, wh: object, summary: RunSummary, years: list[int], most: int, total: int) -> None:
         self.wh, self.summary, self.years, self.most, self.total = wh, summary, years, most, total
-        self.least = max(1, most // 4)  # while extraction goes on: spread a load's fixed cost
+        self.least = max(1, most // 2)  # while extraction goes on: spread a load's fixed cost
         self.pending: list[Report] = []
         self.done = 0
 
@@ -227,7 +230,7 @@ class _Loader:
             self.pending.append(report if checked else checked_report(report))
 
     def flush(self, final: bool) -> None:
-        """Load what is waiting: all of it when `final`, else once at least a quarter load is waiting."""
+        """Load what is waiting: all of it when `final`, else once at least half a load is waiting."""
         while self.pending and (final or len(self.pending) >= self.least):
             chunk, self.pending = self.pending[: self.most], self.pending[self.most :]
             self.summary.add_reports(chunk)

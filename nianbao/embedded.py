@@ -67,12 +67,14 @@ class ApiProcess:
 
     def __init__(self) -> None:
         self.started = time.perf_counter()
+        root = str(Path(__file__).resolve().parent.parent)  # the folder holding this nianbao package
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "nianbao.embedded"],
+            [sys.executable, "-P", "-m", "nianbao.embedded"],  # -P: not a nianbao in the current folder
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])},
         )
         self._url: str | None = None
         self.ready_after: float | None = None  # seconds from start until the API answered
