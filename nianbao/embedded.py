@@ -98,11 +98,12 @@ class ApiProcess:
         return self._url
 
     def stop(self) -> None:
-        """Close its stdin (it exits) and reap it; kill it if it lingers."""
+        """Close its stdin (it exits) and reap it; kill it if it lingers, or at once if it never answered
+        (a run stopped during start-up has nothing to send it)."""
         if self.proc.stdin:
             self.proc.stdin.close()
         try:
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=10 if self._url is not None else 0.5)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
