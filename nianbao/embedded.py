@@ -136,14 +136,16 @@ def embedded_api(api: ApiProcess | None, timings: dict[str, float] | None = None
     if api is None:
         yield os.environ.get("PREFECT_API_URL")
         return
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     try:
         url = api.url()
         if timings is not None:
             timings["prefect_startup"] = api.ready_after or 0.0
             timings["prefect_wait"] = api.waited
-        with temporary_settings({PREFECT_API_URL: url}):
+        # No heartbeats: nothing watches a one-shot run's, and stopping their thread costs the run a
+        # second at its end (it sleeps in one-second steps).
+        with temporary_settings({PREFECT_API_URL: url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             try:
                 yield url
             finally:
