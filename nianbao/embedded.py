@@ -270,7 +270,10 @@ def serve() -> None:
     print(f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}/api", flush=True)
     sys.stdin.read()  # until the parent closes our stdin (or dies)
     server.should_exit = True
-    thread.join(timeout=10)
+    thread.join(timeout=10)  # the server's own shutdown: its services stopped, its database closed
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)  # skip the interpreter's teardown: seconds of joining Prefect's leftover threads
 
 
 if __name__ == "__main__":
