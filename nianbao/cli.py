@@ -357,6 +357,8 @@ def _with_progress(call: Callable[[], Any], track: Callable[[str, int, int], Non
 
         def update(stage: str, done: int, total: int) -> None:
             track(stage, done, total)
+            if stage == "load":  # follows extraction closely; counted for a stopped run's line only
+                return
             if stage not in bars:
                 bars[stage] = progress.add_task(stage, total=total)
             progress.update(bars[stage], completed=done, total=total)
