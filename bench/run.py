@@ -30,6 +30,7 @@ from bench.corpus import generate  # noqa: E402
 
 RESULTS = REPO / "bench" / "RESULTS.md"
 PROVINCE = 8000  # reports of a province: the end-to-end goal is < 15 minutes on 2 cores
+FLOW_FILES = 550  # text-format reports: the nightly flow against one-process extraction (goal <= 0.65x)
 
 
 def _table(rows: list[dict[str, Any]]) -> list[str]:
@@ -66,8 +67,25 @@ def main() -> None:
     ap.add_argument(
         "--quick", action="store_true", help="100 reports, a 10,000-report warehouse, no province run"
     )
+    ap.add_argument(
+        "--flow-files",
+        type=int,
+        default=FLOW_FILES,
+        help=f"text-format reports for the flow vs one process (default {FLOW_FILES}; 0 skips)",
+    )
     ap.add_argument("--note", default="", help="a line for RESULTS.md (e.g. what else ran on the machine)")
+    ap.add_argument(
+        "--flow-only",
+        action="store_true",
+        help="only the flow against one process; print its RESULTS.md section instead of writing the file",
+    )
     a = ap.parse_args()
+    if a.flow_only:
+        with tempfile.TemporaryDirectory(prefix="nianbao-bench-") as tmp:
+            load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+            print("\n".join(flow_section(Path(tmp), a.flow_files or FLOW_FILES, a.workers)))
+            print(f"\n(load average before: {load}; after: {' '.join(f'{x:.1f}' for x in os.getloadavg())})")
+        return
     sizes = [100] if a.quick else [int(s) for s in a.sizes.split(",")]
     wh_reports = 10_000 if a.quick else a.warehouse
     province_n = 0 if a.quick else a.province
@@ -118,6 +136,7 @@ def main() -> None:
             province["mix"] = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
             province["reports"] = province_n
             print(f"  province cold: {province['seconds']:.1f} s", flush=True)
+        flow_md = flow_section(Path(tmp), a.flow_files, a.workers)
     print(f"warehouse {wh_reports:,} …", flush=True)
     wh = stages.warehouse(wh_reports, batch=min(10_000, wh_reports))
     info["load average at end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -134,9 +153,37 @@ def main() -> None:
     if province:
         md += ["", f"## A province: {province['reports']:,} HTML/DOCX/text-PDF reports, cold, end to end", ""]
         md += _table([{"reports": province["reports"], "mix": province["mix"], **_flow(province)}])
+    md += flow_md
     md += ["", f"## Warehouse: {wh_reports:,} reports", ""] + _warehouse(wh)
     RESULTS.write_text("\n".join(md) + "\n", "utf-8")
     print(f"wrote {RESULTS}")
+
+
+def flow_section(tmp: Path, n: int, workers: int) -> list[str]:
+    """The nightly flow against one-process `nianbao extract` of the same text-format files (issue 19.2)."""
+    if n <= 0:
+        return []
+    corpus = tmp / "flow-text"
+    counts = generate(corpus, n, scan_share=0.0, seed=19)
+    print(f"flow vs one process, {n} text-format reports: {dict(counts)}", flush=True)
+    rows = stages.flow_vs_one_process(corpus, tmp / "data-flow", workers)
+    for r in rows:
+        print(
+            f"  round {r['round']}: flow {r['flow s']:.1f} s, {r['flow / one process']:.2f}x one process",
+            flush=True,
+        )
+    ratios = sorted(r["flow / one process"] for r in rows)
+    mix = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    return [
+        "",
+        f"## The nightly flow against one process: {n} text-format reports ({mix})",
+        "",
+        f"- `nianbao run` cold (flow time, {workers} workers) against one-process `nianbao extract` of the same "
+        f"files, in turn in the same run: {', '.join(f'{x:.2f}×' for x in ratios)} (goal ≤ 0.65×); "
+        "the Prefect API's start-up is beside it, not in the flow time",
+        "",
+        *_table(rows),
+    ]
 
 
 def _flow(r: dict[str, Any]) -> dict[str, Any]:

@@ -222,3 +222,53 @@ def warehouse(total: int, batch: int) -> dict[str, Any]:
         wh.close()
     out["peak MiB (bench process)"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return out
+
+
+# -- the nightly flow against one-process extraction (issue 19.2) ------------------------------------
+FLOW_LINE = re.compile(
+    r"time: (?P<total>[\d.]+) s total, Prefect API startup (?P<api>[\d.]+) s \(waited (?P<wait>[\d.]+) s\), "
+    r"flow (?P<flow>[\d.]+) s"
+)
+
+
+def flow_vs_one_process(corpus: Path, data: Path, workers: int, rounds: int = 2) -> list[dict[str, Any]]:
+    """`nianbao extract FOLDER --json` (one extraction process, the baseline) then a cold `nianbao run` of
+    the same files (the nightly flow), `rounds` times in turn, so both see the same machine.
+
+    The flow's figure is its own time (the `flow N s` of its closing line): the Prefect API's start-up
+    is reported beside it, with the part of it the run waited for.
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NIANBAO_", "PREFECT_"))}
+    env.update(PYTHONPATH=str(REPO), NIANBAO_WORKERS=str(workers))
+    nianbao = str(Path(sys.executable).parent / "nianbao")
+    files = len(text_files(corpus))
+    rows: list[dict[str, Any]] = []
+    for k in range(rounds):
+        clock = time.perf_counter()
+        done = subprocess.run([nianbao, "extract", str(corpus), "--json"], env=env, capture_output=True)
+        one = time.perf_counter() - clock
+        extracted = done.stdout.count(b"\n")
+        target = data / f"round-{k}"
+        clock = time.perf_counter()
+        run = subprocess.run(
+            [nianbao, "run", "--source", str(corpus), "--data-dir", str(target)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - clock
+        m = next((FLOW_LINE.search(ln) for ln in run.stdout.splitlines() if FLOW_LINE.search(ln)), None)
+        flow = float(m["flow"]) if m else float("nan")
+        rows.append(
+            {
+                "round": k + 1,
+                "files": files,
+                "one process s (extract exit)": f"{one:.1f} ({done.returncode}, {extracted} reports)",
+                "flow s": flow,
+                "flow / one process": flow / one,
+                "Prefect API start-up s (waited)": f"{m['api']} ({m['wait']})" if m else "",
+                "run wall s (exit)": f"{wall:.1f} ({run.returncode})",
+                "load average": f"{os.getloadavg()[0]:.1f}",
+            }
+        )
+    return rows

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -107,6 +108,7 @@ class Worker:
             subprocess.Popen,
             [
                 sys.executable,
+                "-P",  # not the current folder first: the package this run imported, from PACKAGE_ROOT
                 "-m",
                 "nianbao.flows.worker",
                 str(to_child_r),
@@ -131,28 +133,30 @@ class Worker:
         """False once the process has exited or has served its quota of files."""
         return self.proc.poll() is None and self.done < self.limits.files_per_worker
 
-    def extract(self, facts: SourceFacts) -> tuple[Report, bool]:
-        """Extract one file; returns the report and whether this worker must be replaced.
+    def extract(self, facts: SourceFacts, check: bool = False) -> tuple[Report, bool, bool]:
+        """Extract one file; returns the report, whether this worker must be replaced, and whether the
+        report was checked (the template's single-report checks, run in the worker when `check`).
 
         Args:
             facts: the file and what its source knows about it.
+            check: add the checks in the worker (beside extraction, on every core).
         """
         self.done += 1
         try:
-            self.send.send(facts)
+            self.send.send((facts, check))
             if not self.recv.poll(self.limits.time_limit):
                 self.kill()
-                return failed_report(facts, f"time limit ({self.limits.time_limit:g} s)"), True
-            report, out_of_memory = self.recv.recv()
+                return failed_report(facts, f"time limit ({self.limits.time_limit:g} s)"), True, False
+            report, out_of_memory, checked = self.recv.recv()
         except (EOFError, OSError):
             self.kill()
             code = self.proc.returncode
             why = f"signal {-code}" if code is not None and code < 0 else f"exit code {code}"
-            return failed_report(facts, f"extraction process died ({why})"), True
+            return failed_report(facts, f"extraction process died ({why})"), True, False
         if out_of_memory:
             self.kill()
-            return failed_report(facts, f"memory limit ({self.limits.memory_mb} MiB)"), True
-        return report, False
+            return failed_report(facts, f"memory limit ({self.limits.memory_mb} MiB)"), True, False
+        return report, False, checked
 
     def kill(self) -> None:
         """Kill the worker and every process it started (a hung converter too), then reap it."""
@@ -172,6 +176,8 @@ class WorkerPool:
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self._idle: list[Worker] = []
+        self._busy: set[Worker] = set()
+        self._stopping = False
         self._lock = threading.Lock()
 
     def prestart(self, n: int) -> None:
@@ -190,29 +196,80 @@ class WorkerPool:
         with self._lock:
             return self._idle.pop() if self._idle else None
 
-    def extract(self, files: list[SourceFacts]) -> list[Report]:
+    def extract(self, files: list[SourceFacts], check: bool = False) -> list[Report]:
         """Extract `files` one after another in one worker; a bad file costs only itself.
 
         Args:
             files: the batch, in order; reports come back in the same order.
+            check: add the template's single-report checks (in the worker where it can).
         """
         reports: list[Report] = []
+
+        def keep(report: Report, checked: bool) -> None:
+            reports.append(checked_report(report) if check and not checked else report)
+
+        self.stream(Feed(files), keep, check)
+        return reports
+
+    def stream(self, feed: Feed, sink: Callable[[Report, bool], None], check: bool = False) -> int:
+        """Extract files taken from `feed` one at a time in one worker until it is empty or stopped.
+
+        Several threads share one feed, one worker each: whichever is free takes the next file, so
+        the workers stay busy to the end. Each report goes to `sink(report, checked)` as it comes.
+
+        Args:
+            feed: the files to extract (shared with other threads).
+            sink: receives every report and whether the worker checked it.
+            check: run the template's single-report checks in the worker.
+        Returns the number of files extracted by this call.
+        """
+        n = 0
         worker = self._take()
         try:
-            for facts in files:
+            while (facts := feed.take()) is not None:
                 if worker is None or not worker.alive:
                     if worker is not None:
                         worker.kill()
-                    worker = Worker(self.limits)
-                report, replace = worker.extract(facts)
-                reports.append(report)
+                    worker = self._new_worker()
+                with self._lock:
+                    self._busy.add(worker)
+                try:
+                    report, replace, checked = worker.extract(facts, check)
+                finally:
+                    with self._lock:
+                        self._busy.discard(worker)
+                if feed.stopped:  # the run is stopping: what this worker was doing is dropped
+                    break
+                sink(report, checked)
+                n += 1
                 if replace:
                     worker = None  # the old one is dead; a new one starts when needed
         finally:
             if worker is not None:
-                with self._lock:
-                    self._idle.append(worker)
-        return reports
+                if feed.stopped:
+                    worker.kill()
+                else:
+                    with self._lock:
+                        self._idle.append(worker)
+        return n
+
+    def _new_worker(self) -> Worker:
+        with self._lock:
+            if self._stopping:
+                raise RuntimeError("the extraction workers are stopping")
+        return Worker(self.limits)
+
+    def kill_busy(self) -> None:
+        """Kill the workers extracting a file now (a run that stops: their files are dropped)."""
+        with self._lock:
+            self._stopping = True
+            busy = list(self._busy)
+        for worker in busy:
+            for pid in [*_descendants(worker.proc.pid), worker.proc.pid]:
+                try:
+                    os.kill(pid, signal.SIGKILL)  # the thread that waits on it reaps it
+                except ProcessLookupError:
+                    pass
 
     def close(self) -> None:
         """Stop every idle worker (closing its pipe ends its loop; stragglers are killed)."""
@@ -224,6 +281,47 @@ class WorkerPool:
             while worker.proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.01)
             worker.kill()
+
+
+class Feed:
+    """The files still to extract, handed out one at a time to the threads that drive the workers.
+
+    Args:
+        files: in the order they are to be taken.
+    """
+
+    def __init__(self, files: list[SourceFacts]) -> None:
+        self._files = list(reversed(files))
+        self._lock = threading.Lock()
+        self.stopped = False
+
+    def take(self) -> SourceFacts | None:
+        """The next file, or None when there is none left or the feed was stopped."""
+        with self._lock:
+            return None if self.stopped or not self._files else self._files.pop()
+
+    def stop(self) -> None:
+        """Hand out nothing more (a run that stops)."""
+        with self._lock:
+            self.stopped = True
+            self._files.clear()
+
+
+def checked_report(report: Report) -> Report:
+    """The report with the template's single-report checks added to its findings."""
+    from dataclasses import replace
+
+    from nianbao.schemas.validate import validate
+
+    return replace(report, findings=[*report.findings, *validate(report)])
+
+
+def stop_pools() -> None:
+    """Kill every busy worker of this process now (the run is stopping; idle ones go at `close_pools`)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.kill_busy()
 
 
 _pools: dict[Limits, WorkerPool] = {}

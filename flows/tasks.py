@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +13,9 @@ from prefect.tasks import exponential_backoff
 
 from nianbao.analyst.compare import write_comparison
 from nianbao.extractors import PARSER_VERSION
-from nianbao.flows.isolation import Limits, pool_for
+from nianbao.flows.isolation import Feed, Limits, pool_for
 from nianbao.flows.summary import RunSummary
 from nianbao.schemas import Report, SourceFacts
-from nianbao.schemas.validate import validate
 from nianbao.sources import Fetched, Gathered, Source, SourcesConfig, gather, gather_web, load_sources
 from nianbao.sources.crawl.options import CrawlOptions
 
@@ -65,21 +64,24 @@ def select_new(
 
 @task(**_TASK)
 def extract_batch(files: list[SourceFacts], limits: Limits) -> list[Report]:
-    """Extract a batch in a worker process, each file under `limits`; a bad file gives a failed Report."""
-    return pool_for(limits).extract(files)
+    """Extract and check a batch in a worker process, each file under `limits`; a bad file gives a
+    failed Report. The template's single-report checks run in the worker (cross-year: the warehouse)."""
+    return pool_for(limits).extract(files, check=True)
 
 
-@task(**_TASK)
-def validate_batch(reports: list[Report]) -> list[Report]:
-    """The template's single-report checks, added to each report's findings (cross-year: the warehouse)."""
-    return [replace(r, findings=[*r.findings, *validate(r)]) for r in reports]
+@task(task_run_name="extract and check", **_TASK)
+def extract_stream(feed: Feed, limits: Limits, sink: Callable[[Report, bool], None]) -> int:
+    """Drive one worker process over the shared `feed` until it is empty: each file extracted under
+    `limits` and checked in the worker; every report goes to `sink(report, checked)` as it comes back.
+    Returns how many files this task extracted."""
+    return pool_for(limits).stream(feed, sink, check=True)
 
 
 @task(**_TASK)
 def load(wh: Any, reports: list[Report]) -> Any:
-    """Load reports into the working warehouse (the single writer, in the flow's process)."""
+    """Load checked reports into the working warehouse (the single writer, in the flow's process)."""
     wh.record_sources([(r.source, r.sha256, None, r.format, None) for r in reports])  # the sniffed format
-    return wh.load_isolating(reports, validated=True)  # validate_batch ran; one report may fail alone
+    return wh.load_isolating(reports, validated=True)  # checked after extraction; one may fail alone
 
 
 @task(**_TASK)

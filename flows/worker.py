@@ -44,19 +44,23 @@ def cap_memory(memory_mb: int) -> None:
 
 
 def serve(reader: Connection, writer: Connection, memory_mb: int) -> None:
-    """Extract every SourceFacts received until the pipe closes.
+    """Extract (and check) every file received until the pipe closes.
 
     Args:
-        reader: receives `SourceFacts`.
-        writer: sends back one `Report` per file.
+        reader: receives `(SourceFacts, check)`: `check` adds the template's single-report checks
+            here, in the worker, so that checking runs beside extraction on every core.
+        writer: sends back one `(Report, out_of_memory, checked)` per file; `checked` is False when the
+            checks were not asked for or could not run (the flow then runs them itself).
         memory_mb: the per-file memory limit in MiB.
     """
+    from dataclasses import replace
+
     from nianbao.extractors import extract_file
 
     cap_memory(memory_mb)
     while True:
         try:
-            facts = reader.recv()
+            facts, check = reader.recv()
         except (EOFError, OSError):
             return
         try:
@@ -64,7 +68,16 @@ def serve(reader: Connection, writer: Connection, memory_mb: int) -> None:
         except MemoryError:
             report = None
         out_of_memory = report is None or report.error == MEMORY_ERROR
-        writer.send((report, out_of_memory))
+        checked = False
+        if check and report is not None and not out_of_memory:
+            try:
+                from nianbao.schemas.validate import validate  # imported on first use, under the cap
+
+                report = replace(report, findings=[*report.findings, *validate(report)])
+                checked = True
+            except Exception:  # the flow checks it again and says what went wrong
+                pass
+        writer.send((report, out_of_memory, checked))
         if out_of_memory:
             return
 

@@ -114,7 +114,8 @@ def extract(
     """Extract the statistical tables of report files, checked against the template.
 
     Each file is read in a worker process under the `file_time_limit` and `file_memory_mb` settings.
-    A folder stands for the report files in it, recursively (hidden ones skipped), in path order.
+    A folder stands for the report files in it, recursively (hidden ones skipped), in path order; a
+    folder without any is said on stderr. Exit 1 when a file failed or a folder held no report file.
 
     Example: nianbao extract samples/reports/2023/qinglan_2023.docx --json
     """
@@ -125,12 +126,27 @@ def extract(
     from nianbao.schemas.validate import validate
     from nianbao.sources import Fetched, FetchFailure
     from nianbao.sources.crawl import crawl_facts
-    from nianbao.sources.folder import ingest, report_paths
+    from nianbao.sources.folder import NO_REPORT_FILES, ingest, report_paths
 
     pool = pool_for(_settings(None).limits())  # each file under the time and memory limits
     failed = 0
+
+    def expanded() -> Iterator[Path]:
+        nonlocal failed
+        for given in files:
+            if not given.is_dir():
+                yield given
+                continue
+            found = False
+            for path in report_paths(given):
+                found = True
+                yield path
+            if not found:  # said, and counted as an input that gave nothing
+                failed += 1
+                typer.echo(f"error: {given}: {NO_REPORT_FILES}", err=True)
+
     try:
-        for f in (p for given in files for p in (report_paths(given) if given.is_dir() else [given])):
+        for f in expanded():
             # a crawled file: issuer, year and date from the manifest when the document is vague
             got = (crawl_facts(f) if f.is_file() else None) or ingest(f)
             if isinstance(got, FetchFailure):  # missing, a FIFO, a device, too large: never read
@@ -224,10 +240,14 @@ def _default_source(source: list[str] | None, settings: Settings) -> list[str]:
 def _check_sources(spec: list[str], settings: Settings, districts: list[str] | None = None) -> None:
     """Refuse before anything starts: a missing folder or file, a bad sources.yaml, an unknown district."""
     from nianbao.sources import load_sources
+    from nianbao.sources.folder import NO_REPORT_FILES, has_report_files
 
     for item in spec:
         if not item.startswith(("http://", "https://")) and not Path(item).exists():
             raise _fail(f"{item}: no such file or folder (give a folder, a sources.yaml, files or URLs)")
+        folder = Path(item)
+        if folder.is_dir() and not (folder / "sources.yaml").is_file() and not has_report_files(folder):
+            raise _fail(f"{item}: {NO_REPORT_FILES}")
     with _user_errors():
         load_sources(spec, settings.allowed_hosts).only_districts(districts or [])
 
@@ -251,8 +271,29 @@ def _check_warehouse(settings: Settings) -> None:
 def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> None:
     """Run one of our flows in this process against an embedded (or configured) Prefect API.
 
-    Exits 1 when some inputs failed (the rest is loaded and published all the same).
+    Exits 1 when some inputs failed (the rest is loaded and published all the same). Ctrl-C or
+    SIGTERM stops it within seconds (flows/stop.py): one line says how far it got, exit 130.
     """
+    from nianbao.flows import stop
+
+    loads: list[int] = [0, -1]  # files loaded so far, of how many (-1: not known yet)
+
+    def track(stage: str, done: int, total: int) -> None:
+        if stage == "load":
+            loads[:] = [done, total]
+
+    try:
+        with stop.handling():
+            _run_flow_stoppable(name, settings, dask, track, **params)
+    except stop.RunStopped:
+        of = f" of {loads[1]}" if loads[1] >= 0 else ""
+        typer.echo(f"stopped: {loads[0]}{of} files loaded; run again to continue", err=True)
+        raise typer.Exit(stop.EXIT_CODE) from None
+
+
+def _run_flow_stoppable(
+    name: str, settings: Settings, dask: bool, track: Callable[[str, int, int], None], **params: object
+) -> None:
     import time
 
     from nianbao.embedded import embedded_api, prepare_environment, start_api
@@ -278,7 +319,7 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
         raise
     with _run_errors(), embedded_api(api, timings):
         started = time.perf_counter()
-        summary = _with_progress(lambda: flow(**params))
+        summary = _with_progress(lambda: flow(**params), track)
         timings["flow"] = time.perf_counter() - started
     for line in summary.lines():
         typer.echo(line)
@@ -299,8 +340,8 @@ def _run_flow(name: str, settings: Settings, dask: bool, **params: object) -> No
         raise typer.Exit(1)
 
 
-def _with_progress(call: Callable[[], Any]) -> Any:
-    """Call `call()` under a rich progress bar fed by the flow's progress notices."""
+def _with_progress(call: Callable[[], Any], track: Callable[[str, int, int], None]) -> Any:
+    """Call `call()` under a rich progress bar fed by the flow's progress notices (also given to `track`)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from nianbao.flows.summary import listening
@@ -315,6 +356,9 @@ def _with_progress(call: Callable[[], Any]) -> Any:
     ) as progress:
 
         def update(stage: str, done: int, total: int) -> None:
+            track(stage, done, total)
+            if stage == "load":  # follows extraction closely; counted for a stopped run's line only
+                return
             if stage not in bars:
                 bars[stage] = progress.add_task(stage, total=total)
             progress.update(bars[stage], completed=done, total=total)

@@ -24,6 +24,10 @@ REPORT_SUFFIXES = frozenset(
     ".docx .doc .wps .pdf .html .htm .shtml .jhtml .txt .xls .xlsx .et .png .jpg .jpeg .tif .tiff".split()
 )
 
+NO_REPORT_FILES = (
+    "no report files in this folder (looked for .pdf .doc(x) .wps .html .txt .xls(x) .et and images)"
+)
+
 
 def iter_folder(
     folder: str | Path, region: str | None = None, store: RawStore | None = None
@@ -51,6 +55,11 @@ def report_paths(folder: str | Path) -> Iterator[Path]:
             continue
         if path.suffix.lower() in REPORT_SUFFIXES and not path.is_dir():
             yield path
+
+
+def has_report_files(folder: str | Path) -> bool:
+    """True when `folder` holds at least one report-like file (see `report_paths`)."""
+    return next(iter(report_paths(folder)), None) is not None
 
 
 def iter_glob(

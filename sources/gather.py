@@ -10,7 +10,7 @@ from nianbao.sources.crawl import Crawler, CrawlOptions, CrawlSummary
 from nianbao.sources.crawl.polite import Gates
 from nianbao.sources.crawl.urls import canonical_url, host_of
 from nianbao.sources.fetched import FetchFailure, Gathered
-from nianbao.sources.folder import ingest, iter_folder, iter_glob
+from nianbao.sources.folder import NO_REPORT_FILES, ingest, iter_folder, iter_glob
 from nianbao.sources.store import RawStore
 
 
@@ -73,6 +73,8 @@ def _gather(
                     failures=[FetchFailure(source.location, "folder not found", source.region)]
                 ), summary
             out.add(iter_folder(source.location, source.region, store))
+            if not out.fetched and not out.failures:  # an empty folder is said, not passed in silence
+                out.failures.append(FetchFailure(source.location, NO_REPORT_FILES, source.region))
         elif source.kind == "file":
             out.add([ingest(source.location, source.region, store)])
         elif source.kind == "glob":

@@ -69,6 +69,17 @@ def test_run_with_a_missing_source_is_an_error_not_an_empty_publish(tmp_path: Pa
     assert not (tmp_path / "d").exists()
 
 
+def test_run_with_an_empty_folder_says_so_before_anything_starts(tmp_path: Path) -> None:
+    (tmp_path / "inbox.pdf" / "2023").mkdir(parents=True)
+    assert _invoke("run", "--source", "inbox.pdf", "--data-dir", "d") == (
+        2,
+        "",
+        "error: inbox.pdf: no report files in this folder (looked for .pdf .doc(x) .wps .html .txt .xls(x) "
+        ".et and images)\n",
+    )
+    assert not (tmp_path / "d").exists()
+
+
 def test_typo_in_sources_yaml(tmp_path: Path) -> None:
     (tmp_path / "s.yaml").write_text("district:\n  name: 云岭区\n  townshipz: []\n", encoding="utf-8")
     assert _invoke("run", "--source", "s.yaml") == (

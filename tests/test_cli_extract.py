@@ -50,3 +50,31 @@ def test_bad_file_is_reported_not_raised(tmp_path) -> None:  # type: ignore[no-u
     assert result.exit_code == 1  # some inputs failed
     obj = json.loads(result.stdout)
     assert obj["status"] == "failed" and obj["error"]
+
+
+def test_someone_elses_manifest_two_folders_up_costs_one_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "manifest.jsonl").write_text(
+        "".join(json.dumps({"id": i, "files": [i]}) + "\n" for i in range(1100)), "utf-8"
+    )
+    folder = tmp_path / "inbox" / "2023"
+    folder.mkdir(parents=True)
+    (folder / DOC.name).write_bytes(DOC.read_bytes())
+    result = CliRunner().invoke(app, ["extract", str(folder / DOC.name), str(folder), "--json"])
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 2  # the file given, and the same file in its folder
+    assert json.loads(result.stdout.splitlines()[0])["source"] == str(folder / DOC.name)  # not from the file
+    said = [ln for ln in result.stderr.splitlines() if "manifest" in ln]
+    assert len(said) <= 1 and all("not a nianbao crawl manifest" in ln for ln in said), result.stderr
+
+
+def test_an_empty_folder_is_said_with_exit_1(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "dir.pdf"  # a folder named like a report
+    (empty / "sub").mkdir(parents=True)
+    (empty / "notes.md").write_text("no reports here", "utf-8")
+    result = CliRunner().invoke(app, ["extract", str(empty), "--json"])
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [f"error: {empty}: no report files in this folder (looked for "
+                                          ".pdf .doc(x) .wps .html .txt .xls(x) .et and images)"]  # fmt: skip
+    both = CliRunner().invoke(app, ["extract", str(empty), str(DOC)])
+    assert both.exit_code == 1 and "variants t2=2021 t3=2019" in both.stdout  # the rest is still read

@@ -3,6 +3,11 @@
 It says what each file is (URL, final URL, title, breadcrumb, metadata block, list link text and date,
 attachment name, status, headers, encoding, sha256, time fetched, township) and gives the ETag and
 Last-Modified a second crawl sends back. Lines are only appended; the last line for a URL is current.
+
+The first line is a header naming the format and its version (`{"format": "nianbao-crawl-manifest",
+"version": 2}`), so that a file of the same name written by anything else is recognised and left
+alone (one log line, never one per line). Manifests written before the header (version 1) are still
+read when their first line is a record of ours.
 """
 
 from __future__ import annotations
@@ -10,14 +15,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from nianbao.schemas import SourceFacts
+from nianbao.schemas.errors import UnreadableFile
 from nianbao.sources.store import sha256_of
 
 MANIFEST_NAME = "manifest.jsonl"
+FORMAT = "nianbao-crawl-manifest"
+VERSION = 2  # 1: no header line (records from the first line)
+HEADER = {"format": FORMAT, "version": VERSION}
 log = logging.getLogger("nianbao.sources.crawl")
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_LOCK = threading.Lock()
@@ -82,12 +91,31 @@ class Manifest:
             self._lock = _LOCKS.setdefault(str(self.file.resolve()), threading.Lock())
         self.by_url: dict[str, Record] = {}
         self.by_sha: dict[str, Record] = {}
+        self.version: int | None = None  # None: no manifest yet
+        self.foreign: str | None = None  # why the file is not a manifest of ours (then it is not read)
         if self.file.is_file():
-            for n, line in enumerate(self.file.read_text("utf-8").splitlines(), 1):
+            self._read()
+
+    def _read(self) -> None:
+        """Read the file if it is ours; a line cut short by a crash loses only itself (one log line)."""
+        with open(self.file, encoding="utf-8", errors="replace") as fh:
+            first = fh.readline()
+            self.version, self.foreign = _kind(first)
+            if self.foreign is not None:
+                log.warning("%s is not a nianbao crawl manifest (%s): ignored", self.file, self.foreign)
+                return
+            lines = fh if self.version != 1 else [first, *fh]
+            skipped: list[str] = []
+            for n, line in enumerate(lines, 2 if self.version != 1 else 1):
+                if not line.strip():
+                    continue
                 try:
                     self._index(Record.from_dict(json.loads(line)))
-                except (ValueError, TypeError) as exc:  # a line cut short by a crash loses only itself
-                    log.warning("%s line %d skipped: %s", self.file, n, exc)
+                except (ValueError, TypeError) as exc:
+                    skipped.append(f"line {n}: {exc}")
+        if skipped:
+            more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+            log.warning("%s: %d lines skipped (%s%s)", self.file, len(skipped), skipped[0], more)
 
     def _index(self, rec: Record) -> None:
         self.by_url[rec.url] = rec
@@ -98,10 +126,19 @@ class Manifest:
                 self.by_sha[rec.sha256] = rec
 
     def add(self, rec: Record) -> None:
-        """Append a record (one line, written and flushed at once)."""
+        """Append a record (one line, written and flushed at once); a new manifest starts with its header.
+
+        Raises:
+            UnreadableFile: the folder holds a `manifest.jsonl` that is not ours (it is never written to).
+        """
         with self._lock:
+            if self.foreign is not None:
+                raise UnreadableFile(str(self.file), f"not a nianbao crawl manifest ({self.foreign})")
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(self.file, "a", encoding="utf-8") as fh:
+                if fh.tell() == 0:
+                    fh.write(json.dumps(HEADER) + "\n")
+                    self.version = VERSION
                 fh.write(rec.to_json() + "\n")
             self._index(rec)
 
@@ -122,6 +159,47 @@ class Manifest:
         return record_facts(rec, str(path) if path is not None else str(self.path_of(rec)))
 
 
+def _kind(first: str) -> tuple[int, str | None]:
+    """The version a manifest's first line declares, or why the file is not a manifest of ours.
+
+    Args:
+        first: the file's first line.
+    """
+    if not first.strip():  # created, nothing written yet
+        return VERSION, None
+    try:
+        head = json.loads(first)
+    except ValueError:
+        return 0, "its first line is not JSON"
+    if not isinstance(head, dict):
+        return 0, "its first line is not a JSON object"
+    if "format" in head:
+        if head.get("format") != FORMAT:
+            return 0, f"format {str(head.get('format'))[:40]!r}"
+        version = head.get("version")
+        return (version, None) if isinstance(version, int) and version >= 2 else (0, f"version {version!r}")
+    required = {f.name for f in fields(Record) if f.default is MISSING and f.default_factory is MISSING}
+    missing = required - set(head)
+    if missing:  # a manifest of ours from before the header has a record on its first line
+        return 0, "no format line, and its first line is no crawl record"
+    return 1, None
+
+
+def read_records(file: str | Path) -> list[Record]:
+    """Every record of a manifest of ours, in order (the header skipped); [] for a file that is not ours.
+
+    Args:
+        file: a `manifest.jsonl`.
+    """
+    path = Path(file)
+    with open(path, encoding="utf-8") as fh:
+        version, foreign = _kind(fh.readline())
+    if foreign is not None:
+        return []
+    lines = [ln for ln in path.read_text("utf-8").splitlines() if ln.strip()]
+    return [Record.from_dict(json.loads(ln)) for ln in lines[1 if version != 1 else 0 :]]
+
+
 def record_facts(rec: Record, path: str) -> SourceFacts:
     """A manifest record as the hand-off to extraction."""
     return SourceFacts(
@@ -139,15 +217,40 @@ def record_facts(rec: Record, path: str) -> SourceFacts:
 
 
 def find_manifest(file: str | Path, levels: int = 3) -> Manifest | None:
-    """The manifest of the crawl folder a file sits in (looked for in its parents), if any."""
+    """The manifest of the crawl folder a file sits in (looked for in its parents), if any.
+
+    A `manifest.jsonl` that is not ours is passed over (said once per process, in one log line). A
+    manifest is read once per process while it is unchanged (a folder of files shares it).
+    """
     p = Path(file).resolve().parent
     for _ in range(levels):
-        if (p / MANIFEST_NAME).is_file():
-            return Manifest(p)
+        candidate = p / MANIFEST_NAME
+        if candidate.is_file():
+            found = _cached(candidate)
+            if found is not None:
+                return found
         if p.parent == p:
             break
         p = p.parent
     return None
+
+
+_read_cache: dict[Path, tuple[tuple[int, int], Manifest]] = {}
+
+
+def _cached(file: Path) -> Manifest | None:
+    """The manifest in `file` (read again only when its size or time changed); None when not ours."""
+    try:
+        st = file.stat()
+    except OSError:
+        return None
+    stamp = (st.st_mtime_ns, st.st_size)
+    hit = _read_cache.get(file)
+    if hit is None or hit[0] != stamp:
+        hit = (stamp, Manifest(file.parent))
+        _read_cache[file] = hit
+    manifest = hit[1]
+    return None if manifest.foreign is not None else manifest
 
 
 def crawl_facts(file: str | Path) -> SourceFacts | None:

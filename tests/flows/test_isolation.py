@@ -12,7 +12,7 @@ import pytest
 
 from nianbao.extractors import extract_file
 from nianbao.flows.isolation import Limits, WorkerPool
-from nianbao.schemas import SourceFacts
+from nianbao.schemas import Report, SourceFacts
 from nianbao.sources import Fetched
 from nianbao.sources.store import sha256_of
 from tests.flows.harness import SAMPLES
@@ -115,3 +115,73 @@ def test_a_worker_outlives_the_thread_that_first_used_it() -> None:
         assert pool._idle == [worker] and worker.proc.poll() is None
     finally:
         pool.close()
+
+
+def test_threads_sharing_a_feed_extract_every_file_once_checked_in_the_worker() -> None:
+    import threading
+    from dataclasses import replace
+
+    from nianbao.flows.isolation import Feed
+    from nianbao.schemas.validate import validate
+
+    files = [*GOOD, *GOOD[:2]]  # five files, two workers: whichever is free takes the next
+    feed = Feed([facts(p) for p in files])
+    got: list[tuple[str, bool, dict[str, object]]] = []
+    lock = threading.Lock()
+
+    def sink(report: Report, checked: bool) -> None:
+        with lock:
+            got.append((report.source, checked, report.to_json()))
+
+    pool = WorkerPool(Limits(time_limit=60))
+    try:
+        threads = [threading.Thread(target=pool.stream, args=(feed, sink, True)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(pool._idle) == 2  # two workers ran
+    finally:
+        pool.close()
+    assert sorted(source for source, _, _ in got) == sorted(str(p) for p in files)
+    assert all(checked for _, checked, _ in got)
+    here = {}
+    for p in GOOD:
+        r = extract_file(facts(p))
+        here[str(p)] = replace(r, findings=[*r.findings, *validate(r)]).to_json()
+    assert all(obj == here[source] for source, _, obj in got)  # the same findings as checking here
+    assert feed.take() is None
+
+
+def test_a_stop_drops_the_file_in_flight_and_kills_its_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from nianbao.flows.isolation import Feed
+
+    bin_dir = fake_soffice(tmp_path / "bin", 300)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    feed = Feed([facts(GOOD[0]), facts(SAMPLES / "2020/wangyue_2020.doc"), facts(GOOD[1])])
+    got: list[str] = []
+    pool = WorkerPool(Limits(time_limit=120))
+    try:
+        thread = threading.Thread(target=pool.stream, args=(feed, lambda r, c: got.append(r.source)))
+        thread.start()
+        deadline = time.monotonic() + 60
+        while not (bin_dir / "pid").exists():  # the .doc is being converted (and hangs)
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        clock = time.monotonic()
+        feed.stop()
+        pool.kill_busy()
+        thread.join(timeout=10)
+        assert not thread.is_alive() and time.monotonic() - clock < 5
+    finally:
+        pool.close()
+    assert got == [str(GOOD[0])]  # the one in flight is dropped, the one after never taken
+    pid = int((bin_dir / "pid").read_text())
+    deadline = time.monotonic() + 5
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not alive(pid) and pool._idle == []

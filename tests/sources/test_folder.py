@@ -44,6 +44,17 @@ def test_missing_folder_is_a_failure_not_an_error(tmp_path: Path) -> None:
     assert got.failures[0].reason == "no such file"
 
 
+def test_an_empty_folder_source_is_a_failure_saying_so(tmp_path: Path) -> None:
+    (tmp_path / "empty.pdf" / "sub").mkdir(parents=True)
+    (tmp_path / "empty.pdf" / "readme.md").write_text("nothing to read")
+    got = gather(Source("folder", str(tmp_path / "empty.pdf"), "r1"), tmp_path / "raw")
+    assert got.fetched == []
+    assert [(f.location, f.reason) for f in got.failures] == [
+        (str(tmp_path / "empty.pdf"), "no report files in this folder (looked for .pdf .doc(x) .wps .html "
+         ".txt .xls(x) .et and images)")
+    ]  # fmt: skip
+
+
 def test_glob_source(tmp_path: Path) -> None:
     for year in (2020, 2022):
         (tmp_path / "reports" / str(year)).mkdir(parents=True)

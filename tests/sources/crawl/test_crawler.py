@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.sources.crawl import CrawlOptions, CrawlSummary, Manifest, crawl_many
-from nianbao.sources.crawl.manifest import Record
+from nianbao.sources.crawl.manifest import Record, read_records
 from nianbao.sources.fetched import Gathered
 from tests.sources.portals import BROKEN_PATH, FLAKY_PATH, SLOW_PATH, TIMEOUT_PATH, district
 from tests.sources.server import Hit, serve
@@ -37,8 +37,7 @@ class Crawled:
     def records(self, kind: str) -> dict[str, Record]:
         """Manifest records of one kind by path (base URL cut), the first line for each URL."""
         out: dict[str, Record] = {}
-        for line in (self.out / "manifest.jsonl").read_text("utf-8").splitlines():
-            rec = Record.from_dict(json.loads(line))
+        for rec in read_records(self.out / "manifest.jsonl"):
             if rec.kind == kind:
                 out.setdefault(rec.url.removeprefix(self.base), rec)
         return out
@@ -204,9 +203,9 @@ def test_counts(crawled: Crawled) -> None:
 
 
 def test_raw_store_names_are_safe(crawled: Crawled) -> None:
-    lines = (crawled.out / "manifest.jsonl").read_text("utf-8").splitlines()
-    for line in lines:
-        rec = Record.from_dict(json.loads(line))
+    head = json.loads((crawled.out / "manifest.jsonl").read_text("utf-8").splitlines()[0])
+    assert head == {"format": "nianbao-crawl-manifest", "version": 2}  # marks the file as ours
+    for rec in read_records(crawled.out / "manifest.jsonl"):
         path = Path(rec.path)
         assert not path.is_absolute() and ".." not in path.parts
         assert path.name.startswith(rec.sha256) and path.parent.name == rec.sha256[:2]
@@ -335,10 +334,7 @@ def test_frames_and_their_parts(tmp_path: Path) -> None:
         got, summary = crawl_many([srv.base + "/col/index.html"], tmp_path, options)
     recs = {
         r.url.removeprefix(srv.base): (r.kind, (r.part_of or "").removeprefix(srv.base), r.year, r.township)
-        for r in (
-            Record.from_dict(json.loads(x))
-            for x in (tmp_path / "manifest.jsonl").read_text("utf-8").splitlines()
-        )
+        for r in read_records(tmp_path / "manifest.jsonl")
     }
     assert recs == {
         "/col/index.html": ("list", "", None, None),
@@ -382,9 +378,7 @@ def test_another_layout_year_subcolumns_and_townships_listing_their_own_reports(
     with serve(site) as srv:
         options = CrawlOptions(allowed_hosts=(srv.base.removeprefix("http://"),), rate=100.0)
         _, summary = crawl_many([srv.base + "/portal/gk.aspx"], tmp_path, options)
-    recs = [
-        Record.from_dict(json.loads(x)) for x in (tmp_path / "manifest.jsonl").read_text("utf-8").splitlines()
-    ]
+    recs = read_records(tmp_path / "manifest.jsonl")
     reports = {r.url.removeprefix(srv.base): (r.township, r.cms) for r in recs if r.kind == "report"}
     assert reports == {
         "/portal/d.aspx?id=7": ("河包镇", "generic"),
