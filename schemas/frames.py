@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from nianbao.schemas.records import Cell, Finding, Report, Severity, Status
+from nianbao.schemas.records import Cell, Finding, Report, Severity, Status, cell_path
+from nianbao.schemas.rules import RULES, finding
 from nianbao.schemas.template import TEMPLATE, VARIANTS, Template
 from nianbao.schemas.text import parse_value
-from nianbao.schemas.validate import _finding, cell_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,20 +125,10 @@ def value_kind(table: str, col_code: str, tpl: Template = TEMPLATE) -> Kind:
     return "amount" if col is not None and col.amount else "count"
 
 
-_CACHE: dict[tuple[Any, ...], Any] = {}  # per template (by id: a Template holds dicts, so no hash)
-
-
+@lru_cache(maxsize=8)  # per template: a Template hashes by identity
 def domains(tpl: Template = TEMPLATE) -> dict[str, frozenset[str]]:
     """The named value sets columns refer to, the codes among them read from the template."""
-    key = ("domains", id(tpl))
-    if key not in _CACHE:
-        _CACHE[key] = _domains(tpl)
-    result: dict[str, frozenset[str]] = _CACHE[key]
-    return result
-
-
-def _domains(tpl: Template) -> dict[str, frozenset[str]]:
-    tables = (tpl.t2, tpl.t3, tpl.t4)
+    tables = tpl.tables
     return {
         "table": frozenset(t.id for t in tables),
         "variant": frozenset(VARIANTS),
@@ -354,7 +342,9 @@ class _Allowed:
 
 def _allowed(report: Report, tpl: Template) -> _Allowed:
     tables = domains(tpl)["table"]
-    pairs = {t: allowed_pairs(t, report.variants.get(t) if t != "t4" else None, tpl) for t in tables}
+    pairs = {
+        t.id: allowed_pairs(t.id, report.variants.get(t.id) if t.varies else None, tpl) for t in tpl.tables
+    }
     amounts = frozenset((t, c.code) for t in tables for c in tpl.table(t).columns if c.amount)
     return _Allowed(pairs, amounts, domains(tpl)["block"])
 
@@ -404,21 +394,12 @@ _PROV_BY_NAME = {c.name[5:]: c for c in _PROV}
 _PROV_INTS = tuple(_PROV_BY_NAME[n] for n in ("page", "table", "row", "col"))
 
 
+@lru_cache(maxsize=64)  # per template (hashed by identity), table and variant
 def allowed_pairs(table: str, variant: str | None, tpl: Template = TEMPLATE) -> frozenset[tuple[str, str]]:
-    """(row, column) pairs a table has in a variant (table 2: per 第二十条 block); both when unknown."""
-    key = ("pairs", id(tpl), table, variant)
-    if key not in _CACHE:
-        _CACHE[key] = _allowed_pairs(table, variant, tpl)
-    result: frozenset[tuple[str, str]] = _CACHE[key]
-    return result
-
-
-def _allowed_pairs(table: str, variant: str | None, tpl: Template) -> frozenset[tuple[str, str]]:
+    """(row, column) pairs a table has in a variant (a blocks table: per block); all when unknown."""
+    spec = tpl.table(table)
     variants = [variant] if variant in VARIANTS else list(VARIANTS)
-    out: set[tuple[str, str]] = set()
-    for v in variants:
-        out.update((r, c) for t, r, c in tpl.expected_cells(v, v) if t == table)
-    return frozenset(out)
+    return frozenset((r, c) for v in variants for _t, r, c in spec.cells(v))
 
 
 # Rule codes of the frame schema, in the order findings are given. Their texts live in rules.toml.
@@ -433,15 +414,9 @@ FRAME_RULES = (
 )
 
 
-@lru_cache(maxsize=1)
 def rule_texts() -> dict[str, tuple[str, str]]:
-    """code -> (English, Chinese) message of each frame rule, from templates/rules.toml."""
-    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
-    out = {}
-    for r in tomllib.loads(text)["rules"]:
-        if r["code"] in FRAME_RULES:
-            out[r["code"]] = (r.get("message_en", r["description"]), r.get("message_zh", ""))
-    return out
+    """code -> (English, Chinese) message of each frame rule, from the rules catalogue."""
+    return {c: (RULES[c].message_en or RULES[c].description, RULES[c].message_zh) for c in FRAME_RULES}
 
 
 def check(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
@@ -473,7 +448,7 @@ def check(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
             more = f" and {len(cells) - 10} more" if len(cells) > 10 else ""
             where = f" (variants {dict(report.variants)})" if rule == "unknown_code" else ""
             message = f"{en}{where}; {zh}: {len(cells)} cell(s): {listed}{more}"
-            out.append(_finding(rule, message, cells=cells))
+            out.append(finding(rule, message, cells=cells))
     return out
 
 
@@ -524,5 +499,5 @@ def check_frame(df: pd.DataFrame, schema: FrameSchema, tpl: Template = TEMPLATE)
         if rule in broken:
             en, zh = rule_texts()[rule]
             where = "; ".join(f"{k}: {v}" for k, v in broken[rule].items())
-            out.append(_finding(rule, f"frame {schema.name}: {en}; {zh}: {where}", cells=broken[rule]))
+            out.append(finding(rule, f"frame {schema.name}: {en}; {zh}: {where}", cells=broken[rule]))
     return out

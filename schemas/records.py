@@ -14,6 +14,11 @@ Severity = Literal["error", "warning", "info"]
 Origin = Literal["parser", "validation"]
 
 
+def cell_path(key: tuple[str, str, str]) -> str:
+    """The dotted name of a cell used in Finding.cells, e.g. "t4.review.upheld"."""
+    return ".".join(key)
+
+
 @dataclass(frozen=True)
 class SourceFacts:
     """What is known about a file before it is read: computed once where the file is found, then handed on.

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from opencc import OpenCC
+
+from nianbao.schemas.rules import catalogue
 
 _T2S = OpenCC("t2s")
 # Whitespace of every kind that Word, HTML and PDF put inside labels (NBSP, ideographic space, ZWSP).
@@ -114,13 +114,7 @@ def _compact(raw: str) -> str:
     return _WS.sub("", s)
 
 
-def _load_max_value() -> int:
-    """The largest number a cell may hold, from `[numbers] max_value` in templates/rules.toml."""
-    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
-    return int(tomllib.loads(text)["numbers"]["max_value"])
-
-
-MAX_VALUE = _load_max_value()
+MAX_VALUE = catalogue().max_value  # the largest number a cell may hold ([numbers] of rules.toml)
 _MAX_DIGITS = 15  # significant digits a float64 holds exactly; more cannot be stored as printed
 _FULLWIDTH_DIGITS = frozenset("０１２３４５６７８９")
 
