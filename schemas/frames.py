@@ -231,8 +231,10 @@ WAREHOUSE_REPORTS = FrameSchema(
         Column("title", "string", "Title as printed."),
         Column("region_id", "Int64", "regions.region_id."),
         _YEAR,
-        Column("variant_t2", "string", "Table-2 layout.", domain="variant"),
-        Column("variant_t3", "string", "Table-3 row set.", domain="variant"),
+        *(
+            Column(t.variant_column, "string", f"Variant of {t.title}: 2019 or 2021.", domain="variant")
+            for t in TEMPLATE.varied
+        ),
         Column("status", "string", "ok, partial or failed.", False, "status"),
         Column("error", "string", "Why the extraction failed or is partial."),
         Column("published", "string", "ISO date of the signature line."),
@@ -285,8 +287,10 @@ _REPORT_FIELDS: tuple[tuple[Column, Callable[[Report], Any]], ...] = (
     (_ISSUER, lambda r: r.issuer),
     (_YEAR, lambda r: r.year),
     (WAREHOUSE_REPORTS.column("status"), lambda r: r.status),
-    (WAREHOUSE_REPORTS.column("variant_t2"), lambda r: r.variants.get("t2")),
-    (WAREHOUSE_REPORTS.column("variant_t3"), lambda r: r.variants.get("t3")),
+    *(
+        (WAREHOUSE_REPORTS.column(t.variant_column), lambda r, tid=t.id: r.variants.get(tid))
+        for t in TEMPLATE.varied
+    ),
     (WAREHOUSE_REPORTS.column("pages"), lambda r: r.pages),
 )
 _CELL_FIELDS: tuple[tuple[Column, Callable[[Cell], Any]], ...] = (

@@ -113,9 +113,3 @@ def date_in_url(url: str) -> str | None:
             if 1 <= mo <= 12 and 1 <= d <= 31:
                 return f"{y}-{mo:02d}-{d:02d}"
     return None
-
-
-def same_site_path(a: str, b: str) -> bool:
-    """True when two URLs share host and folder (how a list page's own page links look)."""
-    pa, pb = urlsplit(a), urlsplit(b)
-    return host_of(a) == host_of(b) and pa.path.rsplit("/", 1)[0] == pb.path.rsplit("/", 1)[0]
