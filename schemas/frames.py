@@ -145,7 +145,9 @@ def domains(tpl: Template = TEMPLATE) -> dict[str, frozenset[str]]:
 # The declarations
 # ------------------------------------------------------------------------------------------------
 _YEAR = Column("year", "Int64", "Report year (the statistical year).", low=2008, high=2100)
-_TABLE = Column("table", "string", "t2 (主动公开), t3 (依申请公开) or t4 (复议诉讼).", False, "table")
+_TABLE = Column(
+    "table", "string", " or ".join(f"{t.id} ({t.name})" for t in TEMPLATE.tables) + ".", False, "table"
+)
 _ROW = Column("row_code", "string", "Template row code.", False, "row_code")
 _COL = Column("col_code", "string", "Template column code.", False, "col_code")
 _VALUE = Column(
@@ -198,7 +200,10 @@ CELLS = FrameSchema(
         Column("region_code", "string", "Region code the source attributes the file to."),
         _YEAR,
         Column(
-            "variant", "string", "Layout of the cell's table: 2019 or 2021 (t4 has one).", domain="variant"
+            "variant",
+            "string",
+            "Layout of the cell's table: 2019 or 2021 (NULL for a table with one).",
+            domain="variant",
         ),
         _TABLE,
         _CELL_BODY[0],

@@ -299,6 +299,7 @@ class Template:
     narrative_first: tuple[str, ...] = ()  # sections whose text is searched first, in this order
     label_order: tuple[TableId, ...] = ()  # tables in the order their row labels are tried
     anchor_order: tuple[TableId, ...] = ()  # tables in the order their anchors are tried
+    township_nil: tuple[tuple[TableId, str], ...] = ()  # (table, row) a township cannot have
 
     @cached_property
     def table_ids(self) -> tuple[TableId, ...]:
@@ -465,6 +466,9 @@ def load_template() -> Template:
         narrative_first=tuple(narrative.get("sections_first", [])),
         label_order=tuple(data["tables"].get("label_order", order)),
         anchor_order=tuple(data["tables"].get("anchor_order", order)),
+        township_nil=tuple(
+            (c["table"], c["row"]) for c in data.get("plausibility", {}).get("township_nil", [])
+        ),
     )
     _check(tpl)
     return tpl
@@ -484,6 +488,9 @@ def _check(tpl: Template) -> None:
     for order in (tpl.label_order, tpl.anchor_order):
         for tid in order:
             tpl.table(tid)
+    for tid, row in tpl.township_nil:
+        if row not in tpl.table(tid).row_by_code:
+            raise ValueError(f"[plausibility] township_nil: unknown row {tid}.{row}")
     for check in tpl.narrative_checks:
         if check.pattern.groups < 1:
             raise ValueError(f"narrative check {check.rule}: the pattern has no group for the figure")

@@ -261,7 +261,8 @@ def check_plausibility(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     """Township 规章 and non-negative counts (only the signed 本年增/减 may be negative)."""
     out: list[Finding] = []
     if is_township(report.issuer):
-        rules = {cell_path(c.key): c.value for c in report.cells if c.table == "t2" and c.row_code == "rules"}
+        nil = set(tpl.township_nil)
+        rules = {cell_path(c.key): c.value for c in report.cells if (c.table, c.row_code) in nil}
         positive = {k: v for k, v in rules.items() if v is not None and v > 0}
         if positive:
             out.append(

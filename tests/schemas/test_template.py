@@ -148,3 +148,29 @@ def test_no_import_circle_among_the_schemas_modules() -> None:
 
     circles = sorted(m for m in graph if m in reach(m))
     assert circles == []
+
+
+def test_township_rows_come_from_the_template() -> None:
+    from nianbao.schemas.validate import check_plausibility
+    from tests.schemas.builders import set_cell
+
+    (tid, row) = TEMPLATE.township_nil[0]
+    assert row in TEMPLATE.table(tid).row_by_code
+    col = next(c for b in TEMPLATE.table(tid).blocks for c in b.columns["2021"] if row in b.rows["2021"])
+    rep = make_report(issuer="青溪市云岭区白鹭镇人民政府")
+    set_cell(rep, tid, row, col, 2)
+    assert [f.rule for f in check_plausibility(rep)] == ["township_rules"]
+    # another template that names no row a township cannot have: no finding
+    assert check_plausibility(rep, replace(TEMPLATE, township_nil=())) == []
+
+
+def test_cell_units_follow_the_templates_amount_columns() -> None:
+    from nianbao.schemas.crosswalk import cell_unit
+
+    amounts = [(t.id, c.code) for t in TEMPLATE.tables for c in t.columns if c.amount]
+    assert amounts and all(cell_unit(t, c) == "万元" for t, c in amounts)
+    counts = [(t.id, c.code) for t in TEMPLATE.tables for c in t.columns if not c.amount]
+    assert all(cell_unit(t, c) is None for t, c in counts)
+    t, c = amounts[0]
+    other = next(x.id for x in TEMPLATE.tables if x.id != t)
+    assert cell_unit(other, c) is None and cell_unit("no_table", c) is None
