@@ -1,7 +1,10 @@
 """What a portal page says about itself: its title, breadcrumb, 索引号/发布机构/成文日期 metadata block,
-article body, and which of its frames are furniture. The one page reader, used by the crawler
-(sources/crawl/page.py: which pages are reports, what they carry) and by the HTML reader
-(extractors/readers/html.py: what is not the report). Words come from `page.toml`, never from code.
+article body, and which of its pictures and frames are furniture. The one page reader: the crawler
+(sources/crawl/page.py: which pages are reports, what they carry) reads all of it; the HTML reader
+(extractors/readers/html.py: what is not the report) reads the title, breadcrumb and metadata block
+here, and still finds the report's container by its own text-density walk (`content()` marks the
+body by the CMS's class names, which is what the crawler needs for pictures). Words come from
+`page.toml`, never from code.
 
 Everything here reads an lxml.html tree without changing it; a caller that wants the furniture out
 of the text (the HTML reader) drops the elements these functions return.
