@@ -16,7 +16,7 @@ MiB = 1024 * 1024
 
 
 @dataclass(frozen=True)
-class Limits:
+class ReaderLimits:
     """Named limits of the readers. `LIMITS` is the instance every reader uses."""
 
     # files
@@ -60,4 +60,4 @@ class Limits:
     max_image_frames: int = 12  # as many as PDF pages get OCR
 
 
-LIMITS = Limits()
+LIMITS = ReaderLimits()

@@ -1,4 +1,5 @@
-"""Shared helpers of the text-like readers (HTML, TXT): decoding bytes and rebuilding flattened tables.
+"""Shared helpers of the text-like readers (HTML, TXT): rebuilding flattened tables (bytes are decoded by
+extractors.decode).
 
 Many published reports reach us with their tables flattened to text (quirks.md §A): one cell per
 line or per `<p>` (quirk A), one cell per line ending in `|` (quirk C), or one row per line with
@@ -11,7 +12,6 @@ Section headings and table anchors come from the template (`schemas.TEMPLATE`), 
 
 from __future__ import annotations
 
-import codecs
 import re
 from collections.abc import Iterable, Sequence
 
@@ -20,87 +20,9 @@ from nianbao.extractors.inline import split_run_together
 from nianbao.schemas import TEMPLATE
 from nianbao.schemas.text import clean_space, is_value_text, norm_label
 
-# Charsets that are in practice GB18030 subsets: pages declared gb2312 routinely carry GBK-only
-# characters (e.g. the 㙍 of 塘㙍镇), which a strict gb2312 codec would turn into errors.
-_GB_ALIASES = frozenset(
-    {
-        "gb2312",
-        "gbk",
-        "gb_2312-80",
-        "x-gbk",
-        "cp936",
-        "ms936",
-        "euc-cn",
-        "csgb2312",
-        "gb18030",
-        "x-euc-cn",
-        "windows-936",
-        "hz-gb-2312",
-    }
-)
-_BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
 _SPLIT_LINES = re.compile(r"\r\n|\r|\n")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 PROSE_MIN = 60  # a line longer than this is prose: no template label is this long
-
-
-def normalize_encoding(name: str | None) -> str | None:
-    """A Python codec name for a declared charset; GB family -> gb18030; None when unknown."""
-    if not name:
-        return None
-    name = name.strip().strip("\"'").lower()
-    if name in _GB_ALIASES:
-        return "gb18030"
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str, list[str]]:
-    """Decode report bytes: BOM, then strict UTF-8, then the declared charset, then GB18030, then a guess.
-
-    Strict UTF-8 goes before the declared charset because CMS templates often declare gb2312 around
-    UTF-8 content, and UTF-8 Chinese also decodes (wrongly) as GB18030 without error; the reverse
-    mistake is practically impossible. Returns (text, encoding used, warnings).
-    """
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            return data.decode(enc, errors="replace"), enc, []
-    if b"\x00" in data[:4096]:
-        # UTF-16 without a BOM: ASCII characters leave a NUL in every other byte.
-        even, odd = data[0:4096:2].count(0), data[1:4096:2].count(0)
-        enc = "utf-16-le" if odd > even else "utf-16-be"
-        return data.decode(enc, errors="replace"), enc, ["UTF-16 without BOM assumed"]
-    try:
-        return data.decode("utf-8"), "utf-8", []
-    except UnicodeDecodeError:
-        pass
-    tried: list[str] = []
-    for cand in (normalize_encoding(declared), "gb18030"):
-        if cand and cand not in tried and cand != "utf-8":
-            tried.append(cand)
-            try:
-                return data.decode(cand), cand, []
-            except (UnicodeDecodeError, LookupError):
-                continue
-    from charset_normalizer import from_bytes  # only for the rare file that is neither UTF-8 nor GB
-
-    best = from_bytes(data[:200_000]).best()
-    if best is not None and best.encoding:
-        return (
-            data.decode(best.encoding, errors="replace"),
-            best.encoding,
-            [f"encoding guessed: {best.encoding}"],
-        )
-    return data.decode("gb18030", errors="replace"), "gb18030", ["undecodable bytes replaced"]
 
 
 def split_lines(text: str) -> list[str]:

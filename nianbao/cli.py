@@ -1,4 +1,9 @@
-"""The `nianbao` command: a thin skin over the library. Only this module prints."""
+"""The `nianbao` command: a thin skin over the library.
+
+The command modules (this one, analyst_cmd.py and crawl_cmd.py) are the ones that write to the
+terminal; the library returns values and logs. (embedded.py's child process prints the address its
+parent reads, and warehouse/wide.py and warehouse/dictionary.py print when run as scripts.)
+"""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from nianbao.schemas.template import TEMPLATE
+from nianbao.schemas.template import TEMPLATE, Label
 
 Kind = str  # same | derivable | not_comparable
 KINDS = ("same", "derivable", "not_comparable")
@@ -101,6 +101,19 @@ def measure_unit(col_code: str) -> str | None:
     return units.get(col_code)
 
 
+def _amount_column(col_code: str) -> Label | None:
+    """The template's amount column of this code (amount columns are one table's), if any."""
+    return next((c for t in TEMPLATE.tables for c in t.columns if c.code == col_code and c.amount), None)
+
+
+def cell_unit(table: str, col_code: str) -> str | None:
+    """The measure unit of a cell's column (万元) when its table gives the column as an amount; None
+    for counts and for codes the template does not know."""
+    spec = next((t for t in TEMPLATE.tables if t.id == table), None)
+    col = spec.column_by_code.get(col_code) if spec is not None else None
+    return measure_unit(col_code) if col is not None and col.amount else None
+
+
 def to_measure_unit(value: float | None, printed_unit: str | None, col_code: str) -> Decimal | None:
     """A printed amount in its measure's unit; None when blank or the unit is not known.
 
@@ -110,7 +123,7 @@ def to_measure_unit(value: float | None, printed_unit: str | None, col_code: str
     unit = measure_unit(col_code)
     if value is None or unit is None:
         return None
-    col = TEMPLATE.t2.column_by_code.get(col_code)
+    col = _amount_column(col_code)
     printed = printed_unit or (col.unit if col else None)
     factors: dict[str, str] = crosswalk_data()["units"]["factor"]
     if printed not in factors:
@@ -118,4 +131,13 @@ def to_measure_unit(value: float | None, printed_unit: str | None, col_code: str
     return Decimal(str(value)) * Decimal(factors[printed]) / Decimal(factors[unit])
 
 
-__all__ = ["CellMap", "Measure", "cell_maps", "expand", "measure_unit", "measures", "to_measure_unit"]
+__all__ = [
+    "CellMap",
+    "Measure",
+    "cell_maps",
+    "cell_unit",
+    "expand",
+    "measure_unit",
+    "measures",
+    "to_measure_unit",
+]

@@ -18,18 +18,16 @@ from __future__ import annotations
 
 import math
 import re
-import tomllib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from nianbao.schemas.records import Cell, Finding, Report, Severity, Status
+from nianbao.schemas.records import Cell, Finding, Report, Severity, Status, cell_path
+from nianbao.schemas.rules import RULES, finding
 from nianbao.schemas.template import TEMPLATE, VARIANTS, Template
 from nianbao.schemas.text import parse_value
-from nianbao.schemas.validate import _finding, cell_path
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -127,20 +125,10 @@ def value_kind(table: str, col_code: str, tpl: Template = TEMPLATE) -> Kind:
     return "amount" if col is not None and col.amount else "count"
 
 
-_CACHE: dict[tuple[Any, ...], Any] = {}  # per template (by id: a Template holds dicts, so no hash)
-
-
+@lru_cache(maxsize=8)  # per template: a Template hashes by identity
 def domains(tpl: Template = TEMPLATE) -> dict[str, frozenset[str]]:
     """The named value sets columns refer to, the codes among them read from the template."""
-    key = ("domains", id(tpl))
-    if key not in _CACHE:
-        _CACHE[key] = _domains(tpl)
-    result: dict[str, frozenset[str]] = _CACHE[key]
-    return result
-
-
-def _domains(tpl: Template) -> dict[str, frozenset[str]]:
-    tables = (tpl.t2, tpl.t3, tpl.t4)
+    tables = tpl.tables
     return {
         "table": frozenset(t.id for t in tables),
         "variant": frozenset(VARIANTS),
@@ -157,7 +145,9 @@ def _domains(tpl: Template) -> dict[str, frozenset[str]]:
 # The declarations
 # ------------------------------------------------------------------------------------------------
 _YEAR = Column("year", "Int64", "Report year (the statistical year).", low=2008, high=2100)
-_TABLE = Column("table", "string", "t2 (主动公开), t3 (依申请公开) or t4 (复议诉讼).", False, "table")
+_TABLE = Column(
+    "table", "string", " or ".join(f"{t.id} ({t.name})" for t in TEMPLATE.tables) + ".", False, "table"
+)
 _ROW = Column("row_code", "string", "Template row code.", False, "row_code")
 _COL = Column("col_code", "string", "Template column code.", False, "col_code")
 _VALUE = Column(
@@ -210,7 +200,10 @@ CELLS = FrameSchema(
         Column("region_code", "string", "Region code the source attributes the file to."),
         _YEAR,
         Column(
-            "variant", "string", "Layout of the cell's table: 2019 or 2021 (t4 has one).", domain="variant"
+            "variant",
+            "string",
+            "Layout of the cell's table: 2019 or 2021 (NULL for a table with one).",
+            domain="variant",
         ),
         _TABLE,
         _CELL_BODY[0],
@@ -243,8 +236,10 @@ WAREHOUSE_REPORTS = FrameSchema(
         Column("title", "string", "Title as printed."),
         Column("region_id", "Int64", "regions.region_id."),
         _YEAR,
-        Column("variant_t2", "string", "Table-2 layout.", domain="variant"),
-        Column("variant_t3", "string", "Table-3 row set.", domain="variant"),
+        *(
+            Column(t.variant_column, "string", f"Variant of {t.title}: 2019 or 2021.", domain="variant")
+            for t in TEMPLATE.varied
+        ),
         Column("status", "string", "ok, partial or failed.", False, "status"),
         Column("error", "string", "Why the extraction failed or is partial."),
         Column("published", "string", "ISO date of the signature line."),
@@ -297,8 +292,10 @@ _REPORT_FIELDS: tuple[tuple[Column, Callable[[Report], Any]], ...] = (
     (_ISSUER, lambda r: r.issuer),
     (_YEAR, lambda r: r.year),
     (WAREHOUSE_REPORTS.column("status"), lambda r: r.status),
-    (WAREHOUSE_REPORTS.column("variant_t2"), lambda r: r.variants.get("t2")),
-    (WAREHOUSE_REPORTS.column("variant_t3"), lambda r: r.variants.get("t3")),
+    *(
+        (WAREHOUSE_REPORTS.column(t.variant_column), lambda r, tid=t.id: r.variants.get(tid))
+        for t in TEMPLATE.varied
+    ),
     (WAREHOUSE_REPORTS.column("pages"), lambda r: r.pages),
 )
 _CELL_FIELDS: tuple[tuple[Column, Callable[[Cell], Any]], ...] = (
@@ -354,7 +351,9 @@ class _Allowed:
 
 def _allowed(report: Report, tpl: Template) -> _Allowed:
     tables = domains(tpl)["table"]
-    pairs = {t: allowed_pairs(t, report.variants.get(t) if t != "t4" else None, tpl) for t in tables}
+    pairs = {
+        t.id: allowed_pairs(t.id, report.variants.get(t.id) if t.varies else None, tpl) for t in tpl.tables
+    }
     amounts = frozenset((t, c.code) for t in tables for c in tpl.table(t).columns if c.amount)
     return _Allowed(pairs, amounts, domains(tpl)["block"])
 
@@ -404,21 +403,12 @@ _PROV_BY_NAME = {c.name[5:]: c for c in _PROV}
 _PROV_INTS = tuple(_PROV_BY_NAME[n] for n in ("page", "table", "row", "col"))
 
 
+@lru_cache(maxsize=64)  # per template (hashed by identity), table and variant
 def allowed_pairs(table: str, variant: str | None, tpl: Template = TEMPLATE) -> frozenset[tuple[str, str]]:
-    """(row, column) pairs a table has in a variant (table 2: per 第二十条 block); both when unknown."""
-    key = ("pairs", id(tpl), table, variant)
-    if key not in _CACHE:
-        _CACHE[key] = _allowed_pairs(table, variant, tpl)
-    result: frozenset[tuple[str, str]] = _CACHE[key]
-    return result
-
-
-def _allowed_pairs(table: str, variant: str | None, tpl: Template) -> frozenset[tuple[str, str]]:
+    """(row, column) pairs a table has in a variant (a blocks table: per block); all when unknown."""
+    spec = tpl.table(table)
     variants = [variant] if variant in VARIANTS else list(VARIANTS)
-    out: set[tuple[str, str]] = set()
-    for v in variants:
-        out.update((r, c) for t, r, c in tpl.expected_cells(v, v) if t == table)
-    return frozenset(out)
+    return frozenset((r, c) for v in variants for _t, r, c in spec.cells(v))
 
 
 # Rule codes of the frame schema, in the order findings are given. Their texts live in rules.toml.
@@ -433,15 +423,9 @@ FRAME_RULES = (
 )
 
 
-@lru_cache(maxsize=1)
 def rule_texts() -> dict[str, tuple[str, str]]:
-    """code -> (English, Chinese) message of each frame rule, from templates/rules.toml."""
-    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
-    out = {}
-    for r in tomllib.loads(text)["rules"]:
-        if r["code"] in FRAME_RULES:
-            out[r["code"]] = (r.get("message_en", r["description"]), r.get("message_zh", ""))
-    return out
+    """code -> (English, Chinese) message of each frame rule, from the rules catalogue."""
+    return {c: (RULES[c].message_en or RULES[c].description, RULES[c].message_zh) for c in FRAME_RULES}
 
 
 def check(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
@@ -473,7 +457,7 @@ def check(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
             more = f" and {len(cells) - 10} more" if len(cells) > 10 else ""
             where = f" (variants {dict(report.variants)})" if rule == "unknown_code" else ""
             message = f"{en}{where}; {zh}: {len(cells)} cell(s): {listed}{more}"
-            out.append(_finding(rule, message, cells=cells))
+            out.append(finding(rule, message, cells=cells))
     return out
 
 
@@ -524,5 +508,5 @@ def check_frame(df: pd.DataFrame, schema: FrameSchema, tpl: Template = TEMPLATE)
         if rule in broken:
             en, zh = rule_texts()[rule]
             where = "; ".join(f"{k}: {v}" for k, v in broken[rule].items())
-            out.append(_finding(rule, f"frame {schema.name}: {en}; {zh}: {where}", cells=broken[rule]))
+            out.append(finding(rule, f"frame {schema.name}: {en}; {zh}: {where}", cells=broken[rule]))
     return out

@@ -14,6 +14,18 @@ Severity = Literal["error", "warning", "info"]
 Origin = Literal["parser", "validation"]
 
 
+def _no_variants() -> dict[str, str | None]:
+    """Every table whose variant is recorded, none known yet (the template imports this module)."""
+    from nianbao.schemas.template import TEMPLATE
+
+    return {t.id: None for t in TEMPLATE.varied}
+
+
+def cell_path(key: tuple[str, str, str]) -> str:
+    """The dotted name of a cell used in Finding.cells, e.g. "t4.review.upheld"."""
+    return ".".join(key)
+
+
 @dataclass(frozen=True)
 class SourceFacts:
     """What is known about a file before it is read: computed once where the file is found, then handed on.
@@ -57,7 +69,7 @@ class Cell:
     ("" for a visibly blank cell).
     """
 
-    table: str  # "t2" | "t3" | "t4"
+    table: str  # a table id of the template (TEMPLATE.table_ids)
     row_code: str
     col_code: str
     row_label: str
@@ -125,7 +137,7 @@ class Report:
     year: int | None = None
     published: str | None = None  # ISO date
     title: str | None = None
-    variants: dict[str, str | None] = field(default_factory=lambda: {"t2": None, "t3": None})
+    variants: dict[str, str | None] = field(default_factory=lambda: _no_variants())
     cells: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)  # codes of the sections found, in order

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from nianbao.schemas.text import norm_label, strip_parens
 
 Variant = Literal["2019", "2021"]
-TableId = Literal["t2", "t3", "t4"]
+TableId = str  # a table id of template.toml's [tables] order
+TableKind = Literal["blocks", "groups", "grid"]
 VARIANTS: tuple[Variant, Variant] = ("2019", "2021")
 
 
@@ -170,7 +172,7 @@ class ViewSpec:
         return self.rename.get(code, code)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TableSpec:
     """Rows, columns and groups of one statistical table."""
 
@@ -182,14 +184,45 @@ class TableSpec:
     sets: dict[str, tuple[str, ...]] = field(default_factory=dict)
     number: int = 0  # its number in the form: 2, 3, 4
     name: str = ""  # its short name, e.g. 主动公开
-    caption: str | None = None  # table 2: the words that open a block caption (第二十条)
+    caption: str | None = None  # a blocks table: the words that open a block caption (第二十条)
     weak_anchors: tuple[str, ...] = ()  # words that mark the table only in its section, or two together
     view: ViewSpec | None = None  # its wide view in the warehouse
+    kind: TableKind = "grid"  # how it is built: blocks, groups or a fixed grid ([tables] in the file)
+    blocks: tuple[Block, ...] = ()  # a blocks table: its 第二十条 blocks
+    section: str | None = None  # the code of the section that holds it
 
     @property
     def title(self) -> str:
         """How messages and exports name the table: "table 2 (主动公开)"."""
         return f"table {self.number} ({self.name})"
+
+    @cached_property
+    def varies(self) -> bool:
+        """True when its rows, columns or blocks differ between the variants (the variant is recorded)."""
+        if any(
+            b.rows[VARIANTS[0]] != b.rows[v] or b.columns[VARIANTS[0]] != b.columns[v]
+            for b in self.blocks
+            for v in VARIANTS
+        ):
+            return True
+        return any(x.variant != "both" for x in (*self.rows, *self.columns))
+
+    @property
+    def variant_column(self) -> str:
+        """The column of the warehouse's `reports` that records the table's variant."""
+        return f"variant_{self.id}"
+
+    def cells(self, variant: str | None) -> list[tuple[str, str, str]]:
+        """(table, row code, column code) of every cell the table has in a variant.
+
+        A table that varies has no cells for an unknown variant (None); a grid has the same in all.
+        """
+        if self.varies and variant is None:
+            return []
+        if self.blocks:
+            assert variant is not None
+            return [(self.id, r, c) for b in self.blocks for r in b.rows[variant] for c in b.columns[variant]]
+        return [(self.id, r.code, c.code) for r in self.rows_for(variant) for c in self.columns]
 
     @cached_property
     def row_by_code(self) -> dict[str, Label]:
@@ -238,21 +271,83 @@ class TableSpec:
 
 
 @dataclass(frozen=True)
+class NarrativeCheck:
+    """A figure the free text states, to be compared with the sum of some cells.
+
+    `pattern` runs over the narrative with all whitespace removed; its first group is the figure.
+    """
+
+    rule: str
+    pattern: re.Pattern[str]
+    cells: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True, eq=False)
 class Template:
-    """The whole template: sections, the three tables, table-2 blocks, variant rules, identities."""
+    """The whole template: sections, the statistical tables in order, variant rules, identities.
+
+    A Template compares and hashes by identity (it holds dicts), so caches may key on it.
+    """
 
     sections: tuple[Label, ...]
-    t2: TableSpec
-    t3: TableSpec
-    t4: TableSpec
-    blocks: tuple[Block, ...]
+    tables: tuple[TableSpec, ...]
     identities: tuple[Identity, ...]
     cross_year: tuple[CrossYear, ...]
     variant_rules: dict[str, tuple[str, ...]]
     raw: dict[str, Any]
+    narrative_checks: tuple[NarrativeCheck, ...] = ()
+    narrative_first: tuple[str, ...] = ()  # sections whose text is searched first, in this order
+    label_order: tuple[TableId, ...] = ()  # tables in the order their row labels are tried
+    anchor_order: tuple[TableId, ...] = ()  # tables in the order their anchors are tried
+    township_nil: tuple[tuple[TableId, str], ...] = ()  # (table, row) a township cannot have
+
+    @cached_property
+    def table_ids(self) -> tuple[TableId, ...]:
+        """The ids of the tables, in the form's order."""
+        return tuple(t.id for t in self.tables)
+
+    @cached_property
+    def varied(self) -> tuple[TableSpec, ...]:
+        """The tables whose variant is recorded per report (their labels differ between variants)."""
+        return tuple(t for t in self.tables if t.varies)
 
     def table(self, table_id: str) -> TableSpec:
-        return {"t2": self.t2, "t3": self.t3, "t4": self.t4}[table_id]
+        """The table of an id; KeyError names the known ones."""
+        for t in self.tables:
+            if t.id == table_id:
+                return t
+        raise KeyError(f"no table {table_id!r}; known: {list(self.table_ids)}")
+
+    def of_kind(self, kind: TableKind) -> TableSpec:
+        """The one table of a kind (blocks, groups, grid); KeyError when there is none or several."""
+        found = [t for t in self.tables if t.kind == kind]
+        if len(found) != 1:
+            raise KeyError(f"{len(found)} tables of kind {kind!r}; known: {[t.kind for t in self.tables]}")
+        return found[0]
+
+    def of_section(self, section: str) -> TableSpec:
+        """The table a section holds (its `table` in [sections])."""
+        for t in self.tables:
+            if t.section == section:
+                return t
+        raise KeyError(f"section {section!r} holds no table")
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The 第二十条 blocks of the blocks table."""
+        return tuple(b for t in self.tables for b in t.blocks)
+
+    @property
+    def t2(self) -> TableSpec:  # the fixed fields of before TEMPLATE.tables; the sweep removes them
+        return self.table("t2")
+
+    @property
+    def t3(self) -> TableSpec:
+        return self.table("t3")
+
+    @property
+    def t4(self) -> TableSpec:
+        return self.table("t4")
 
     def block(self, item: str) -> Block:
         for b in self.blocks:
@@ -261,7 +356,7 @@ class Template:
         raise KeyError(f"no table-2 block 第二十条第（{item}）项; known: {[b.item for b in self.blocks]}")
 
     def block_of_row(self, row_code: str) -> Block:
-        item = self.t2.row_by_code[row_code].block
+        item = self.of_kind("blocks").row_by_code[row_code].block
         assert item is not None
         return self.block(item)
 
@@ -271,19 +366,19 @@ class Template:
                 return s
         return None
 
-    def expected_cells(self, variant_t2: str | None, variant_t3: str | None) -> list[tuple[str, str, str]]:
-        """(table, row code, column code) of every cell a complete report of these variants has."""
-        out: list[tuple[str, str, str]] = []
-        if variant_t2:
-            for b in self.blocks:
-                for r in b.rows[variant_t2]:
-                    out.extend(("t2", r, c) for c in b.columns[variant_t2])
-        if variant_t3:
-            for r3 in self.t3.rows_for(variant_t3):
-                out.extend(("t3", r3.code, c.code) for c in self.t3.columns)
-        for r4 in self.t4.rows:
-            out.extend(("t4", r4.code, c.code) for c in self.t4.columns)
-        return out
+    def expected_cells(
+        self, variants: Mapping[str, str | None] | str | None, variant_t3: str | None = None
+    ) -> list[tuple[str, str, str]]:
+        """(table, row code, column code) of every cell a complete report of these variants has.
+
+        Args:
+            variants: table id -> the report's variant of it (a table whose variant is unknown has
+                no expected cells; one that does not vary has them all). The old form, two
+                variants in the order of the tables that vary, is accepted until the sweep.
+        """
+        if not isinstance(variants, Mapping):
+            variants = dict(zip((t.id for t in self.varied), (variants, variant_t3), strict=False))
+        return [k for t in self.tables for k in t.cells(variants.get(t.id))]
 
     def as_dict(self) -> dict[str, Any]:
         """The template as plain data, for `nianbao schema --json`."""
@@ -296,8 +391,25 @@ def load_template() -> Template:
     text = resources.files("nianbao.schemas").joinpath("templates/template.toml").read_text("utf-8")
     data = tomllib.loads(text)
 
+    sections = _labels(data["sections"]["items"])
+    section_of = {s.table: s.code for s in sections if s.table}
+
+    def blocks_of(tid: TableId) -> tuple[Block, ...]:
+        return tuple(
+            Block(
+                item=b["item"],
+                label=b["label"],
+                columns={v: tuple(b[f"columns_{v}"]) for v in VARIANTS},
+                rows={v: tuple(b[f"rows_{v}"]) for v in VARIANTS},
+            )
+            for b in data[tid].get("blocks", [])
+        )
+
     def table(tid: TableId) -> TableSpec:
         t = data[tid]
+        kind = t.get("kind", "grid")
+        if kind not in get_args(TableKind):
+            raise ValueError(f"table {tid}: unknown kind {kind!r}")
         return TableSpec(
             tid,
             tuple(t["anchors"]),
@@ -310,23 +422,17 @@ def load_template() -> Template:
             caption=t.get("caption"),
             weak_anchors=tuple(t.get("weak_anchors", [])),
             view=ViewSpec(**t["view"]) if "view" in t else None,
+            kind=kind,
+            blocks=blocks_of(tid),
+            section=section_of.get(tid),
         )
 
-    t2, t3, t4 = table("t2"), table("t3"), table("t4")
-    blocks = tuple(
-        Block(
-            item=b["item"],
-            label=b["label"],
-            columns={v: tuple(b[f"columns_{v}"]) for v in VARIANTS},
-            rows={v: tuple(b[f"rows_{v}"]) for v in VARIANTS},
-        )
-        for b in data["t2"]["blocks"]
-    )
+    order = tuple(data["tables"]["order"])
+    tables = {tid: table(tid) for tid in order}
     identities = tuple(
         Identity(i["code"], i["number"], i["table"], i["along"], tuple(i["lhs"]), tuple(i["rhs"]), i["rule"])
         for i in data["identities"]
     )
-    tables = {"t2": t2, "t3": t3, "t4": t4}
 
     def terms(items: list[dict[str, Any]]) -> tuple[Term, ...]:
         return tuple(Term(t["year"] == "previous", t["code"], int(t.get("sign", 1))) for t in items)
@@ -340,16 +446,29 @@ def load_template() -> Template:
         CrossYear(c["code"], c["table"], c["each"], over(c), terms(c["lhs"]), terms(c["rhs"]), c["rule"])
         for c in data.get("cross_year", [])
     )
+    narrative = data.get("narrative", {})
+    checks = tuple(
+        NarrativeCheck(
+            n["rule"],
+            re.compile(n["pattern"]),
+            tuple((c["table"], c["row"], c["column"]) for c in n["cells"]),
+        )
+        for n in narrative.get("checks", [])
+    )
     tpl = Template(
-        sections=_labels(data["sections"]["items"]),
-        t2=t2,
-        t3=t3,
-        t4=t4,
-        blocks=blocks,
+        sections=sections,
+        tables=tuple(tables.values()),
         identities=identities,
         cross_year=cross_year,
         variant_rules={k: tuple(v) for k, v in data["variants"].items()},
         raw=data,
+        narrative_checks=checks,
+        narrative_first=tuple(narrative.get("sections_first", [])),
+        label_order=tuple(data["tables"].get("label_order", order)),
+        anchor_order=tuple(data["tables"].get("anchor_order", order)),
+        township_nil=tuple(
+            (c["table"], c["row"]) for c in data.get("plausibility", {}).get("township_nil", [])
+        ),
     )
     _check(tpl)
     return tpl
@@ -357,14 +476,28 @@ def load_template() -> Template:
 
 def _check(tpl: Template) -> None:
     """Fail loudly on a template file whose codes do not refer to each other."""
-    for b in tpl.blocks:
-        for v in VARIANTS:
-            for c in b.columns[v]:
-                if c not in tpl.t2.column_by_code:
-                    raise ValueError(f"block {b.item}: unknown column code {c!r}")
-            for r in b.rows[v]:
-                if r not in tpl.t2.row_by_code:
-                    raise ValueError(f"block {b.item}: unknown row code {r!r}")
+    for t in tpl.tables:
+        for b in t.blocks:
+            for v in VARIANTS:
+                for c in b.columns[v]:
+                    if c not in t.column_by_code:
+                        raise ValueError(f"{t.id} block {b.item}: unknown column code {c!r}")
+                for r in b.rows[v]:
+                    if r not in t.row_by_code:
+                        raise ValueError(f"{t.id} block {b.item}: unknown row code {r!r}")
+    for order in (tpl.label_order, tpl.anchor_order):
+        for tid in order:
+            tpl.table(tid)
+    for tid, row in tpl.township_nil:
+        if row not in tpl.table(tid).row_by_code:
+            raise ValueError(f"[plausibility] township_nil: unknown row {tid}.{row}")
+    for check in tpl.narrative_checks:
+        if check.pattern.groups < 1:
+            raise ValueError(f"narrative check {check.rule}: the pattern has no group for the figure")
+        for tid, row, col in check.cells:
+            t = tpl.table(tid)
+            if row not in t.row_by_code or col not in t.column_by_code:
+                raise ValueError(f"narrative check {check.rule}: unknown cell {tid}.{row}.{col}")
     for ident in tpl.identities:
         table = tpl.table(ident.table)
         known = set(table.row_by_code) | set(table.column_by_code)

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 from opencc import OpenCC
+
+from nianbao.schemas.rules import catalogue
 
 _T2S = OpenCC("t2s")
 # Whitespace of every kind that Word, HTML and PDF put inside labels (NBSP, ideographic space, ZWSP).
@@ -114,13 +115,7 @@ def _compact(raw: str) -> str:
     return _WS.sub("", s)
 
 
-def _load_max_value() -> int:
-    """The largest number a cell may hold, from `[numbers] max_value` in templates/rules.toml."""
-    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
-    return int(tomllib.loads(text)["numbers"]["max_value"])
-
-
-MAX_VALUE = _load_max_value()
+MAX_VALUE = catalogue().max_value  # the largest number a cell may hold ([numbers] of rules.toml)
 _MAX_DIGITS = 15  # significant digits a float64 holds exactly; more cannot be stored as printed
 _FULLWIDTH_DIGITS = frozenset("０１２３４５６７８９")
 
@@ -218,3 +213,39 @@ def cn_number(text: str) -> int | None:
         return int("".join(str(CN_DIGITS[ch]) for ch in text))
     tens, _, ones = text.partition("十")
     return (CN_DIGITS[tens] if tens else 1) * 10 + (CN_DIGITS[ones] if ones else 0)
+
+
+# ------------------------------------------------------------------------------------------------
+# Dates: the one parser for signature lines, metadata blocks, list pages and URLs
+# ------------------------------------------------------------------------------------------------
+DATE = re.compile(r"((?:19|20)\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
+"""A date in Arabic digits: 2020年1月15日, 2020-01-15, 2020.1.15, 2020/1/15 (after NFKC)."""
+CN_DATE = re.compile(
+    r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+"""A date in Chinese numerals: 二〇二〇年一月十五日."""
+
+
+def iso_date(year: int | None, month: int | None, day: int | None) -> str | None:
+    """yyyy-mm-dd of a calendar date; None for one that does not exist (2023-02-30, month 13)."""
+    if not (year and month and day):
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(text: str | None) -> str | None:
+    """The first real date a text gives, in Arabic digits or Chinese numerals, as ISO; else None."""
+    if not text:
+        return None
+    for m in DATE.finditer(unicodedata.normalize("NFKC", text)):
+        found = iso_date(*(int(g) for g in m.groups()))
+        if found:
+            return found
+    for m in CN_DATE.finditer(text):
+        found = iso_date(*(cn_number(g) for g in m.groups()))
+        if found:
+            return found
+    return None

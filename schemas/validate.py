@@ -13,15 +13,13 @@ Rule codes, severities and descriptions live in `templates/rules.toml`; the iden
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-from nianbao.schemas.records import Finding, Report, Severity
+from nianbao.schemas.frames import check as check_frames
+from nianbao.schemas.records import Finding, Report, cell_path
+from nianbao.schemas.rules import RULES, Rule, finding
 from nianbao.schemas.template import TEMPLATE, Identity, Template
 
 Key = tuple[str, str, str]  # (table, row code, column code)
@@ -32,66 +30,27 @@ Number = int | float
 Previous = Mapping[Key, Number | None] | Report
 
 SECTION_CODES = tuple(s.code for s in TEMPLATE.sections)
-TABLES = ("t2", "t3", "t4")
+TABLES = TEMPLATE.table_ids
+__all__ = ["RULES", "Rule", "cell_path", "cell_values", "count_by_severity", "finding", "validate"]
 _TOWNSHIP = re.compile(r"(镇|乡|街道|街道办事处)(人民政府)?$")
 _TOL = 1e-6  # amounts such as 96171.6 万元 are floats; counts compare exactly anyway
 
 
-@dataclass(frozen=True)
-class Rule:
-    """Metadata of one rule: its code, default severity, group and description."""
-
-    code: str
-    severity: Severity
-    group: str
-    description: str
-    source_inconsistent: bool | None = None
-    origin: str = "validation"  # the stage that emits it: "parser" or "validation"
-    message_zh: str = ""
-    message_en: str = ""
-    detail_zh: str = ""  # for analysts: with {cells}, {expected}, {actual} filled in (analyst.words)
-
-
-@lru_cache(maxsize=1)
-def load_rules() -> dict[str, Rule]:
-    """Read `templates/rules.toml`: code -> Rule, in file order."""
-    text = resources.files("nianbao.schemas").joinpath("templates/rules.toml").read_text("utf-8")
-    out: dict[str, Rule] = {}
-    for r in tomllib.loads(text)["rules"]:
-        out[r["code"]] = Rule(
-            r["code"],
-            r["severity"],
-            r["group"],
-            r["description"],
-            r.get("source_inconsistent"),
-            r.get("origin", "validation"),
-            r.get("message_zh", ""),
-            r.get("message_en", ""),
-            r.get("detail_zh", ""),
-        )
-    missing = {i.code for i in TEMPLATE.identities} - set(out)
+def _check_rules(tpl: Template) -> None:
+    """Every identity and narrative check of the template has its rule in rules.toml."""
+    codes = {i.code for i in tpl.identities} | {c.code for c in tpl.cross_year}
+    codes |= {n.rule for n in tpl.narrative_checks}
+    missing = codes - set(RULES)
     if missing:
-        raise ValueError(f"rules.toml has no entry for identities {sorted(missing)}")
-    return out
+        raise ValueError(f"rules.toml has no entry for the template's checks {sorted(missing)}")
 
 
-RULES = load_rules()
-
-
-def cell_path(key: Key) -> str:
-    """The dotted name of a cell used in Finding.cells, e.g. "t4.review.upheld"."""
-    return ".".join(key)
+_check_rules(TEMPLATE)
 
 
 def cell_values(report: Report) -> dict[Key, Number | None]:
     """(table, row, col) -> value of every cell of a report; a blank or marker is None."""
     return {(c.table, c.row_code, c.col_code): c.value for c in report.cells}
-
-
-def _finding(code: str, message: str, **kw: Any) -> Finding:
-    rule = RULES[code]
-    kw.setdefault("source_inconsistent", rule.source_inconsistent)
-    return Finding(rule=code, severity=rule.severity, message=message, origin="validation", **kw)
 
 
 def _fmt(x: Number | None) -> str:
@@ -118,16 +77,10 @@ def _identity_positions(
     ident: Identity, variant: str | None, tpl: Template = TEMPLATE
 ) -> tuple[tuple[str, tuple[Key, ...], tuple[Key, ...]], ...]:
     """(position, lhs keys, rhs keys) of an identity in a variant; computed once, not per report."""
-    ck = (id(tpl), ident.code, variant)
-    if ck not in _POSITIONS:
-        _POSITIONS[ck] = _positions(ident, variant, tpl)
-    return _POSITIONS[ck]
+    return _positions(ident, variant, tpl)
 
 
-_POSITIONS: dict[tuple[int, str, str | None], tuple[tuple[str, tuple[Key, ...], tuple[Key, ...]], ...]] = {}
-_CELLSETS: dict[tuple[int, str, str | None, str | None], frozenset[Key]] = {}
-
-
+@lru_cache(maxsize=256)  # per template (a Template hashes by identity), identity and variant
 def _positions(
     ident: Identity, variant: str | None, tpl: Template
 ) -> tuple[tuple[str, tuple[Key, ...], tuple[Key, ...]], ...]:
@@ -173,7 +126,7 @@ def check_identity(
             if len(lk) == 1 and lv[0] is None and rv and all(v is not None for v in rv):
                 total = sum(v for v in rv if v is not None)
                 findings.append(
-                    _finding(
+                    finding(
                         "blank_total",
                         f"{ident.code} at {pos}: total {cell_path(lk[0])} is blank although its "
                         f"parts are printed (they sum to {_fmt(total)}); the blank is not read as 0",
@@ -188,7 +141,7 @@ def check_identity(
         # A numeric failure (equal sums were skipped above). Convention: expected = what the
         # parts compute to, actual = the printed total side.
         findings.append(
-            _finding(
+            finding(
                 ident.code,
                 f"identity {ident.number} ({ident.rule}) fails at {pos}: "
                 f"{' + '.join(cell_path(k) for k in rk)} = {_fmt(right)}, "
@@ -202,7 +155,7 @@ def check_identity(
     table_blank = all(v is None for k, v in values.items() if k[0] == ident.table)
     if undetermined and not table_blank:
         findings.append(
-            _finding(
+            finding(
                 "identity_undeterminable",
                 f"identity {ident.number} ({ident.code}) cannot be checked where these cells are "
                 f"blank or missing: {', '.join(sorted(undetermined))}",
@@ -304,7 +257,7 @@ def pinpoint_misprint(
     key, value, checks = found[0]
     printed = values.get(key)
     shown = int(value) if float(value).is_integer() else value
-    merged = _finding(
+    merged = finding(
         "misprinted_cell",
         f"{cell_path(key)} printed {_fmt(printed)}: the identities {', '.join(checks)} all hold "
         f"with {_fmt(shown)} and it is the only cell that makes them hold",
@@ -344,7 +297,7 @@ def check_cross_year(
                 for (t, k), v in zip(terms, got, strict=True)
             }
             out.append(
-                _finding(
+                finding(
                     chain.code,
                     f"{tpl.table(chain.table).title} at {pos}: {chain.rule} fails: "
                     f"{_fmt(left)} printed, {_fmt(right)} computed from last year",
@@ -359,48 +312,28 @@ def check_cross_year(
 # ------------------------------------------------------------------------------------------------
 # Narrative vs tables
 # ------------------------------------------------------------------------------------------------
-# (rule, pattern over whitespace-free narrative, cells whose sum the figure should equal).
-# The first match in the text is used; reports give the headline figure before any breakdown.
-NARRATIVE_CHECKS: tuple[tuple[str, re.Pattern[str], tuple[Key, ...]], ...] = (
-    (
-        "narrative_applications",
-        re.compile(r"(?:收到|受理|新收)[^。；;，,]{0,12}?(?:政府)?信息公开申请(?:共计|共|合计)?(\d+)件"),
-        (("t3", "new", "total"),),
-    ),
-    (
-        "narrative_review",
-        re.compile(r"行政复议(?:案件|申请)?(?:共计|共|合计)?(\d+)(?:件|起)"),
-        (("t4", "review", "total"),),
-    ),
-    (
-        "narrative_suits",
-        re.compile(r"行政诉讼(?:案件)?(?:共计|共|合计)?(\d+)(?:件|起)"),
-        (("t4", "suit_direct", "total"), ("t4", "suit_after_review", "total")),
-    ),
-    (
-        "narrative_carry_over",
-        re.compile(r"(\d+)件(?:申请)?(?:顺延|结转)(?:到|至)下(?:一)?年"),
-        (("t3", "carry_over", "total"),),
-    ),
-)
 _WS = re.compile(r"[\s\u00a0\u3000]+")
 
 
-def check_narrative(narrative: Mapping[str, str], values: Mapping[Key, Number | None]) -> list[Finding]:
-    """Figures stated in the free text against the tables; silent when either side is missing."""
-    # 总体情况 carries the figures; the other sections are searched after it.
-    order = sorted(narrative, key=lambda s: (s != "overview", s not in ("applications", "review_litigation")))
+def check_narrative(
+    narrative: Mapping[str, str], values: Mapping[Key, Number | None], tpl: Template = TEMPLATE
+) -> list[Finding]:
+    """Figures stated in the free text against the tables ([narrative] of the template); silent when
+    either side is missing."""
+    first = {s: k for k, s in enumerate(tpl.narrative_first)}
+    order = sorted(narrative, key=lambda s: first.get(s, len(first)))
     text = "".join(_WS.sub("", narrative[s]) for s in order)
     out: list[Finding] = []
-    for code, pattern, keys in NARRATIVE_CHECKS:
-        m = pattern.search(text)
+    for check in tpl.narrative_checks:
+        code, keys = check.rule, check.cells
+        m = check.pattern.search(text)
         if not m or any(values.get(k) is None for k in keys):
             continue
         stated = int(m.group(1))
         table_sum = sum(v for v in (values.get(k) for k in keys) if v is not None)
         if not _eq(stated, table_sum):
             out.append(
-                _finding(
+                finding(
                     code,
                     f"the narrative says “{m.group(0)}” ({stated}), the table gives {_fmt(table_sum)}",
                     cells={cell_path(k): values.get(k) for k in keys} | {"narrative": m.group(0)},
@@ -423,11 +356,12 @@ def check_plausibility(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     """Township 规章 and non-negative counts (only the signed 本年增/减 may be negative)."""
     out: list[Finding] = []
     if is_township(report.issuer):
-        rules = {cell_path(c.key): c.value for c in report.cells if c.table == "t2" and c.row_code == "rules"}
+        nil = set(tpl.township_nil)
+        rules = {cell_path(c.key): c.value for c in report.cells if (c.table, c.row_code) in nil}
         positive = {k: v for k, v in rules.items() if v is not None and v > 0}
         if positive:
             out.append(
-                _finding(
+                finding(
                     "township_rules",
                     f"{report.issuer} is a township but reports 规章: "
                     + ", ".join(f"{k}={_fmt(v)}" for k, v in positive.items()),
@@ -440,7 +374,7 @@ def check_plausibility(report: Report, tpl: Template = TEMPLATE) -> list[Finding
         col = tpl.table(c.table).column_by_code.get(c.col_code) if c.table in TABLES else None
         if c.value is not None and c.value < 0 and not (col and col.signed):
             out.append(
-                _finding(
+                finding(
                     "negative_count",
                     f"{cell_path(c.key)} is negative ({c.raw!r}); only 本年增/减 is signed",
                     cells={cell_path(c.key): c.value},
@@ -453,11 +387,12 @@ def check_plausibility(report: Report, tpl: Template = TEMPLATE) -> list[Finding
 
 def _expected(tpl: Template, report: Report) -> frozenset[Key]:
     """Cells a complete report of its variants has (cached per template and variants)."""
-    v2, v3 = report.variants.get("t2"), report.variants.get("t3")
-    ck = (id(tpl), "expected", v2, v3)
-    if ck not in _CELLSETS:
-        _CELLSETS[ck] = frozenset(tpl.expected_cells(v2, v3))
-    return _CELLSETS[ck]
+    return _expected_cells(tpl, tuple(report.variants.get(t.id) for t in tpl.varied))
+
+
+@lru_cache(maxsize=64)
+def _expected_cells(tpl: Template, variants: tuple[str | None, ...]) -> frozenset[Key]:
+    return frozenset(tpl.expected_cells(dict(zip((t.id for t in tpl.varied), variants, strict=True))))
 
 
 def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding]:
@@ -467,7 +402,7 @@ def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     if missing_sections:
         labels = {s.code: s.label for s in tpl.sections}
         out.append(
-            _finding(
+            finding(
                 "missing_section",
                 "sections not found: " + "、".join(labels.get(s, s) for s in missing_sections),
                 cells={s: None for s in missing_sections},
@@ -480,10 +415,10 @@ def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     names = {t: tpl.table(t).title for t in TABLES}
     for t, vals in by_table.items():
         if not vals:
-            out.append(_finding("missing_table", f"{names[t]} was not found", cells={t: None}))
+            out.append(finding("missing_table", f"{names[t]} was not found", cells={t: None}))
         elif all(v is None for v in vals):
             out.append(
-                _finding(
+                finding(
                     "no_data",
                     f"all {len(vals)} cells of {names[t]} are blank: the report gives no data "
                     f"for it (e.g. a heading declared （无）); blanks are not zeros",
@@ -496,7 +431,7 @@ def check_completeness(report: Report, tpl: Template = TEMPLATE) -> list[Finding
     )
     if missing:
         out.append(
-            _finding(
+            finding(
                 "missing_cells",
                 f"{len(missing)} expected cell(s) were not extracted: "
                 + ", ".join(cell_path(k) for k in missing[:10]),
@@ -518,7 +453,7 @@ def check_timeliness(report: Report) -> list[Finding]:
     if published <= deadline:
         return []
     return [
-        _finding(
+        finding(
             "late_publication",
             f"published {published.isoformat()}, after the deadline {deadline.isoformat()} "
             f"(《政府信息公开条例》第五十条), {(published - deadline).days} days late",
@@ -555,27 +490,25 @@ def validate(report: Report, previous: Previous | None = None, tpl: Template = T
         return _validate(report, previous, tpl)
     except Exception as exc:
         text = (str(exc).strip().splitlines() or [""])[0][:200]
-        return [_finding("validator_error", f"validation raised {type(exc).__name__}: {text}", cells={})]
+        return [finding("validator_error", f"validation raised {type(exc).__name__}: {text}", cells={})]
 
 
 def _validate(report: Report, previous: Previous | None, tpl: Template) -> list[Finding]:
     if report.status == "failed":
         return [
-            _finding(
+            finding(
                 "extraction_failed",
                 f"{report.source}: extraction failed: {report.error or 'no reason given'}",
                 cells={},
             )
         ]
     values = cell_values(report)
-    from nianbao.schemas.frames import check as check_frames  # the frame schema; it builds on this module
-
     out = check_frames(report, tpl) + check_identities(report, tpl)
     if previous is not None:
         prev = cell_values(previous) if isinstance(previous, Report) else previous
         out += check_cross_year(values, prev, tpl)
     if report.narrative:
-        out += check_narrative(report.narrative, values)
+        out += check_narrative(report.narrative, values, tpl)
     out += check_plausibility(report, tpl) + check_completeness(report, tpl) + check_timeliness(report)
     return out
 

@@ -7,6 +7,8 @@ typed values (cells.count BIGINT, cells.amount DECIMAL in one unit per measure),
 
 from __future__ import annotations
 
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import duckdb
@@ -15,18 +17,6 @@ from nianbao.schemas.places import resolve_issuer
 from nianbao.schemas.records import Report
 from nianbao.warehouse import load as ld
 
-_ADD_COLUMNS = (
-    ("regions", "level", "VARCHAR"),
-    ("regions", "origin", "VARCHAR"),
-    ("regions", "first_year", "INTEGER"),
-    ("reports", "part", "VARCHAR"),
-    ("reports", "issuer_raw", "VARCHAR"),
-    ("reports", "place_status", "VARCHAR"),
-    ("reports", "place_note", "VARCHAR"),
-    ("cells", "count", "BIGINT"),
-    ("cells", "amount", "DECIMAL(18, 6)"),
-    ("cells", "amount_unit", "VARCHAR"),
-)
 # A new version is a changed part: each part's versions chain by report_id; a file re-read under
 # a newer parser supersedes its earlier reading even under another key (a failed extraction).
 _RECHAIN = """
@@ -47,10 +37,42 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> str | None:
     return str(row[0]) if row else None
 
 
+@lru_cache(maxsize=1)
+def declared_columns() -> dict[str, tuple[tuple[str, str], ...]]:
+    """table -> ((column, SQL type), ...) as schema.sql declares them, in order.
+
+    Read by running schema.sql in an in-memory database, so the DDL is the one declaration of the
+    tables' columns and types; the frame schema (schemas/frames.py) is held against it by a test.
+    """
+    ddl = resources.files("nianbao.warehouse").joinpath("schema.sql").read_text("utf-8")
+    with duckdb.connect(":memory:") as mem:
+        mem.execute(ddl)
+        rows = mem.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+            "WHERE database_name = current_database() ORDER BY table_name, column_index"
+        ).fetchall()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for table, column, type_ in rows:
+        out.setdefault(table, []).append((column, type_))
+    return {t: tuple(cols) for t, cols in out.items()}
+
+
 def add_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """Add the columns of later versions to the tables of an older file (before schema.sql runs)."""
-    for table, column, type_ in _ADD_COLUMNS:
-        con.execute(f"ALTER TABLE IF EXISTS {table} ADD COLUMN IF NOT EXISTS {column} {type_}")
+    """Add the columns schema.sql declares that the tables of an older file lack (before schema.sql
+    runs); only the type is added, constraints stay with the columns' first declaration."""
+    existing = {
+        (t, c)
+        for t, c in con.execute(
+            "SELECT table_name, column_name FROM duckdb_columns() WHERE database_name = current_database()"
+        ).fetchall()
+    }
+    present = {t for t, _c in existing}
+    for table, columns in declared_columns().items():
+        if table not in present:
+            continue  # a new table: schema.sql creates it
+        for column, type_ in columns:
+            if (table, column) not in existing:
+                con.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {type_}')
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> bool:

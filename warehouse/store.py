@@ -203,21 +203,11 @@ class Warehouse:
                 self.region_id(town.as_region(), origin="gazetteer")
         return new_id
 
-    def record_source(
-        self,
-        location: str,
-        sha256: str,
-        size: int | None,
-        fmt: str | None,
-        region: Mapping[str, Any] | None = None,
-    ) -> None:
-        """Record that `location` served a file with this hash: first_seen on insert, last_seen always."""
-        self.record_sources([(location, sha256, size, fmt, region)])
-
     def record_sources(
         self, files: list[tuple[str, str, int | None, str | None, Mapping[str, Any] | None]]
     ) -> None:
-        """`record_source` for many files, in one transaction and one statement.
+        """Record that each location served a file with this hash (first_seen on insert, last_seen
+        always), in one transaction and one statement.
 
         Args:
             files: (location, sha256, size, format, region) per file; size, format and region may be None.
@@ -256,7 +246,11 @@ class Warehouse:
                 )
 
     def loaded(self, sha256s: list[str], parser_version: str) -> set[str]:
-        """Which of these files were already extracted by this parser version (`is_loaded` for many)."""
+        """Which of these files were already extracted by this parser version.
+
+        Superseded versions count too: two files for one issuer and year (a report and its
+        statistics attachment) would otherwise supersede each other and be re-parsed every night.
+        """
         if not sha256s:
             return set()
         frame = pd.DataFrame({"sha256": pd.array(sha256s, dtype="string")})
@@ -267,14 +261,6 @@ class Warehouse:
                 [parser_version],
             )
         return {r[0] for r in rows}
-
-    def is_loaded(self, sha256: str, parser_version: str) -> bool:
-        """True when this file was already extracted by this parser version.
-
-        Superseded versions count too: two files for one issuer and year (a report and its
-        statistics attachment) would otherwise supersede each other and be re-parsed every night.
-        """
-        return sha256 in self.loaded([sha256], parser_version)
 
     # -- loading -------------------------------------------------------------------------------------
     def load(
@@ -288,7 +274,7 @@ class Warehouse:
         Args:
             reports: extracted reports, failed ones included (they are recorded with their error).
             regions: region dicts keyed by a report's sha256 or source location; otherwise the region
-                recorded for the file by `record_source` is used.
+                recorded for the file by `record_sources` is used.
             validated: the reports went through `schemas.validate` already (the flow's validate
                 stage), so a report without findings is clean, not unchecked.
 
@@ -366,7 +352,7 @@ class Warehouse:
         """sha256 -> the issuer's Place, and sha256 -> region_id.
 
         The configured region (the `regions` argument, else the one recorded for the file by
-        `record_source`) is the hint and wins; the gazetteer resolves the rest. Regions are matched
+        `record_sources`) is the hint and wins; the gazetteer resolves the rest. Regions are matched
         in memory and new ones bulk-inserted: a batch of 10,000 townships must not cost 10,000
         round trips.
         """
@@ -465,7 +451,7 @@ class Warehouse:
             self.con.execute(_INSERT_FINDINGS)
             self.con.execute("INSERT INTO narratives SELECT report_id, section, text FROM narratives_df")
             self.con.execute(_SUPERSEDE)
-            # Files loaded without record_source are still listed, so nothing is untraceable.
+            # Files loaded without record_sources are still listed, so nothing is untraceable.
             self.con.execute(
                 "INSERT INTO sources SELECT location, sha256, NULL, format, NULL, ?, ? FROM sources_df "
                 "ON CONFLICT (location, sha256) DO NOTHING",

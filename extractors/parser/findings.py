@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from nianbao.schemas import Finding
-from nianbao.schemas.validate import RULES
+from nianbao.schemas.rules import finding
 
 
-def parser_finding(rule: str, message: str, **kw: object) -> Finding:
+def parser_finding(rule: str, message: str, **kw: Any) -> Finding:
     """A finding of the parser; its severity is the one rules.toml gives the rule."""
-    r = RULES[rule]
-    return Finding(
-        rule=rule,
-        severity=r.severity,
-        message=message,
-        source_inconsistent=r.source_inconsistent,
-        origin="parser",
-        **kw,  # type: ignore[arg-type]
-    )
+    return finding(rule, message, origin="parser", **kw)

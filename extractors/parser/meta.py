@@ -12,16 +12,12 @@ import unicodedata
 from dataclasses import dataclass
 
 from nianbao.extractors.document import Document, Heading, Paragraph
-from nianbao.schemas.text import clean_space, cn_number, to_simplified
+from nianbao.schemas.text import CN_DATE, DATE, clean_space, parse_date, to_simplified
 
 _REPORT_WORDS = re.compile(r"(政府)?信息公开(工作)?(年度)?(工作)?报告|年度报告|年报")
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})\s*年(?:度)?")
 # 统计期限自2019年1月1日起至2019年12月31日止 (年/月 are sometimes dropped: 201911日起至20191231日止)
 _PERIOD = re.compile(r"至\s*(20\d{2})\s*年?\s*12\s*月?\s*31\s*日")
-_DATE = re.compile(r"(20\d{2})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*日?")
-_CN_DATE = re.compile(
-    r"([二〇○零一三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
-)
 _ISSUER_END = re.compile(
     r"(人民政府|政府|办事处|街道|管委会|管理委员会|委员会|镇|乡|局|办公室|委|院|中心|厅|署)$"
 )
@@ -194,39 +190,19 @@ def find_issuer(title: str | None, doc: Document) -> str | None:
 def _signature_issuer(doc: Document) -> str | None:
     tail = _texts(doc)[-8:]
     for i, text in enumerate(tail):
-        if _DATE.fullmatch(text) or _CN_DATE.fullmatch(text):
+        if DATE.fullmatch(text) or CN_DATE.fullmatch(text):
             for cand in reversed(tail[:i]):
                 if len(cand) <= 30 and _ISSUER_END.search(cand):
                     return cand
     return None
 
 
-def _iso(y: int, m: int, d: int) -> str | None:
-    if 1 <= m <= 12 and 1 <= d <= 31:
-        return f"{y:04d}-{m:02d}-{d:02d}"
-    return None
-
-
-def parse_date(text: str) -> str | None:
-    """An ISO date from 2020年1月15日, 2020-01-15, 2020.1.15 or 二〇二〇年一月十五日."""
-    s = unicodedata.normalize("NFKC", text)
-    m = _DATE.search(s)
-    if m:
-        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    m = _CN_DATE.search(text)
-    if m:
-        y, mo, d = (cn_number(g) for g in m.groups())
-        if y and mo and d:
-            return _iso(y, mo, d)
-    return None
-
-
 def find_published(doc: Document) -> str | None:
     """The signature-line date at the end of the body, else the metadata block's date."""
     for text in reversed(_texts(doc)[-8:]):
-        if len(text) <= 40 and (_DATE.search(text) or _CN_DATE.search(text)):
-            stripped = _DATE.sub("", unicodedata.normalize("NFKC", text))
-            stripped = _CN_DATE.sub("", stripped)
+        if len(text) <= 40 and (DATE.search(text) or CN_DATE.search(text)):
+            stripped = DATE.sub("", unicodedata.normalize("NFKC", text))
+            stripped = CN_DATE.sub("", stripped)
             if len(stripped) <= 24:  # a date line, possibly with the issuer before it
                 d = parse_date(text)
                 if d:

@@ -1,8 +1,8 @@
 """HTML reports (CMS article pages, Word-saved HTML): decode, find the article, read its tables.
 
-Steps: decode (BOM, strict UTF-8, declared charset with the GB family read as GB18030, guess);
-parse with lxml.html; take `<title>`, the breadcrumb and the 索引号/发布机构/成文日期 block as
-metadata and remove them; pick the element that holds the report; walk it into paragraphs and
+Steps: decode (extractors.decode); parse with lxml.html; take the title, the breadcrumb and the
+索引号/发布机构/成文日期 block as metadata (extractors.page, the page reader the crawler uses too)
+and remove them; pick the element that holds the report; walk it into paragraphs and
 tables. Only innermost data tables become `Table`s (page-layout tables are walked as content), and
 paragraph runs that are tables flattened one cell per `<p>` or one row per `a | b` line are rebuilt
 by `textblocks.blocks_from_lines`.
@@ -15,14 +15,15 @@ import re
 import lxml.html
 from lxml import etree
 
+from nianbao.extractors.decode import declared_charset, decode_bytes
 from nianbao.extractors.document import Document, Heading, Table, grid_from_spans
 from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.page import breadcrumb, metadata, page_title
 from nianbao.extractors.readers.guard import check, check_blocks, read_bounded
 from nianbao.extractors.textblocks import (
     Item,
     blocks_from_lines,
     cjk_count,
-    decode_bytes,
     is_anchor,
     section_code,
 )
@@ -40,27 +41,6 @@ _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _TABLEISH = frozenset({"table", "tbody", "thead", "tfoot", "tr", "td", "th"})
 _WS = re.compile(r"[ \t\r\n\f]+")  # HTML collapses ASCII whitespace only; NBSP and U+3000 are text
 _CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")  # C0 controls that are not HTML whitespace
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
-_XML_ENCODING = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
-
-# Metadata fields of CMS 信息公开 pages. Synonyms map to the Document.metadata key; the other labels
-# only delimit values and help recognise the metadata block.
-_META_KEYS = {"索引号": "索引号", "发布机构": "发布机构", "发文机关": "发布机构", "发布单位": "发布机构",
-              "发文单位": "发布机构", "成文日期": "成文日期", "发文日期": "成文日期", "发布日期": "发布日期",
-              "公开日期": "发布日期", "发布时间": "发布日期", "生成日期": "生成日期", "标题": "标题"}  # fmt: skip
-_META_OTHER = ("发文字号", "文号", "主题分类", "组配分类", "体裁分类", "服务对象", "公开方式", "公开范围",
-               "公开时限", "有效性", "信息来源", "来源", "浏览次数", "访问次数", "点击数", "作者", "字号",
-               "主题词", "关键词", "信息分类", "所属主题", "生效日期", "废止日期", "时效", "名称", "原文链接",
-               "原文地址")  # fmt: skip
-_LABEL_ALT = "|".join(sorted((*_META_KEYS, *_META_OTHER), key=len, reverse=True))
-_META_RE = re.compile(
-    rf"(?P<label>{_LABEL_ALT})[ \t\u00a0\u3000]*[:：]?[ \t\u00a0\u3000\n]*"
-    rf"(?P<value>.*?)(?=[ \t\u00a0\u3000\n]*(?:{_LABEL_ALT})[ \t\u00a0\u3000]*[:：\n]|\n|$)"
-)
-_LABEL_RE = re.compile(rf"(?:{_LABEL_ALT})[ \t\u00a0\u3000]*(?:[:：]|$)", re.M)
-_CRUMB_LABEL = re.compile(r"(当前位置|您的位置|您现在的位置|所在位置|当前的位置)[:：]?")
-_CRUMB_CLASS = re.compile(r"crumb|position|location|dqwz|weizhi|breadnav|path", re.I)
-
 
 # A tag whose inside is over 4 KB long (real ones: under 1 KB, or one long data: URI); only such tags
 # have their attributes counted, so the scan stays linear.
@@ -106,9 +86,7 @@ def read_html_bytes(data: bytes, path: str) -> Document:
     """Read HTML given as bytes (e.g. straight from a fetch); `path` names it in errors."""
     if not data.strip():
         raise UnreadableFile(path, "empty file")
-    head = data[:4096]
-    m = _META_CHARSET.search(head) or _XML_ENCODING.search(head)
-    text, _enc, warnings = decode_bytes(data, m.group(1).decode("ascii") if m else None)
+    text, _enc, warnings = decode_bytes(data, declared_charset(data))
     controls = len(_CONTROLS.findall(text))
     if controls:  # never in a real page; lxml also refuses them when the tree is edited
         text = _CONTROLS.sub(" ", text)
@@ -125,19 +103,15 @@ def read_html_bytes(data: bytes, path: str) -> Document:
     except (etree.ParserError, ValueError) as exc:
         raise UnreadableFile(path, f"no HTML content: {exc}") from exc
     doc = Document(path=path, format="html", warnings=warnings)
-    title = root.find(".//title")
-    if title is not None and clean_space(title.text_content()):
-        doc.metadata["title"] = clean_space(title.text_content())
+    title = page_title(root)
+    if title:
+        doc.metadata["title"] = title
     for el in list(root.iter(*_DROP)):
         el.drop_tree()
     body = root.find("body")
     if body is None:
         body = root
-    crumb = _breadcrumb(body)
-    if crumb:
-        doc.metadata["breadcrumb"] = crumb
-    for key, value in _metadata_blocks(body).items():
-        doc.metadata.setdefault(key, value)
+    _page_furniture(body, doc)
     container = _article(body)
     items: list[Item] = []
     heading = _article_title(body, container)
@@ -152,72 +126,20 @@ def read_html_bytes(data: bytes, path: str) -> Document:
 
 
 # ------------------------------------------------------------------------------------------------
-# Page furniture: breadcrumb and metadata block
+# Page furniture: breadcrumb and metadata block (read by the one page reader, extractors.page)
 # ------------------------------------------------------------------------------------------------
-def _breadcrumb(body: lxml.html.HtmlElement) -> str:
-    """The 首页 > … > 年报 trail, removed from the tree so it stays out of the body."""
-    found: lxml.html.HtmlElement | None = None
-    for el in body.iter():
-        if not isinstance(el.tag, str):
-            continue
-        own = (el.text or "") + "".join(c.tail or "" for c in el)
-        if _CRUMB_LABEL.search(own) or _CRUMB_CLASS.search(f"{el.get('class', '')} {el.get('id', '')}"):
-            found = el
-            break
-    if found is None:
-        return ""
-    # climb from the label to the element that also holds the links of the trail
-    while len(found.text_content()) < 12 and found.getparent() is not None and found.getparent() is not body:
-        parent = found.getparent()
-        assert parent is not None
-        found = parent
-    text = clean_space(found.text_content())
-    if len(text) > 300 or cjk_count(text) > 150:
-        return ""
-    found.drop_tree()
-    return _CRUMB_LABEL.sub("", text, count=1).strip()
-
-
-def _metadata_blocks(body: lxml.html.HtmlElement) -> dict[str, str]:
-    """Read and remove the 索引号/发布机构/成文日期 blocks (a table, a div, label:value spans)."""
-    out: dict[str, str] = {}
-    blocks: list[lxml.html.HtmlElement] = []
-    sizes: dict[lxml.html.HtmlElement, int] = {}
-    _text_sizes(body, sizes)  # one pass: text_content() of every ancestor is quadratic in deep pages
-    for el in body.iter("table", "div", "ul", "dl", "p", "section", "header"):
-        if sizes.get(el, 0) > 1000:
-            continue
-        text = el.text_content()
-        labels = set(_LABEL_RE.findall(_lines(el)))
-        if len(labels) < 2 or not any(k in text for k in _META_KEYS):
-            continue
-        if any(is_anchor(clean_space(t)) or section_code(clean_space(t)) for t in el.itertext() if t.strip()):
-            continue  # a report table or heading: never metadata
-        if any(b in el.iterancestors() for b in blocks):
-            continue
-        blocks.append(el)
-    for el in blocks:
-        for m in _META_RE.finditer(_lines(el)):
-            key = _META_KEYS.get(m.group("label"))
-            value = clean_space(m.group("value"))
-            if key and value and key not in out:
-                out[key] = value
+def _page_furniture(body: lxml.html.HtmlElement, doc: Document) -> None:
+    """Read the breadcrumb and the 索引号/发布机构/成文日期 block into the metadata and remove them
+    from the tree, so they stay out of the report's text."""
+    crumb = breadcrumb(body)
+    if crumb is not None:
+        doc.metadata["breadcrumb"] = crumb.text
+        crumb.element.drop_tree()
+    meta = metadata(body, not_meta=lambda t: bool(is_anchor(t) or section_code(t)))
+    for key, value in meta.named().items():
+        doc.metadata.setdefault(key, value)
+    for el in meta.blocks:
         el.drop_tree()
-    return out
-
-
-def _text_sizes(el: lxml.html.HtmlElement, sizes: dict[lxml.html.HtmlElement, int]) -> int:
-    """Length of every element's text content, bottom-up in one pass."""
-    n = len(el.text or "")
-    for child in el:
-        n += (_text_sizes(child, sizes) if isinstance(child.tag, str) else 0) + len(child.tail or "")
-    sizes[el] = n
-    return n
-
-
-def _lines(el: lxml.html.HtmlElement) -> str:
-    """The element's text nodes, cleaned, one per line (labels and values as separate lines)."""
-    return "\n".join(t for t in (clean_space(x) for x in el.itertext()) if t)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 
+from nianbao.extractors.decode import decode_bytes
 from nianbao.extractors.document import Document, GridCell, Table
 from nianbao.extractors.limits import LIMITS
 from nianbao.extractors.readers.guard import check_blocks, read_bounded
 from nianbao.extractors.textblocks import (
     Item,
     blocks_from_lines,
-    decode_bytes,
     is_prose,
     section_code,
     split_lines,

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from nianbao.extractors.decode import decode_page
+from nianbao.schemas.text import parse_date
 from nianbao.sources.crawl.cms import ListContext, Listing, json_listing, read_listing
-from nianbao.sources.crawl.decode import decode_page
 from nianbao.sources.crawl.discover import attribute, report_columns, township_columns, township_links
 from nianbao.sources.crawl.fetcher import Fetcher, FetchFailed, Response
 from nianbao.sources.crawl.manifest import Manifest, Record
@@ -427,9 +428,7 @@ def _is_report_page(page: Page) -> bool:
 
 
 def _date(value: str | None) -> str | None:
-    from nianbao.sources.crawl.page import iso_date
-
-    return iso_date(value) if value else None
+    return parse_date(value)
 
 
 def _not_understood(exc: Exception) -> str:

@@ -10,6 +10,7 @@ import re
 from typing import Literal
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
+from nianbao.schemas.text import iso_date
 from nianbao.sources.crawl.vocabulary import VOCAB
 
 LinkKind = Literal["attachment", "image", "page"]
@@ -108,14 +109,7 @@ def date_in_url(url: str) -> str | None:
     """The ISO date a TRS (`/t20220118_…`), Hanweb (`/art/2022/1/18/`) or dated-folder URL carries."""
     for pattern in _URL_DATES:
         m = pattern.search(url)
-        if m:
-            y, mo, d = (int(g) for g in m.groups())
-            if 1 <= mo <= 12 and 1 <= d <= 31:
-                return f"{y}-{mo:02d}-{d:02d}"
+        found = iso_date(*(int(g) for g in m.groups())) if m else None
+        if found:
+            return found
     return None
-
-
-def same_site_path(a: str, b: str) -> bool:
-    """True when two URLs share host and folder (how a list page's own page links look)."""
-    pa, pb = urlsplit(a), urlsplit(b)
-    return host_of(a) == host_of(b) and pa.path.rsplit("/", 1)[0] == pb.path.rsplit("/", 1)[0]

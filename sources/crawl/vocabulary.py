@@ -1,4 +1,5 @@
-"""The crawler's vocabulary (labels, tokens, suffixes), read once from `vocabulary.toml`."""
+"""The crawler's vocabulary (labels, tokens, suffixes), read once from `vocabulary.toml`; the words of
+page furniture are the page reader's (nianbao.extractors.page)."""
 
 from __future__ import annotations
 
@@ -30,19 +31,11 @@ class Vocabulary:
     last_page: tuple[str, ...]
     first_page: tuple[str, ...]
     previous_page: tuple[str, ...]
-    meta: dict[str, tuple[str, ...]]
-    breadcrumb_labels: tuple[str, ...]
-    breadcrumb_separators: tuple[str, ...]
-    breadcrumb_classes: tuple[str, ...]
-    content_classes: tuple[str, ...]
-    image_furniture: tuple[str, ...]
-    image_min_px: int
     attachment_suffixes: tuple[str, ...]
     attachment_link_text: tuple[str, ...]
     image_suffixes: tuple[str, ...]
     page_suffixes: tuple[str, ...]
     year_pattern: str
-    date_pattern: str
     admin_prefix_end: tuple[str, ...]
 
 
@@ -55,7 +48,6 @@ def load_vocabulary(path: str | Path = _FILE) -> Vocabulary:
     with open(path, "rb") as fh:
         d: dict[str, Any] = tomllib.load(fh)
     t = tuple
-    page = d["page"]
     return Vocabulary(
         report_text=t(d["report"]["text"]),
         report_text_needs=t(d["report"]["text_needs"]),
@@ -73,19 +65,11 @@ def load_vocabulary(path: str | Path = _FILE) -> Vocabulary:
         last_page=t(d["paging"]["last"]),
         first_page=t(d["paging"]["first"]),
         previous_page=t(d["paging"]["previous"]),
-        meta={k: t(v) for k, v in d["meta"].items()},
-        breadcrumb_labels=t(page["breadcrumb_labels"]),
-        breadcrumb_separators=t(page["breadcrumb_separators"]),
-        breadcrumb_classes=t(page["breadcrumb_classes"]),
-        content_classes=t(page["content_classes"]),
-        image_furniture=t(page["image_furniture"]),
-        image_min_px=int(page["image_min_px"]),
         attachment_suffixes=t(d["suffixes"]["attachments"]),
         attachment_link_text=t(d["suffixes"]["attachment_link_text"]),
         image_suffixes=t(d["suffixes"]["images"]),
         page_suffixes=t(d["suffixes"]["pages"]),
         year_pattern=str(d["patterns"]["year"]),
-        date_pattern=str(d["patterns"]["date"]),
         admin_prefix_end=t(d["patterns"]["admin_prefix_end"]),
     )
 

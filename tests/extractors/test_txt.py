@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nianbao.extractors.document import Document, Paragraph
-from nianbao.extractors.limits import LIMITS, Limits
+from nianbao.extractors.limits import LIMITS, ReaderLimits
 from nianbao.extractors.readers.txt import read_txt
 from nianbao.schemas.errors import UnreadableFile
 from tests.extractors.fixtures_build import SHARED
@@ -228,7 +228,7 @@ def test_too_many_lines_is_refused_blank_lines_are_free(
 ) -> None:
     import nianbao.extractors.readers.guard as guard
 
-    monkeypatch.setattr(guard, "LIMITS", Limits(max_blocks=50))
+    monkeypatch.setattr(guard, "LIMITS", ReaderLimits(max_blocks=50))
     p = tmp_path / "many.txt"
     p.write_text("一、总体情况\n" + "\n" * 10000 + "本年新收12件\n" * 49, "utf-8")
     assert len(read_txt(str(p)).blocks) >= 1  # 10,000 blank lines do not count

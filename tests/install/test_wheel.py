@@ -35,6 +35,7 @@ def test_wheel_holds_one_package_and_its_data(wheel_venv: WheelVenv) -> None:
         "nianbao/schemas/templates/rules.toml",
         "nianbao/schemas/templates/crosswalk.toml",
         "nianbao/sources/crawl/vocabulary.toml",
+        "nianbao/extractors/page.toml",
         "nianbao/warehouse/schema.sql",
         "nianbao/warehouse/views.sql",
         "nianbao/analyst/analyst.toml",

@@ -74,8 +74,8 @@ def test_double_load_is_idempotent(tmp_path: Path) -> None:
         again = wh.load(reports)
         assert (first.loaded, again.loaded, again.unchanged) == (3, 0, 3)
         assert wh.query(COUNTS) == before
-        assert wh.is_loaded(reports[0].sha256, "1.0.0")
-        assert not wh.is_loaded(reports[0].sha256, "2.0.0")
+        assert wh.loaded([reports[0].sha256], "1.0.0") == {reports[0].sha256}
+        assert wh.loaded([reports[0].sha256], "2.0.0") == set()
     with Warehouse(path) as wh:  # reopening changes nothing either
         assert wh.load(reports).unchanged == 3
         assert wh.query(COUNTS) == before
@@ -114,8 +114,8 @@ def test_parser_upgrade_supersedes(tmp_path: Path) -> None:
             ("1.0.0", 1, 2),
             ("1.1.0", 2, None),
         ]
-        assert wh.is_loaded(new.sha256, "1.1.0")
-        assert not wh.is_loaded(new.sha256, "2.0.0")  # a newer parser still re-reads it
+        assert wh.loaded([new.sha256], "1.1.0") == {new.sha256}
+        assert wh.loaded([new.sha256], "2.0.0") == set()  # a newer parser still re-reads it
 
 
 def test_superseded_file_is_not_parsed_again(tmp_path: Path) -> None:
@@ -124,8 +124,8 @@ def test_superseded_file_is_not_parsed_again(tmp_path: Path) -> None:
         report = make_report()
         attachment = make_report(sha256="a" * 64)
         wh.load([report, attachment])
-        assert wh.is_loaded(report.sha256, report.parser_version)
-        assert wh.is_loaded(attachment.sha256, attachment.parser_version)
+        assert wh.loaded([report.sha256], report.parser_version) == {report.sha256}
+        assert wh.loaded([attachment.sha256], attachment.parser_version) == {attachment.sha256}
 
 
 def test_failed_report_recorded_then_replaced(tmp_path: Path) -> None:
@@ -166,9 +166,9 @@ def test_cross_year_from_warehouse_and_within_batch(tmp_path: Path) -> None:
 
 def test_record_source_first_and_last_seen(tmp_path: Path) -> None:
     with Warehouse(tmp_path / "w.duckdb") as wh:
-        wh.record_source("https://x.gov.cn/a.pdf", "a" * 64, 1234, "pdf", region=REGION)
-        wh.record_source("https://x.gov.cn/a.pdf", "a" * 64, 1234, "pdf")
-        wh.record_source("https://x.gov.cn/a.pdf", "b" * 64, 1300, "pdf")  # the page changed
+        wh.record_sources([("https://x.gov.cn/a.pdf", "a" * 64, 1234, "pdf", REGION)])
+        wh.record_sources([("https://x.gov.cn/a.pdf", "a" * 64, 1234, "pdf", None)])
+        wh.record_sources([("https://x.gov.cn/a.pdf", "b" * 64, 1300, "pdf", None)])  # the page changed
         rows = wh.query("SELECT sha256, size, region_id, first_seen < last_seen FROM sources ORDER BY sha256")
         assert rows == [("a" * 64, 1234, 1, True), ("b" * 64, 1300, None, False)]
         # the region recorded with the source is used when the report is loaded
@@ -187,7 +187,7 @@ def test_record_sources_in_one_batch_equals_one_by_one(tmp_path: Path) -> None:
     seen = "SELECT location, sha256, size, format, region_id FROM sources ORDER BY ALL"
     with Warehouse(tmp_path / "one.duckdb") as one, Warehouse(tmp_path / "batch.duckdb") as batch:
         for f in files:
-            one.record_source(*f)
+            one.record_sources([f])
         batch.record_sources(files[:2])
         batch.record_sources(files[2:])
         assert (

@@ -437,3 +437,39 @@ def test_a_page_that_breaks_a_reader_costs_only_itself(
     ]
     assert [f.location.removeprefix(srv.base) for f in got.fetched] == ["/a/2022.html", "/a/2023.html"]
     assert summary.reports == 2
+
+
+def test_a_footer_frame_is_furniture_and_never_fetched(tmp_path: Path) -> None:
+    """A county page's footer <iframe> (a visitor counter whose address answers 404) is page chrome:
+    the crawl neither fetches it nor fails on it; the article's own frame is still a part."""
+    from tests.sources.portals import chrome, meta
+    from tests.sources.server import Resource
+
+    footer = '<div class="foot"><iframe src="/inc/counter.html" width="100%" height="200"></iframe></div>'
+    site = {
+        "/col/index.html": Resource(
+            chrome(
+                "年报",
+                ["首页", "白鹭镇", "年报"],
+                '<a href="/a/1.html">白鹭镇2023年政府信息公开工作年度报告</a>',
+            ).encode()
+        ),
+        "/a/1.html": Resource(
+            chrome(
+                "白鹭镇2023年政府信息公开工作年度报告",
+                ["首页", "白鹭镇", "年报"],
+                '<div class="content"><iframe src="/a/1_body.html" width="100%"></iframe></div>' + footer,
+                meta("青溪市云岭区白鹭镇人民政府", "2024-01-28"),
+            ).encode()
+        ),
+        "/a/1_body.html": Resource(
+            '<html><body><div class="content"><p>正文</p></div></body></html>'.encode()
+        ),
+    }
+    with serve(site) as srv:
+        options = CrawlOptions(allowed_hosts=(srv.base.removeprefix("http://"),), rate=100.0)
+        _got, summary = crawl_many([srv.base + "/col/index.html"], tmp_path, options)
+        asked = {h.path for h in srv.log}
+    assert summary.failed == []
+    assert (summary.reports, summary.frames) == (1, 1)
+    assert "/a/1_body.html" in asked and "/inc/counter.html" not in asked
