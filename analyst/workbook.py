@@ -28,29 +28,30 @@ Columns = list[CellRef]
 def table_columns(overview: Overview, table_id: str) -> Columns:
     """The cells shown as columns of a table sheet, on the 2021 format; 2019-only cells when present.
 
-    Table 2: the 2021 blocks' rows x columns, then 2019 ones some report of the district has.
-    Table 3: every row's 总计, then the applicant columns of 一、本年新收. Table 4: all 15 cells.
+    A blocks table (table 2): the 2021 blocks' rows x columns, then 2019 ones some report of the
+    district has. A groups table (table 3): every row's 总计, then the applicant columns of 一、本年新收.
+    A grid (table 4): all its cells.
     """
     present = {(k[1], k[2], k[3]) for k in overview.cells}
+    spec = TEMPLATE.table(table_id)
+    tid = spec.id
     out: list[CellRef] = []
-    if table_id == "t2":
+    if spec.kind == "blocks":
         for variant in ("2021", "2019"):
-            for b in TEMPLATE.blocks:
+            for b in spec.blocks:
                 for r in b.rows[variant]:
                     for c in b.columns[variant]:
-                        ref = CellRef("t2", r, c)
-                        if ref not in out and (variant == "2021" or ("t2", r, c) in present):
+                        ref = CellRef(tid, r, c)
+                        if ref not in out and (variant == "2021" or (tid, r, c) in present):
                             out.append(ref)
-    elif table_id == "t3":
+    elif spec.kind == "groups":
         rows = [
-            r.code
-            for r in TEMPLATE.t3.rows
-            if r.variant in ("both", "2021") or ("t3", r.code, "total") in present
+            r.code for r in spec.rows if r.variant in ("both", "2021") or (tid, r.code, "total") in present
         ]
-        out = [CellRef("t3", r, "total") for r in rows]
-        out += [CellRef("t3", "new", c.code) for c in TEMPLATE.t3.columns if c.code != "total"]
+        out = [CellRef(tid, r, "total") for r in rows]
+        out += [CellRef(tid, "new", c.code) for c in spec.columns if c.code != "total"]
     else:
-        out = [CellRef("t4", r.code, c.code) for r in TEMPLATE.t4.rows for c in TEMPLATE.t4.columns]
+        out = [CellRef(tid, r.code, c.code) for r in spec.rows for c in spec.columns]
     return out
 
 

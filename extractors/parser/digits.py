@@ -67,7 +67,7 @@ def readings(digits: str, table: str, columns: tuple[str, ...]) -> list[list[int
 
     Args:
         digits: the printed run, digits only.
-        table: "t2", "t3" or "t4"; its row identities filter the cuts.
+        table: a table id of the template; its row identities filter the cuts.
         columns: the column codes the values belong to, in order (table 4: all 15, three blocks).
     """
     n = len(columns)
