@@ -23,6 +23,7 @@ from nianbao.analyst.words import (
     finding_message,
     mark_reading_notes,
 )
+from nianbao.schemas.template import TEMPLATE
 
 Key = tuple[int, str, str, str]  # report_id, table, row, col
 
@@ -184,9 +185,10 @@ def district_overview(
         corrected_findings=report_findings(con, current, status="corrected"),
         sources=report_sources(con, current),
         variants={
-            int(r[0]): {"t2": r[1], "t3": r[2]}
+            int(r[0]): {t.id: v for t, v in zip(TEMPLATE.varied, r[1:], strict=True)}
             for r in con.execute(
-                "SELECT report_id, variant_t2, variant_t3 FROM reports WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
+                f"SELECT report_id, {', '.join(t.variant_column for t in TEMPLATE.varied)} FROM reports "
+                "WHERE report_id IN (SELECT unnest(?::BIGINT[]))",
                 [current],
             ).fetchall()
         },

@@ -84,7 +84,7 @@ def show_report(con: duckdb.DuckDBPyConnection, who: str, year: int | None = Non
     tables = []
     for tid in TABLES:
         t = TEMPLATE.table(tid)
-        variant = ref.variant_t2 if tid == "t2" else ref.variant_t3 if tid == "t3" else None
+        variant = ref.variants.get(tid)
         cols = [c for c in t.columns if any((tid, r.code, c.code) in values for r in t.rows)]
         rows = []
         for r in t.rows_for(variant) if variant else t.rows:
@@ -127,7 +127,7 @@ def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str)
         con: warehouse or snapshot connection.
         who: issuer, township or region code.
         year: report year.
-        cell: code (t3.new.total) or printed labels (一、本年新收 总计).
+        cell: code (<table>.<row>.<column>) or printed labels (一、本年新收 总计).
     """
     ref = find_report(con, who, year)
     c = resolve_cell(cell)
@@ -144,7 +144,7 @@ def explain_cell(con: duckdb.DuckDBPyConnection, who: str, year: int, cell: str)
     source, version = con.execute(
         "SELECT source, parser_version FROM reports WHERE report_id = ?", [part_id]
     ).fetchone() or (None, "")
-    variant = ref.variant_t2 if c.table == "t2" else ref.variant_t3
+    variant = ref.variants.get(c.table)
     named = [
         f"[{SEVERITY.get(f['severity'], f['severity'])}] {f['message']}"
         for f in report_findings(con, [ref.report_id])

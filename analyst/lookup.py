@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import duckdb
 
+from nianbao.schemas.template import TEMPLATE
+
 
 class UnknownReport(ValueError):
     """Nothing (or more than one report) matches; the message lists what there is."""
@@ -21,13 +23,13 @@ class ReportRef:
     year: int
     district: str | None
     township: str | None
-    variant_t2: str | None
-    variant_t3: str | None
+    variants: dict[str, str | None]  # table id -> the report's variant of it (tables that vary)
 
 
-_SELECT = """
-SELECT r.report_id, r.report_key, r.issuer, r.year, r.district, r.township, r.variant_t2, r.variant_t3,
-       r.region_code
+_VARIED = TEMPLATE.varied
+_SELECT = f"""
+SELECT r.report_id, r.report_key, r.issuer, r.year, r.district, r.township, r.region_code,
+       {", ".join(f"r.{t.variant_column}" for t in _VARIED)}
 FROM current_reports r WHERE r.status <> 'failed' AND r.year IS NOT NULL
 """
 
@@ -46,7 +48,7 @@ def find_report(con: duckdb.DuckDBPyConnection, who: str, year: int | None = Non
     rows = con.execute(_SELECT).fetchall()
     who = who.strip()
     tests = (
-        lambda r: who in (r[2], r[5], r[8]),
+        lambda r: who in (r[2], r[5], r[6]),
         lambda r: who in (r[2] or "") or who in (r[5] or ""),
     )
     hits: list[tuple[object, ...]] = []
@@ -66,4 +68,5 @@ def find_report(con: duckdb.DuckDBPyConnection, who: str, year: int | None = Non
     if not same:
         raise UnknownReport(f"no {chosen} report of {issuers[0]}; years: {', '.join(map(str, years))}")
     r = max(same, key=lambda x: int(str(x[0])))
-    return ReportRef(int(str(r[0])), str(r[1]), str(r[2]), int(str(r[3])), r[4], r[5], r[6], r[7])  # type: ignore[arg-type]
+    variants = {t.id: r[7 + i] for i, t in enumerate(_VARIED)}
+    return ReportRef(int(str(r[0])), str(r[1]), str(r[2]), int(str(r[3])), r[4], r[5], variants)  # type: ignore[arg-type]

@@ -143,22 +143,23 @@ class Layout:
 
 
 def _variant_of(overview: Overview, rid: int, table: str) -> str | None:
-    return (overview.variants.get(rid) or {}).get(table) if table in ("t2", "t3") else None
+    return (overview.variants.get(rid) or {}).get(table) if table in {t.id for t in TEMPLATE.varied} else None
 
 
 def table_columns(overview: Overview, table_id: str, variant: str | None = None) -> Columns:
     """The cells shown as columns of a table sheet in one form (default 2021).
 
-    Table 2: the form's blocks' rows x columns. Table 3: every row's 总计, then the applicant
-    columns of 一、本年新收. Table 4: all 15 cells.
+    A blocks table (table 2): the form's blocks' rows x columns. A groups table (table 3): every
+    row's 总计, then the applicant columns of 一、本年新收. A grid (table 4): all its cells.
     """
     v = variant or "2021"
-    if table_id == "t2":
-        return [CellRef("t2", r, c) for b in TEMPLATE.blocks for r in b.rows[v] for c in b.columns[v]]
-    if table_id == "t3":
-        out = [CellRef("t3", r.code, "total") for r in TEMPLATE.t3.rows_for(v)]
-        return out + [CellRef("t3", "new", c.code) for c in TEMPLATE.t3.columns if c.code != "total"]
-    return [CellRef("t4", r.code, c.code) for r in TEMPLATE.t4.rows for c in TEMPLATE.t4.columns]
+    spec = TEMPLATE.table(table_id)
+    if spec.kind == "blocks":
+        return [CellRef(spec.id, r, c) for b in spec.blocks for r in b.rows[v] for c in b.columns[v]]
+    if spec.kind == "groups":
+        out = [CellRef(spec.id, r.code, "total") for r in spec.rows_for(v)]
+        return out + [CellRef(spec.id, "new", c.code) for c in spec.columns if c.code != "total"]
+    return [CellRef(spec.id, r.code, c.code) for r in spec.rows for c in spec.columns]
 
 
 def table_layouts(overview: Overview) -> list[Layout]:
@@ -170,7 +171,7 @@ def table_layouts(overview: Overview) -> list[Layout]:
     out: list[Layout] = []
     published = [t.report_id for t in overview.townships if t.report_id is not None]
     for tid in TABLES:
-        if tid == "t4":
+        if TEMPLATE.table(tid).kind == "grid":  # one form: its cells do not vary
             out.append(Layout(tid, tid, None, SHEETS[tid], table_columns(overview, tid), tuple(published)))
             continue
         forms = sorted({_variant_of(overview, rid, tid) or "2021" for rid in published}, reverse=True)

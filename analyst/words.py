@@ -2,7 +2,8 @@
 
 All of it is data: words, sheets, figures and rates in analyst/analyst.toml; table, row and
 column labels from nianbao.schemas.TEMPLATE; finding messages from schemas/templates/rules.toml
-(`detail_zh`, else `message_zh`). Cells are named either by code (`t3.r2_partial.natural`) or by their printed
+(`detail_zh`, else `message_zh`). Cells are named either by code (`<table>.<row>.<column>`, e.g. the
+cells of the headline figures in analyst.toml) or by their printed
 labels (`表3 （二）部分公开 自然人`, `行政复议 总计`).
 """
 
@@ -20,7 +21,7 @@ from nianbao.schemas.validate import RULES
 from nianbao.warehouse.headlines import charted as charted_headline
 from nianbao.warehouse.headlines import headlines as headline_specs
 
-TABLES = ("t2", "t3", "t4")
+TABLES = TEMPLATE.table_ids
 _DATA: dict[str, Any] = tomllib.loads(
     resources.files("nianbao.analyst").joinpath("analyst.toml").read_text("utf-8")
 )
@@ -31,6 +32,7 @@ UNITS: dict[str, str] = _DATA["units"]
 MIN_RATE_BASE: int = int(_DATA["settings"]["min_rate_base"])
 FIXES: frozenset[str] = frozenset(_DATA["settings"].get("fixes", ()))
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+EXAMPLE_CODE: str = _DATA["headline"][0]["cell"].split("+")[0]  # a cell code messages give as an example
 
 
 class UnknownCell(ValueError):
@@ -97,10 +99,10 @@ class Headline:
 
 
 def parse_code(code: str) -> CellRef:
-    """A CellRef from 't3.new.total' (checked against the template)."""
+    """A CellRef from a code `<table>.<row>.<column>` (checked against the template)."""
     parts = code.split(".")
     if len(parts) != 3 or parts[0] not in TABLES:
-        raise UnknownCell(f"not a cell code: {code!r} (expected e.g. t3.new.total)")
+        raise UnknownCell(f"not a cell code: {code!r} (expected e.g. {EXAMPLE_CODE})")
     t = TEMPLATE.table(parts[0])
     if parts[1] not in t.row_by_code or parts[2] not in t.column_by_code:
         raise UnknownCell(f"unknown cell {code!r}: no row {parts[1]!r} or column {parts[2]!r} in {parts[0]}")
@@ -137,7 +139,7 @@ def resolve_cell(text: str) -> CellRef:
         UnknownCell: with the closest names when nothing or more than one cell matches.
     """
     text = text.strip()
-    if re.fullmatch(r"t[234]\.\w+\.\w+", text):
+    if re.fullmatch(rf"(?:{'|'.join(map(re.escape, TABLES))})\.\w+\.\w+", text):
         return parse_code(text)
     tables: tuple[str, ...] = TABLES
     for tid in TABLES:
@@ -148,7 +150,7 @@ def resolve_cell(text: str) -> CellRef:
     pieces = [p for p in re.split(r"\s*[/|]\s*|\s+", text) if p]
     if len(pieces) < 2:
         raise UnknownCell(
-            f"no cell named {text!r}: give its row and column labels, or a code (t4.review.total)"
+            f"no cell named {text!r}: give its row and column labels, or a code ({EXAMPLE_CODE})"
         )
     found: list[CellRef] = []
     for tid in tables:
@@ -165,7 +167,7 @@ def resolve_cell(text: str) -> CellRef:
         return found[0]
     if not found:
         raise UnknownCell(
-            f"no cell named {text!r}; name it by row and column labels or by code (t3.new.total)"
+            f"no cell named {text!r}; name it by row and column labels or by code ({EXAMPLE_CODE})"
         )
     names = ", ".join(f.code for f in found[:6])
     raise UnknownCell(f"{text!r} names {len(found)} cells ({names}); add the table or use a code")

@@ -40,9 +40,10 @@ FROM report_overview WHERE district = ? AND year = ? ORDER BY township
 def synthetic_reports(n: int, seed: int = 1) -> tuple[list[Report], dict[str, dict[str, str]]]:
     """n reports over 100 districts x 100 townships x 2 years; ~1 in 20 has a printed inconsistency."""
     rnd = random.Random(seed)
-    t3_rows = {v: [r for r in TEMPLATE.t3.rows_for(v)] for v in ("2019", "2021")}
-    t3_cols = TEMPLATE.t3.columns
-    results = set(TEMPLATE.t3.sets["results"])
+    blocks, groups, grid = (TEMPLATE.of_kind(k) for k in ("blocks", "groups", "grid"))
+    t3_rows = {v: [r for r in TEMPLATE.of_kind("groups").rows_for(v)] for v in ("2019", "2021")}
+    t3_cols = TEMPLATE.of_kind("groups").columns
+    results = set(TEMPLATE.of_kind("groups").sets["results"])
     reports: list[Report] = []
     regions: dict[str, dict[str, str]] = {}
     for i in range(n):
@@ -57,17 +58,17 @@ def synthetic_reports(n: int, seed: int = 1) -> tuple[list[Report], dict[str, di
             format="pdf",
             issuer=f"{district}{township}人民政府",
             year=year,
-            variants={"t2": v, "t3": v},
+            variants={t.id: v for t in TEMPLATE.varied},
             sections=["overview", "active", "applications", "review_litigation", "problems", "other"],
             parser_version="bench",
         )
         cells = rep.cells
         for b in TEMPLATE.blocks:
             for r in b.rows[v]:
-                rl = TEMPLATE.t2.row_by_code[r].label_for(v)
+                rl = TEMPLATE.of_kind("blocks").row_by_code[r].label_for(v)
                 for c in b.columns[v]:
                     x = rnd.randint(0, 50)
-                    cells.append(Cell("t2", r, c, rl, c, x, str(x), block=b.label, provenance=prov))
+                    cells.append(Cell(blocks.id, r, c, rl, c, x, str(x), block=b.label, provenance=prov))
         parts: dict[str, list[int]] = {}
         for row in t3_rows[v]:
             if row.code in results:
@@ -84,12 +85,16 @@ def synthetic_reports(n: int, seed: int = 1) -> tuple[list[Report], dict[str, di
         for row in t3_rows[v]:
             vals = parts[row.code] + [sum(parts[row.code])]
             for col, x in zip(t3_cols, vals, strict=True):
-                cells.append(Cell("t3", row.code, col.code, row.label, col.label, x, str(x), provenance=prov))
-        for row in TEMPLATE.t4.rows:
+                cells.append(
+                    Cell(groups.id, row.code, col.code, row.label, col.label, x, str(x), provenance=prov)
+                )
+        for row in TEMPLATE.of_kind("grid").rows:
             p4 = [rnd.choice((0, 0, 1, 2)) for _ in range(4)]
             total = sum(p4) if rnd.random() > 0.05 else 0  # hongze-style printed 0
-            for col, x in zip(TEMPLATE.t4.columns, p4 + [total], strict=True):
-                cells.append(Cell("t4", row.code, col.code, row.label, col.label, x, str(x), provenance=prov))
+            for col, x in zip(TEMPLATE.of_kind("grid").columns, p4 + [total], strict=True):
+                cells.append(
+                    Cell(grid.id, row.code, col.code, row.label, col.label, x, str(x), provenance=prov)
+                )
         reports.append(rep)
         regions[sha] = {"province": "某省", "city": "某市", "district": district, "township": township}
     return reports, regions

@@ -51,8 +51,8 @@ def find_headings(text: str) -> list[tuple[int, int, str]]:
         end = m.end() + best[1]
         if best[3] and text.startswith(best[3], end):  # the heading's canonical ending, when printed
             end += len(best[3])
-        if TEMPLATE.t3.match_row(norm_label(text[m.start() : end])) is not None:
-            continue  # 四、结转下年度继续办理 is a row of table 3, not a heading
+        if TEMPLATE.of_kind("groups").match_row(norm_label(text[m.start() : end])) is not None:
+            continue  # 四、结转下年度继续办理 is a row of table 3 (the groups table), not a heading
         if not out or out[-1][1] <= m.start():
             out.append((m.start(), end, best[2]))
     return out
@@ -78,12 +78,12 @@ def _row_labels() -> tuple[str, ...]:
     (行政规范性文件 before 规范性文件)."""
     out = {
         lab
-        for t in ("t2", "t3", "t4")
-        for r in TEMPLATE.table(t).rows
+        for t in TEMPLATE.tables
+        for r in t.rows
         for lab in (r.label, r.label_2021)
         if lab and not _ITEM.match(lab) and len(lab) >= 2
     }
-    out.add(TEMPLATE.t2.caption or "第二十条")  # a block caption glued to the last row's label
+    out.add(TEMPLATE.of_kind("blocks").caption or "第二十条")  # a block caption glued to the last row's label
     return tuple(sorted(out, key=len, reverse=True))
 
 

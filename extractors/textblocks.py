@@ -39,7 +39,7 @@ def cjk_count(text: str) -> int:
 # ------------------------------------------------------------------------------------------------
 _ANCHORS = tuple(
     norm_label(a)
-    for t in (TEMPLATE.t2, TEMPLATE.t3, TEMPLATE.t4)
+    for t in TEMPLATE.tables
     for a in (*t.anchors, *t.weak_anchors)
     if len(a) >= 4  # "维持", "商业" alone are too common to open a table
 )
@@ -62,8 +62,8 @@ def section_code(s: str) -> str | None:
     sec = TEMPLATE.match_section(normed)
     if (
         sec is None
-        or TEMPLATE.t3.match_row(normed) is not None
-        or TEMPLATE.t4.match_column(normed) is not None
+        or TEMPLATE.of_kind("groups").match_row(normed) is not None  # 四、结转下年度继续办理
+        or TEMPLATE.of_kind("grid").match_column(normed) is not None
     ):
         return None
     return sec.code

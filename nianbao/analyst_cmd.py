@@ -195,13 +195,16 @@ def explain(
     who: Annotated[str, typer.Argument(help="Issuer, township or region code.")],
     year: Annotated[int, typer.Argument(help="Report year.")],
     cell: Annotated[
-        str, typer.Argument(help="Cell code (t3.new.total) or its printed row and column labels.")
+        str,
+        typer.Argument(
+            help="Cell code (<table>.<row>.<column>, see `nianbao schema`) or its printed row and column labels."
+        ),
     ],
     data_dir: DataDirOpt = None,
 ) -> None:
     """Where a number came from: file, page, table, printed labels, raw text, box or OCR confidence, checks.
 
-    Example: nianbao explain 松溪镇 2023 t3.new.total
+    Example: nianbao explain 松溪镇 2023 "一、本年新收 总计"
     """
     from nianbao.analyst.explain import explain_cell, explain_lines
 
@@ -339,7 +342,7 @@ def override(
 
     Writes to the working warehouse (fails while a run holds it) and republishes the snapshot.
 
-    Example: nianbao override 青岚乡 2023 t4.review.total 11 --reason "乡政府电话确认" --by 王明
+    Example: nianbao override 青岚乡 2023 "行政复议 总计" 11 --reason "乡政府电话确认" --by 王明
     """
     import getpass
 

@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from nianbao.schemas.records import Report
 
 PathLike = str | Path
-TABLES = ("t2", "t3", "t4")
 
 
 def _inputs(what: Any) -> list[Any]:
@@ -70,12 +69,14 @@ def read(path_or_paths: Any) -> pd.DataFrame:
             extracted `Report`, or a list of these. A file that cannot be read has no cells; its
             reason is in `read_findings`.
     """
+    from nianbao.schemas import TEMPLATE
     from nianbao.schemas.frames import CELLS, value_kind
 
+    tables = set(TEMPLATE.table_ids)
     cols: dict[str, list[Any]] = {n: [] for n in CELLS.names}
     for report, region in _reports(path_or_paths):
         for c in report.cells:
-            kind = value_kind(c.table, c.col_code) if c.table in TABLES else "count"
+            kind = value_kind(c.table, c.col_code) if c.table in tables else "count"
             p = c.provenance
             row = {
                 "source": report.source,
@@ -174,7 +175,7 @@ def read_findings(path_or_paths: Any = None, *, data_dir: PathLike | None = None
 _TIDY_CELLS = """
 CREATE OR REPLACE TEMP VIEW tidy_cells AS
 SELECT r.source, r.issuer, r.region_code, r.year,
-       CASE c.table_id WHEN 't2' THEN r.variant_t2 WHEN 't3' THEN r.variant_t3 END AS variant,
+       {variant} AS variant,
        c.table_id AS "table", c.block, c.row_code, c.row_label, c.col_code, c.col_label,
        CASE WHEN coalesce(t.amount, false) THEN NULL ELSE c.count END AS value,
        CASE WHEN coalesce(t.amount, false) THEN CAST(c.value AS DOUBLE) END AS amount,
@@ -193,6 +194,16 @@ LEFT JOIN template_columns t ON t.table_id = c.table_id AND t.col_code = c.col_c
 LEFT JOIN template_rows o ON o.table_id = c.table_id AND o.row_code = c.row_code
 ORDER BY r.issuer, r.year, r.source, c.table_id, o.row_order, t.col_order
 """
+
+
+def _tidy_cells() -> str:
+    """The tidy_cells view; a cell's variant is its report's variant of the cell's table."""
+    from nianbao.schemas import TEMPLATE
+
+    whens = " ".join(f"WHEN '{t.id}' THEN r.{t.variant_column}" for t in TEMPLATE.varied)
+    return _TIDY_CELLS.replace("{variant}", f"CASE c.table_id {whens} END")
+
+
 # Open findings only: a finding a correction answered (status corrected) is in `current_findings`.
 _TIDY_FINDINGS = """
 CREATE OR REPLACE TEMP VIEW tidy_findings AS
@@ -227,7 +238,7 @@ def connect(data_dir: PathLike | None = None) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise FileNotFoundError(f"no snapshot at {path}: run `nianbao run` first (or pass data_dir=)")
     con = open_database(path, read_only=True)
-    con.execute(_TIDY_CELLS)
+    con.execute(_tidy_cells())
     con.execute(_TIDY_FINDINGS)
     return con
 
@@ -274,7 +285,7 @@ def cells(data_dir: PathLike | None = None) -> pd.DataFrame:
     return frame
 
 
-def wide(frame: pd.DataFrame, table: str = "t3") -> pd.DataFrame:
+def wide(frame: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
     """The printed shape of one table: rows × columns in the template's order, printed labels.
 
     For one report the index is the row label; for several (a township's series, a district's
@@ -283,15 +294,18 @@ def wide(frame: pd.DataFrame, table: str = "t3") -> pd.DataFrame:
 
     Args:
         frame: tidy cells, from `read` or `cells` (or the `tidy_cells` view).
-        table: "t2", "t3" or "t4".
+        table: a table id of the template (`TEMPLATE.table_ids`); default the table of the
+            applications section (table 3).
     """
     import pandas as pd
 
     from nianbao.schemas import TEMPLATE
     from nianbao.schemas.frames import value_kind
 
-    if table not in TABLES:
-        raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
+    if table is None:
+        table = TEMPLATE.of_section("applications").id
+    if table not in TEMPLATE.table_ids:
+        raise ValueError(f"unknown table {table!r}; tables: {', '.join(TEMPLATE.table_ids)}")
     tbl = TEMPLATE.table(table)
     sub = frame[frame["table"] == table]
     if sub.empty:
@@ -343,15 +357,16 @@ def _key(value: Any) -> Any:
 
 
 def _layout(table: str, variant: str | None) -> tuple[list[str], list[str]]:
-    """Row and column codes of a table as printed in a variant (table 2: block by block)."""
+    """Row and column codes of a table as printed in a variant (a blocks table: block by block)."""
     from nianbao.schemas import TEMPLATE
+    from nianbao.schemas.template import VARIANTS
 
-    if table == "t2":
-        variants = [variant] if variant else ["2019", "2021"]
-        rows = [r for v in variants for b in TEMPLATE.blocks for r in b.rows[v]]
-        cols = [c for v in variants for b in TEMPLATE.blocks for c in b.columns[v]]
-        return list(dict.fromkeys(rows)), list(dict.fromkeys(cols))
     t = TEMPLATE.table(table)
+    if t.blocks:
+        variants = [variant] if variant else list(VARIANTS)
+        rows = [r for v in variants for b in t.blocks for r in b.rows[v]]
+        cols = [c for v in variants for b in t.blocks for c in b.columns[v]]
+        return list(dict.fromkeys(rows)), list(dict.fromkeys(cols))
     rows_ = t.rows_for(variant) if variant else t.rows
     return [r.code for r in rows_], [c.code for c in t.columns]
 

@@ -174,14 +174,15 @@ def extract(
 
 
 def _print_summary(report: object) -> None:
-    from nianbao.schemas import Report
+    from nianbao.schemas import TEMPLATE, Report
 
     assert isinstance(report, Report)
     v = report.variants
     typer.echo(f"{report.source}")
     typer.echo(f"  status    {report.status}" + (f" ({report.error})" if report.error else ""))
     typer.echo(
-        f"  format    {_shown(report.format)}   variants t2={_shown(v.get('t2'))} t3={_shown(v.get('t3'))}"
+        f"  format    {_shown(report.format)}   variants "
+        + " ".join(f"{t.id}={_shown(v.get(t.id))}" for t in TEMPLATE.varied)
     )
     typer.echo(
         f"  issuer    {_shown(report.issuer)}   year {_shown(report.year)}   "

@@ -337,18 +337,6 @@ class Template:
         """The 第二十条 blocks of the blocks table."""
         return tuple(b for t in self.tables for b in t.blocks)
 
-    @property
-    def t2(self) -> TableSpec:  # the fixed fields of before TEMPLATE.tables; the sweep removes them
-        return self.table("t2")
-
-    @property
-    def t3(self) -> TableSpec:
-        return self.table("t3")
-
-    @property
-    def t4(self) -> TableSpec:
-        return self.table("t4")
-
     def block(self, item: str) -> Block:
         for b in self.blocks:
             if b.item == item:
@@ -366,18 +354,13 @@ class Template:
                 return s
         return None
 
-    def expected_cells(
-        self, variants: Mapping[str, str | None] | str | None, variant_t3: str | None = None
-    ) -> list[tuple[str, str, str]]:
+    def expected_cells(self, variants: Mapping[str, str | None]) -> list[tuple[str, str, str]]:
         """(table, row code, column code) of every cell a complete report of these variants has.
 
         Args:
             variants: table id -> the report's variant of it (a table whose variant is unknown has
-                no expected cells; one that does not vary has them all). The old form, two
-                variants in the order of the tables that vary, is accepted until the sweep.
+                no expected cells; one that does not vary has them all).
         """
-        if not isinstance(variants, Mapping):
-            variants = dict(zip((t.id for t in self.varied), (variants, variant_t3), strict=False))
         return [k for t in self.tables for k in t.cells(variants.get(t.id))]
 
     def as_dict(self) -> dict[str, Any]:

@@ -114,11 +114,11 @@ def test_wide_one_report_in_printed_order(sample_cells: pd.DataFrame) -> None:
     t4 = nianbao.wide(one, "t4")
     from nianbao.schemas import TEMPLATE
 
-    assert list(t4.columns) == [c.label for c in TEMPLATE.t4.columns]
-    assert list(t4.index) == [r.label for r in TEMPLATE.t4.rows]
+    assert list(t4.columns) == [c.label for c in TEMPLATE.table("t4").columns]
+    assert list(t4.index) == [r.label for r in TEMPLATE.table("t4").rows]
     assert t4.iloc[0].tolist() == [7, 3, 1, 0, 0]  # 行政复议: the planted 总计 0, kept as printed
     t3 = nianbao.wide(one, "t3")  # a 2019 table 3 in a 2023 report
-    assert list(t3.index) == [r.label for r in TEMPLATE.t3.rows_for("2019")]
+    assert list(t3.index) == [r.label for r in TEMPLATE.table("t3").rows_for("2019")]
     with pytest.raises(ValueError, match="several files for one report"):
         nianbao.wide(sample_cells, "t3")
     with pytest.raises(ValueError, match="unknown table 't5'"):

@@ -17,6 +17,7 @@ import pandas as pd
 
 from nianbao.schemas.frames import WAREHOUSE_FINDINGS
 from nianbao.schemas.records import Finding
+from nianbao.schemas.template import TEMPLATE
 from nianbao.schemas.validate import RULES, Key, check_cross_year
 from nianbao.warehouse.corrections import rejudge
 
@@ -115,7 +116,7 @@ def parts_disagree(parts: dict[str, dict[Key, Any]]) -> list[Finding]:
     names = sorted(parts)
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
-            for table in ("t2", "t3", "t4"):
+            for table in TEMPLATE.table_ids:
                 ka = {k for k, v in parts[a].items() if k[0] == table and v is not None}
                 kb = {k for k, v in parts[b].items() if k[0] == table and v is not None}
                 if not ka or not kb:

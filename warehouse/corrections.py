@@ -169,8 +169,11 @@ def _report_context(
     con: duckdb.DuckDBPyConnection, ids: list[int]
 ) -> tuple[dict[str, str | None], dict[str, str]]:
     """The report's table variants (from its primary part) and its narrative (primary part first)."""
-    row = con.execute("SELECT variant_t2, variant_t3 FROM reports WHERE report_id = ?", [ids[0]]).fetchone()
-    variants = {"t2": row[0], "t3": row[1]} if row else {}
+    varied = TEMPLATE.varied
+    row = con.execute(
+        f"SELECT {', '.join(t.variant_column for t in varied)} FROM reports WHERE report_id = ?", [ids[0]]
+    ).fetchone()
+    variants = {t.id: v for t, v in zip(varied, row, strict=True)} if row else {}
     narrative: dict[str, str] = {}
     order = {rid: i for i, rid in enumerate(ids)}
     rows = con.execute(
@@ -198,7 +201,7 @@ def _signature(rule: str, cells: Mapping[str, Any] | None) -> Signature:
 
 
 def _cell_names(cells: Mapping[str, Any]) -> set[str]:
-    """The template cells a finding names, as `t3.new.total` (`previous.` kept for last year's);
+    """The template cells a finding names, as `<table>.<row>.<column>` (`previous.` kept for last year's);
     the part prefix of parts_disagree (`document.t3.new.total`) is dropped."""
     out: set[str] = set()
     for name in cells:
@@ -212,7 +215,7 @@ def _cell_names(cells: Mapping[str, Any]) -> set[str]:
     return out
 
 
-TEMPLATE_TABLES = frozenset(t.id for t in (TEMPLATE.t2, TEMPLATE.t3, TEMPLATE.t4))
+TEMPLATE_TABLES = frozenset(TEMPLATE.table_ids)
 
 
 def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple[int, Finding]]) -> None:

@@ -71,12 +71,11 @@ def render() -> str:
                     desc = d or _view_column(name, c) or borrowed.get(c, "")
                     out.append(f"| `{c}` | {t} | {_md(desc)} |")
     out.append("\n## Template codes (cells.table_id / row_code / col_code)\n")
-    for table in (TEMPLATE.t2, TEMPLATE.t3):
-        name = f"Table {table.number} {table.name} ({table.id})"
-        out += _template_section(table, name)
-    out += _template_section(TEMPLATE.t4, f"Table 4 {TEMPLATE.t4.name} (t4)")
+    for table in TEMPLATE.tables:
+        out += _template_section(table, f"Table {table.number} {table.name} ({table.id})")
     out.append(
-        "\n### Table-2 blocks by variant\n\n| block | 2019 rows × columns | 2021 rows × columns |\n|---|---|---|"
+        f"\n### Table-{TEMPLATE.of_kind('blocks').number} blocks by variant\n\n"
+        "| block | 2019 rows × columns | 2021 rows × columns |\n|---|---|---|"
     )
     for b in TEMPLATE.blocks:
         cells = [
@@ -110,7 +109,7 @@ def _view_column(view: str, column: str) -> str | None:
             rest = column.removeprefix(row.code + "_")
             if rest != column and rest in table.column_by_code:
                 col = table.column_by_code[rest]
-                return f"{row.label} {col.label} (t4.{row.code}.{col.code})"
+                return f"{row.label} {col.label} ({table_id}.{row.code}.{col.code})"
         return None
     if column in table.column_by_code:
         col = table.column_by_code[column]

@@ -72,7 +72,7 @@ def parse_headlines(text: str, tpl: Template = TEMPLATE) -> tuple[HeadlineSpec, 
 
 
 def _table_ids(tpl: Template) -> tuple[str, ...]:
-    return tuple(t.id for t in (tpl.t2, tpl.t3, tpl.t4))
+    return tpl.table_ids
 
 
 @cache

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from nianbao.schemas.crosswalk import measure_unit, to_measure_unit
+from nianbao.schemas.crosswalk import cell_unit, to_measure_unit
 from nianbao.schemas.frames import WAREHOUSE_CELLS, WAREHOUSE_FINDINGS, WAREHOUSE_REPORTS
 from nianbao.schemas.places import Place, clean_issuer
 from nianbao.schemas.records import Finding, Report
@@ -165,8 +165,7 @@ def reports_frame(
                 "title": r.title,
                 "region_id": regions.get(p.report_id),
                 "year": r.year,
-                "variant_t2": r.variants.get("t2"),
-                "variant_t3": r.variants.get("t3"),
+                **{t.variant_column: r.variants.get(t.id) for t in TEMPLATE.varied},
                 "status": r.status,
                 "error": r.error,
                 "published": r.published[:10] if r.published else None,
@@ -253,7 +252,7 @@ def typed_value(
 ) -> tuple[int | None, str | None, str | None]:
     """(count, amount as decimal text, amount unit) of a cell: counts are integers, money is in
     its measure's unit (万元). A printed non-integer count stays out of `count` (value keeps it)."""
-    unit = measure_unit(col_code) if table == "t2" else None
+    unit = cell_unit(table, col_code)
     if unit is not None:
         amount = to_measure_unit(value, printed_unit, col_code)
         return None, (str(amount) if amount is not None else None), unit
@@ -266,10 +265,10 @@ def unit_findings(report: Report) -> list[Finding]:
     """Findings for amounts whose printed unit contradicts the template or is unknown."""
     out: list[Finding] = []
     for c in report.cells:
-        unit = measure_unit(c.col_code) if c.table == "t2" else None
+        unit = cell_unit(c.table, c.col_code)
         if unit is None or c.value is None:
             continue
-        col = TEMPLATE.t2.column_by_code.get(c.col_code)
+        col = TEMPLATE.table(c.table).column_by_code.get(c.col_code)
         template_unit = col.unit if col else None
         amount = to_measure_unit(c.value, c.unit, c.col_code)
         path = f"{c.table}.{c.row_code}.{c.col_code}"

@@ -137,7 +137,7 @@ class Warehouse:
         """Refresh template_rows / template_columns from TEMPLATE (reference data, not history)."""
         rows: list[tuple[Any, ...]] = []
         cols: list[tuple[Any, ...]] = []
-        for t in (TEMPLATE.t2, TEMPLATE.t3, TEMPLATE.t4):
+        for t in TEMPLATE.tables:
             rows += [
                 (t.id, r.code, i, r.label, r.label_2021, r.variant, r.block) for i, r in enumerate(t.rows)
             ]

@@ -18,7 +18,7 @@ _REPORT = "r.report_id, r.issuer, r.province, r.city, r.district, r.township, r.
 def wide_views_sql(tpl: Template = TEMPLATE) -> str:
     """CREATE OR REPLACE VIEW statements (with their comments) for every table that has a view."""
     out = []
-    for table in (tpl.t2, tpl.t3, tpl.t4):
+    for table in tpl.tables:
         if table.view is not None:
             out.append(_view_sql(table, table.view))
     return "\n\n".join(out) + "\n"
@@ -26,7 +26,7 @@ def wide_views_sql(tpl: Template = TEMPLATE) -> str:
 
 def view_tables(tpl: Template = TEMPLATE) -> dict[str, TableSpec]:
     """View name -> the table it shows."""
-    return {t.view.name: t for t in (tpl.t2, tpl.t3, tpl.t4) if t.view is not None}
+    return {t.view.name: t for t in tpl.tables if t.view is not None}
 
 
 _CORRECTED_COMMENT = (

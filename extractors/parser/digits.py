@@ -99,7 +99,7 @@ def readings(
 
     Args:
         digits: the printed run, digits only.
-        table: "t2", "t3" or "t4"; its row identities filter the cuts.
+        table: a table id of the template; its row identities filter the cuts.
         columns: the column codes the values belong to, in order (table 4: all 15, three blocks).
         breaks: positions in `digits` where the print separated two runs (`11002 40015`): no value
             spans one.
@@ -338,8 +338,8 @@ def _blank_totals(cols: tuple[str, ...], values: Values) -> set[str]:
     """The columns of a row whose total is printed blank over parts that are not all nothing: such a
     blank is a sum the report did not fill in, unknown to the column identities (not 0)."""
     out: set[str] = set()
-    for table in ("t3", "t4"):
-        tpl = TEMPLATE.table(table)
+    for tpl in (t for t in TEMPLATE.tables if t.kind != "blocks"):  # tables with row identities
+        table = tpl.id
         if set(cols) - {c.code for c in tpl.columns}:
             continue
         for s in row_sums(table, cols):

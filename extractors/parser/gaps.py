@@ -71,7 +71,7 @@ def _t4_checks(values: list[RowCell]) -> list[bool | None]:
     """Table 4's block totals on a candidate row of 15 cells: True when all its cells are numbers
     and it holds; False when it fails, or when the printed parts alone exceed a printed total
     (counts are never negative); None when a blank cell leaves it open."""
-    tpl = TEMPLATE.t4
+    tpl = TEMPLATE.of_kind("grid")
     cols = [c.code for c in tpl.columns]
     out: list[bool | None] = []
     for i in range(len(tpl.rows)):
@@ -81,7 +81,7 @@ def _t4_checks(values: list[RowCell]) -> list[bool | None]:
             return [p.value if (p := cells[c].parsed) is not None else None for c in tpl.expand(names)]
 
         for ident in TEMPLATE.identities:
-            if ident.table != "t4" or ident.along != "rows":
+            if ident.table != tpl.id or ident.along != "rows":
                 continue
             total, parts = nums(ident.lhs), nums(ident.rhs)
             known = sum(v for v in parts if v is not None)
@@ -119,6 +119,6 @@ def t4_cut(
             "blank_lines_resolved",
             f"table 4: {len(loose)} cells and empty lines for {n} columns; of {len(cuts)} ways to read "
             f"the empty lines at its ends, one was taken: {why}",
-            cells={"t4": [v.text for v in chosen]},
+            cells={TEMPLATE.of_kind("grid").id: [v.text for v in chosen]},
         )
     )

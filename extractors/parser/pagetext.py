@@ -25,7 +25,7 @@ from nianbao.schemas.text import norm_label
 _DIGITS = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _ITEM_MARKS = ".、．"  # what follows an item number (1.属于…, 2、重复申请) or a decimal's digits
 _LABEL_DIGIT = re.compile(r"[\u3400-\u9fff）)][ \t\u3000\u00a0]?\d")
-_ANCHORS = tuple(a for t in ("t2", "t3", "t4") for a in TEMPLATE.table(t).anchors)
+_ANCHORS = tuple(a for t in TEMPLATE.tables for a in t.anchors)
 MIN_PAIRS = 3  # label-then-number pairs on one line that make it a table printed as text
 MIN_ROWS = 5  # or row labels on one line, their cells printed blank
 MIN_ROW_LINES = 3  # or lines that are a row label and its numbers
@@ -33,7 +33,7 @@ MIN_ROW_LINES = 3  # or lines that are a row label and its numbers
 
 def _is_row(label: str) -> bool:
     normed = norm_label(label)
-    return any(TEMPLATE.table(t).match_row(normed) is not None for t in ("t2", "t3", "t4"))
+    return any(t.match_row(normed) is not None for t in TEMPLATE.tables)
 
 
 def _table_like(line: str) -> tuple[int, int]:

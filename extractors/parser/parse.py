@@ -1,7 +1,7 @@
 """The template parser: a `Document` (any format) in, a `Report` with canonical cells out.
 
 Sections are found by heading text, never by numbering. Table rows are assigned to table 2, 3 or 4
-by the template's anchors (`TEMPLATE.tN.anchors`) and by the table the section they sit in holds
+by the template's anchors (`TEMPLATE.table(id).anchors`) and by the table the section they sit in holds
 (`TEMPLATE.sections[].table`), so a table broken across pages, or several tables run together,
 still reads as one.
 """
@@ -29,16 +29,18 @@ from nianbao.extractors.parser.tables import (
 from nianbao.schemas import TEMPLATE, Finding, Report
 from nianbao.schemas.text import is_value_text, norm_label, path_text
 
-TABLE_IDS = ("t2", "t3", "t4")
+TABLE_IDS = TEMPLATE.table_ids
+# The tables by how they are built (template.toml [tables]): each kind is read its own way.
+BLOCKS, GROUPS, GRID = (TEMPLATE.of_kind(k).id for k in ("blocks", "groups", "grid"))
 _NUMBERED = re.compile(r"^[一二三四五六七八九十]+[、.]")
 _DECLARED_NONE = re.compile(r"[(（]\s*无\s*[)）]\s*$")
 _SPACES = {t: TableSpace(TEMPLATE.table(t)) for t in TABLE_IDS}
 _SECTION_TABLE = {s.code: s.table for s in TEMPLATE.sections if s.table}
-# Anchors in the order they are tried: table 4's words never occur in tables 2 and 3, table 3's
-# never in table 2. (table, anchors, weak anchors)
+# Anchors in the order they are tried (the template's anchor_order: table 4's words never occur in
+# tables 2 and 3, table 3's never in table 2). (table, anchors, weak anchors)
 _ANCHORS = tuple(
     (t, tuple(norm_label(a) for a in spec.anchors), tuple(norm_label(a) for a in spec.weak_anchors))
-    for t, spec in ((t, TEMPLATE.table(t)) for t in ("t4", "t3", "t2"))
+    for t, spec in ((t, TEMPLATE.table(t)) for t in TEMPLATE.anchor_order)
 )
 
 
@@ -76,7 +78,7 @@ def _row_anchor(normed_row: str, section: str | None) -> str | None:
 
 def _label_kind(normed_row: str) -> str | None:
     """Which table a row with no anchor belongs to, judged from its labels (used before any anchor)."""
-    for t in ("t3", "t2"):  # table 3's labels are the more specific
+    for t in TEMPLATE.label_order:  # the more specific labels first
         if TEMPLATE.table(t).match_row(normed_row) is not None:
             return t
     return None
@@ -91,7 +93,7 @@ def _value_line(block: Heading | Paragraph, table_index: int) -> PrintedRow | No
     return PrintedRow(cells, table_index, structured=False)
 
 
-_T4_WIDTH = len(TEMPLATE.t4.rows) * len(TEMPLATE.t4.columns)  # 15: three blocks of five
+_T4_WIDTH = len(TEMPLATE.table(GRID).rows) * len(TEMPLATE.table(GRID).columns)  # 15: three blocks of five
 
 
 def _t4_by_shape(block: Table, section: str | None, t3_seen: bool) -> bool:
@@ -115,7 +117,7 @@ def _t4_by_shape(block: Table, section: str | None, t3_seen: bool) -> bool:
         elif values:
             header = True
         anchor = _row_anchor(norm_label("".join(texts)), None)
-        if anchor in ("t2", "t3") and _label_kind(norm_label("".join(texts))) is not None:
+        if anchor in (BLOCKS, GROUPS) and _label_kind(norm_label("".join(texts))) is not None:
             return False
     # Without section 四's heading, the grid must have a header of its own (garbled or not): a bare
     # row of numbers after table 3 is nothing to go by.
@@ -142,7 +144,7 @@ class Walk:
 
 
 def collect_rows(doc: Document) -> Walk:
-    """Walk the document: record sections and narrative, and sort table rows into t2/t3/t4."""
+    """Walk the document: record sections and narrative, and sort table rows into the tables."""
     walk = Walk()
     guessed: dict[str, list[PrintedRow]] = {t: [] for t in TABLE_IDS}  # rows placed by label alone
     kind: str | None = None
@@ -176,18 +178,18 @@ def collect_rows(doc: Document) -> Walk:
             continue
         assert isinstance(block, Table)
         last_table = block.index
-        if _t4_by_shape(block, section, bool(walk.rows["t3"])):
-            kind, kind_guessed = "t4", False
-            walk.rows["t4"] += [PrintedRow(cells, block.index, block.structured) for cells in block.rows]
+        if _t4_by_shape(block, section, bool(walk.rows[GROUPS])):
+            kind, kind_guessed = GRID, False
+            walk.rows[GRID] += [PrintedRow(cells, block.index, block.structured) for cells in block.rows]
             if not any(
-                _row_anchor(norm_label("".join(c.text for c in cells)), section) == "t4"
+                _row_anchor(norm_label("".join(c.text for c in cells)), section) == GRID
                 for cells in block.rows
             ):
                 walk.findings.append(
                     parser_finding(
                         "table_by_shape",
                         f"a grid with a row of {_T4_WIDTH} values in table 4's place, its header "
-                        f"unreadable, read as {TEMPLATE.t4.title}",
+                        f"unreadable, read as {TEMPLATE.table(GRID).title}",
                     )
                 )
             continue
@@ -219,8 +221,8 @@ def _status(sections: list[str], results: dict[str, TableResult]) -> tuple[str, 
             return "failed", "no report found: neither section headings nor statistical tables"
         return "partial", "no statistical tables found (they may be images or missing)"
     found = {(c.table, c.row_code, c.col_code) for r in results.values() for c in r.cells}
-    v2, v3 = results["t2"].variant, results["t3"].variant
-    if missing or any(k not in found for k in TEMPLATE.expected_cells(v2, v3)):
+    variants = {t.id: results[t.id].variant for t in TEMPLATE.varied}
+    if missing or any(k not in found for k in TEMPLATE.expected_cells(variants)):
         return "partial", None
     return "ok", None
 
@@ -228,20 +230,21 @@ def _status(sections: list[str], results: dict[str, TableResult]) -> tuple[str, 
 def _t4_after_t3(segs: dict[str, LabelledTable]) -> list[Finding]:
     """Table 4 printed with neither heading nor header right after table 3, in text flattened one
     cell per line: table 3's last row then holds its own values and exactly table 4's after them."""
-    t3, t4 = segs["t3"], segs["t4"]
-    if t4.labelled or t4.loose_values or not t3.labelled:
+    groups, grid = segs[GROUPS], segs[GRID]
+    spec3, spec4 = TEMPLATE.table(GROUPS), TEMPLATE.table(GRID)
+    if grid.labelled or grid.loose_values or not groups.labelled:
         return []
-    last = t3.labelled[-1]
-    n3, n4 = len(TEMPLATE.t3.columns), len(TEMPLATE.t4.rows) * len(TEMPLATE.t4.columns)
-    if last.structured or last.row != TEMPLATE.t3.rows[-1].code or len(last.values) != n3 + n4:
+    last = groups.labelled[-1]
+    n3, n4 = len(spec3.columns), len(spec4.rows) * len(spec4.columns)
+    if last.structured or last.row != spec3.rows[-1].code or len(last.values) != n3 + n4:
         return []
-    t4.loose_values.append(last.values[n3:])
+    grid.loose_values.append(last.values[n3:])
     del last.values[n3:]
     return [
         parser_finding(
             "table_by_position",
             f"the {n4} values printed after table 3's last row, with no heading or header of their own, "
-            f"read as {TEMPLATE.t4.title}",
+            f"read as {spec4.title}",
         )
     ]
 
@@ -253,17 +256,18 @@ def _note(message: str) -> Finding:
 def _variants(segs: dict[str, LabelledTable]) -> tuple[str | None, str | None, list[Finding]]:
     """The variants of tables 2 and 3, from their own labels; a table that tells nothing takes the
     other's (one report follows one format). Never from the report year (templates.md §2.1)."""
-    v2, why = detect_t2_variant(segs["t2"])
-    v3 = detect_t3_variant(segs["t3"])
+    n2, n3 = TEMPLATE.table(BLOCKS).number, TEMPLATE.table(GROUPS).number
+    v2, why = detect_t2_variant(segs[BLOCKS])
+    v3 = detect_t3_variant(segs[GROUPS])
     notes: list[Finding] = []
-    if why == "block width" and segs["t2"].labelled:
-        notes.append(_note(f"table 2 variant {v2} taken from a block's width"))
-    if v2 is None and v3 is not None and segs["t2"].labelled:
+    if why == "block width" and segs[BLOCKS].labelled:
+        notes.append(_note(f"table {n2} variant {v2} taken from a block's width"))
+    if v2 is None and v3 is not None and segs[BLOCKS].labelled:
         v2 = v3
-        notes.append(_note(f"table 2 variant {v2} taken from table 3's rows"))
-    if v3 is None and v2 is not None and segs["t3"].labelled:
+        notes.append(_note(f"table {n2} variant {v2} taken from table {n3}'s rows"))
+    if v3 is None and v2 is not None and segs[GROUPS].labelled:
         v3 = v2
-        notes.append(_note(f"table 3 variant {v3} taken from table 2's labels"))
+        notes.append(_note(f"table {n3} variant {v3} taken from table {n2}'s labels"))
     return v2, v3, notes
 
 
@@ -293,11 +297,12 @@ def parse_document(
     v2, v3, notes = _variants(segs)
     notes += _t4_after_t3(segs)
     file = path_text(doc.path)  # a name that is not UTF-8 must still be storable
-    results = {
-        "t2": parse_t2(segs["t2"], file, v2),
-        "t3": parse_t3(segs["t3"], file, v3),
-        "t4": parse_t4(segs["t4"], file, row_separators(segs["t3"], len(TEMPLATE.t3.columns))),
+    parsed = {
+        BLOCKS: parse_t2(segs[BLOCKS], file, v2),
+        GROUPS: parse_t3(segs[GROUPS], file, v3),
+        GRID: parse_t4(segs[GRID], file, row_separators(segs[GROUPS], len(TEMPLATE.table(GROUPS).columns))),
     }
+    results = {t: parsed[t] for t in TABLE_IDS}  # in the form's order
     findings = walk.findings + notes
     for r in results.values():
         findings.extend(r.findings)
@@ -313,7 +318,7 @@ def parse_document(
         year=meta.year,
         published=meta.published,
         title=meta.title,
-        variants={"t2": v2, "t3": v3},
+        variants={t: results[t].variant for t in (x.id for x in TEMPLATE.varied)},
         cells=[c for r in results.values() for c in r.cells],
         findings=findings,
         sections=walk.sections,

@@ -28,9 +28,10 @@ from nianbao.schemas import TEMPLATE, Cell, Finding, Provenance
 from nianbao.schemas.template import VARIANTS, Label, TableSpec
 from nianbao.schemas.text import norm_label, strip_parens
 
-# A table-2 block caption: the template's caption words, then the item numeral (often dropped).
+# A block caption of the blocks table (table 2): the template's caption words, then the item
+# numeral (often dropped).
 _CAPTION = re.compile(
-    re.escape(TEMPLATE.t2.caption or "")
+    re.escape(TEMPLATE.of_kind("blocks").caption or "")
     + r"(?:第)?(?:\(([一二三四五六七八九十]+)\)|([一二三四五六七八九十]+)项)?"
 )
 
@@ -423,14 +424,15 @@ def _dedupe(res: TableResult, segs: list[LabelledRow], table: str) -> list[Label
 def detect_t2_variant(seg: LabelledTable) -> tuple[str | None, str]:
     """Table 2's variant and what told it: column labels, row labels, or a block's width."""
     rules = TEMPLATE.variant_rules
+    tid = TEMPLATE.of_kind("blocks").id
     codes = {c for h in seg.headers for c, _ in h if c}
     codes |= {c for s in seg.labelled for c, _ in s.header if c}
-    if codes & set(rules["t2_2021_columns"]):
+    if codes & set(rules[f"{tid}_2021_columns"]):
         return "2021", "column labels"
-    if codes & set(rules["t2_2019_columns"]):
+    if codes & set(rules[f"{tid}_2019_columns"]):
         return "2019", "column labels"
     rows = {s.row for s in seg.labelled}
-    if rows & set(rules["t2_2019_rows"]):
+    if rows & set(rules[f"{tid}_2019_rows"]):
         return "2019", "row labels"
     for s in seg.labelled:  # a block's width tells the variants apart (五/六: 3 columns vs 1)
         b = TEMPLATE.block_of_row(s.row)
@@ -447,9 +449,10 @@ def detect_t3_variant(seg: LabelledTable) -> str | None:
     """Table 3's variant from the rows only one variant has (（六）其他处理 alone, or its sub-rows)."""
     rows = {s.row for s in seg.labelled if s.values}
     rules = TEMPLATE.variant_rules
-    if rows & set(rules["t3_2021_rows"]):
+    tid = TEMPLATE.of_kind("groups").id
+    if rows & set(rules[f"{tid}_2021_rows"]):
         return "2021"
-    if rows & set(rules["t3_2019_rows"]):
+    if rows & set(rules[f"{tid}_2019_rows"]):
         return "2019"
     return None
 
@@ -457,15 +460,16 @@ def detect_t3_variant(seg: LabelledTable) -> str | None:
 def parse_t2(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
     """Table 2's cells in the given variant (None: nothing placed, the table was not told apart)."""
     res = TableResult(variant=variant)
-    tpl = TEMPLATE.t2
+    tpl = TEMPLATE.of_kind("blocks")
+    tid = tpl.id
     if variant is None:
         return res
-    order = tuple(r for b in TEMPLATE.blocks for r in b.rows[variant])
+    order = tuple(r for b in tpl.blocks for r in b.rows[variant])
 
     def t2_width(row: str) -> int:
         return len(TEMPLATE.block_of_row(row).columns[variant or "2021"])
 
-    for s in _dedupe(res, by_position(res, seg, tpl, order, "t2", t2_width), "t2"):
+    for s in _dedupe(res, by_position(res, seg, tpl, order, tid, t2_width), tid):
         block = TEMPLATE.block_of_row(s.row)
         if s.block and s.block != block.item:
             res.findings.append(
@@ -479,14 +483,14 @@ def parse_t2(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
             res.findings.append(
                 parser_finding(
                     "row_not_in_variant",
-                    f"table 2 row {s.label!r} is not part of the {variant} format; kept aside",
+                    f"table {tpl.number} row {s.label!r} is not part of the {variant} format; kept aside",
                 )
             )
-            res.extra.append({"table": "t2", "row_label": s.label, "raw": [v.text for v in s.values]})
+            res.extra.append({"table": tid, "row_label": s.label, "raw": [v.text for v in s.values]})
             continue
-        _emit(res, "t2", s, cols, tpl, variant, file, block.label)
-    resolve_pending(res, "t2", tpl, variant, file)
-    _extra_rows(res, seg, "t2")
+        _emit(res, tid, s, cols, tpl, variant, file, block.label)
+    resolve_pending(res, tid, tpl, variant, file)
+    _extra_rows(res, seg, tid)
     return res
 
 
@@ -507,23 +511,24 @@ def _extra_rows(res: TableResult, seg: LabelledTable, table: str) -> None:
 def parse_t3(seg: LabelledTable, file: str, variant: str | None) -> TableResult:
     """Table 3's cells in the given variant (None: only rows both variants share are placed)."""
     res = TableResult(variant=variant)
-    tpl = TEMPLATE.t3
+    tpl = TEMPLATE.of_kind("groups")
+    tid = tpl.id
     cols = tuple(c.code for c in tpl.columns)
     order = tuple(r.code for r in tpl.rows_for(variant)) if variant else ()
-    for s in _dedupe(res, by_position(res, seg, tpl, order, "t3", lambda _: len(cols)), "t3"):
+    for s in _dedupe(res, by_position(res, seg, tpl, order, tid, lambda _: len(cols)), tid):
         if tpl.row_by_code[s.row].variant not in ("both", variant):
             if not s.values:
                 continue  # a group label that is also a row of the other variant: context only
             res.findings.append(
                 parser_finding(
                     "row_not_in_variant",
-                    f"table 3 row {s.label!r} does not belong to the {variant} format",
+                    f"table {tpl.number} row {s.label!r} does not belong to the {variant} format",
                 )
             )
             continue
-        _emit(res, "t3", s, cols, tpl, variant, file)
-    resolve_pending(res, "t3", tpl, variant, file)
-    _extra_rows(res, seg, "t3")
+        _emit(res, tid, s, cols, tpl, variant, file)
+    resolve_pending(res, tid, tpl, variant, file)
+    _extra_rows(res, seg, tid)
     return res
 
 
@@ -535,7 +540,8 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
     (`row_separators` of table 3), which tells the empty lines before table 4's row of values from
     its blank first cells when blank cells are printed as empty lines."""
     res = TableResult()
-    tpl = TEMPLATE.t4
+    tpl = TEMPLATE.of_kind("grid")
+    tid = tpl.id
     cols = tuple(c.code for c in tpl.columns)
     n = len(tpl.rows) * len(cols)
     # Header labels (行政复议 / 复议后起诉) followed by the empty cells of their colspan are not rows.
@@ -544,7 +550,7 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
         for s in seg.labelled
         if s.values and not (all(_blank(v) for v in s.values) and len(s.values) != len(cols))
     ]
-    labelled = _dedupe(res, labelled, "t4")
+    labelled = _dedupe(res, labelled, tid)
     loose_rows = list(seg.loose_values)
     # A header label left open directly above the 15 values took them: they are the loose row.
     loose_rows += [s.values for s in labelled if len(_trim_blank_tail(s.values, n, lead_cells=False)) == n]
@@ -560,7 +566,7 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
         labelled = [s for s in labelled if not all(_blank(v) for v in s.values)]
     if labelled:  # one printed row per block (a transposed layout)
         for s in labelled:
-            _emit(res, "t4", s, cols, tpl, None, file)
+            _emit(res, tid, s, cols, tpl, None, file)
         return res
     # The official layout: one row of 15 values under a three-level header.
     loose = [v for row in loose_rows for v in row]
@@ -571,7 +577,7 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
     tried_split = len(values) != n and seg.run_together and 0 < len(values) < n
     if tried_split:
         whole = LabelledRow("", "", values=values, run_together=True)
-        placed = _split_run(res, "t4", "table 4", whole, cols * len(tpl.rows))
+        placed = _split_run(res, tid, f"table {tpl.number}", whole, cols * len(tpl.rows))
         if res.pending:  # no column identities in table 4: several readings stay ambiguous
             res.findings += [run_together_finding(p.where, p.raw, len(p.cols)) for p in res.pending]
             res.pending.clear()
@@ -584,8 +590,8 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
             res.findings.append(
                 parser_finding(
                     "row_ambiguous",
-                    f"table 4: {len(loose)} value cells for {n} columns; not placed",
-                    cells={"t4": [v.text for v in loose]},
+                    f"table {tpl.number}: {len(loose)} value cells for {n} columns; not placed",
+                    cells={tid: [v.text for v in loose]},
                 )
             )
         return res
@@ -594,6 +600,6 @@ def parse_t4(seg: LabelledTable, file: str, separators: int | None = None) -> Ta
         for j, code in enumerate(cols):
             rc = values[i * len(cols) + j]
             col = tpl.column_by_code[code]
-            res.cells.append(_cell("t4", row, col, None, rc, file))
-            _check_values(res, "t4", row, col, rc)
+            res.cells.append(_cell(tid, row, col, None, rc, file))
+            _check_values(res, tid, row, col, rc)
     return res

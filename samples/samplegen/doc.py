@@ -22,7 +22,7 @@ class Cell:
 class Table:
     """A table on a grid `width` columns wide; merges are rowspan/colspan of the origin cells."""
 
-    name: str  # t2 | t3 | t4
+    name: str  # the table id (TEMPLATE.table_ids)
     width: int
     cells: list[Cell] = field(default_factory=list)
 

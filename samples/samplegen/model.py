@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from nianbao.schemas import TEMPLATE
 
 YEARS = (2020, 2021, 2022, 2023)
-T3_PARTS: tuple[str, ...] = TEMPLATE.t3.sets["parts"]
-T3_COLS: tuple[str, ...] = tuple(c.code for c in TEMPLATE.t3.columns)
-T4_PARTS: tuple[str, ...] = TEMPLATE.t4.sets["parts"]
-T4_ROWS: tuple[str, ...] = tuple(r.code for r in TEMPLATE.t4.rows)
+T3_PARTS: tuple[str, ...] = TEMPLATE.of_kind("groups").sets["parts"]
+T3_COLS: tuple[str, ...] = tuple(c.code for c in TEMPLATE.of_kind("groups").columns)
+T4_PARTS: tuple[str, ...] = TEMPLATE.of_kind("grid").sets["parts"]
+T4_ROWS: tuple[str, ...] = tuple(r.code for r in TEMPLATE.of_kind("grid").rows)
 # Result rows of the 2021 row set; the 2019 single row r6 is their （六） sum.
-RESULT_ROWS_2021: tuple[str, ...] = tuple(r for r in TEMPLATE.t3.sets["results"] if r != "r6")
+RESULT_ROWS_2021: tuple[str, ...] = tuple(r for r in TEMPLATE.of_kind("groups").sets["results"] if r != "r6")
 RESULT_WEIGHTS = {
     "r1_open": 30,
     "r2_partial": 6,
@@ -105,7 +105,7 @@ class YearData:
         if variant == "2021":
             return self.t3
         out: dict[str, dict[str, int]] = {}
-        for row in (r.code for r in TEMPLATE.t3.rows_for("2019")):
+        for row in (r.code for r in TEMPLATE.of_kind("groups").rows_for("2019")):
             if row == "r6":
                 out[row] = {c: sum(self.t3[r][c] for r in ("r6_1", "r6_2", "r6_3")) for c in T3_COLS}
             else:
@@ -124,7 +124,7 @@ class Tweak:
 
 
 def _t3(rng: random.Random, carried_in: dict[str, int], tw: Tweak) -> dict[str, dict[str, int]]:
-    rows = [r.code for r in TEMPLATE.t3.rows_for("2021")]
+    rows = [r.code for r in TEMPLATE.of_kind("groups").rows_for("2021")]
     t3 = {r: dict.fromkeys(T3_COLS, 0) for r in rows}
     hi = {
         "natural": 14,

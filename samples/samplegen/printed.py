@@ -54,11 +54,11 @@ def t2_cells(v2: str) -> list[Key]:
 
 
 def t3_cells(v3: str) -> list[Key]:
-    return [(r.code, c) for r in TEMPLATE.t3.rows_for(v3) for c in T3_COLS]
+    return [(r.code, c) for r in TEMPLATE.of_kind("groups").rows_for(v3) for c in T3_COLS]
 
 
 def t4_cells() -> list[Key]:
-    return [(r.code, c.code) for r in TEMPLATE.t4.rows for c in TEMPLATE.t4.columns]
+    return [(r.code, c.code) for r in TEMPLATE.of_kind("grid").rows for c in TEMPLATE.of_kind("grid").columns]
 
 
 def print_report(spec: Spec, yd: YearData) -> Printed:

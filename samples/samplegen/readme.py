@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nianbao.schemas import TEMPLATE
 from samplegen.plan import QUIRKS
 
 HEAD = """# Synthetic sample corpus: 青溪市云岭区 (fictional)
@@ -76,12 +77,19 @@ def write_readme(path: Path, truths: list[dict[str, Any]]) -> None:
     for t in sorted(truths, key=lambda t: (t["year"], t["document"])):
         for f in sorted({f["rule"] for f in t["expected_findings"]}):
             lines.append(f"| `{f}` | `{t['year']}/{t['document']}` | {FINDING_TEXT.get(f, '')} |")
-    lines += ["", "## Files", "", "| file | format | variants t2/t3 | quirks |", "|---|---|---|---|"]
+    varied = [x.id for x in TEMPLATE.varied]
+    lines += [
+        "",
+        "## Files",
+        "",
+        f"| file | format | variants {'/'.join(varied)} | quirks |",
+        "|---|---|---|---|",
+    ]
     for t in sorted(truths, key=lambda t: (t["year"], t["document"])):
         q = ", ".join(f"`{x['code']}`" for x in t["quirks"])
         lines.append(
-            f"| `{t['year']}/{t['document']}` | {t['format_note']} | {t['variants']['t2']}/"
-            f"{t['variants']['t3']} | {q} |"
+            f"| `{t['year']}/{t['document']}` | {t['format_note']} | "
+            f"{'/'.join(str(t['variants'][x]) for x in varied)} | {q} |"
         )
     lines += ["", "## Quirk codes", "", "| code | meaning | files |", "|---|---|---|"]
     for code, what in QUIRKS.items():

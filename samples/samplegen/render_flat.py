@@ -7,6 +7,7 @@ from datetime import datetime
 
 import xlsxwriter
 
+from nianbao.schemas import TEMPLATE
 from samplegen.doc import Doc, Para, Table
 from samplegen.printed import truth_value
 
@@ -25,7 +26,12 @@ def _tab_table(t: Table, blank: str, bare_last_blank: bool) -> list[str]:
                 lines.append("\t")
             elif kind == "origin" and c is not None:
                 if not c.text:
-                    bare = bare_last_blank and i == last_value and r == t.nrows - 1 and t.name != "t2"
+                    bare = (
+                        bare_last_blank
+                        and i == last_value
+                        and r == t.nrows - 1
+                        and t.name != TEMPLATE.of_kind("blocks").id
+                    )
                     lines.append("\t" if bare or not c.value else "\t" + blank)
                     continue
                 first, *rest = c.text.split("\n")

@@ -70,11 +70,11 @@ class Labels:
 
 
 def _col_label(code: str, variant: str) -> str:
-    return TEMPLATE.t2.column_by_code[code].label_for(variant)
+    return TEMPLATE.of_kind("blocks").column_by_code[code].label_for(variant)
 
 
 def _row_label(code: str, variant: str) -> str:
-    return TEMPLATE.t2.row_by_code[code].label_for(variant)
+    return TEMPLATE.of_kind("blocks").row_by_code[code].label_for(variant)
 
 
 def table2(p: Printed, lab: Labels) -> Table:
@@ -82,7 +82,7 @@ def table2(p: Printed, lab: Labels) -> Table:
     header and data rows using different colspans."""
     v = p.v2
     wide = lab.spec.has("colspan_mismatch")
-    t = Table("t2", 5 if wide else 4)
+    t = Table(TEMPLATE.of_kind("blocks").id, 5 if wide else 4)
     r = 0
     for b in TEMPLATE.blocks:
         cols = list(b.columns[v])
@@ -132,8 +132,8 @@ def _spans(n: int, width: int, item: str, wide: bool) -> tuple[list[int], list[i
 
 def _t3_row_text(code: str) -> tuple[str | None, str]:
     """(group code, label printed in the sub-item column) of a table-3 row."""
-    row = TEMPLATE.t3.row_by_code[code]
-    for g in TEMPLATE.t3.groups:
+    row = TEMPLATE.of_kind("groups").row_by_code[code]
+    for g in TEMPLATE.of_kind("groups").groups:
         if g.code in "三四五六" and row.label.startswith(f"（{g.code}）") and row.label[3:4].isdigit():
             return g.code, row.label[3:]
     return None, row.label
@@ -141,16 +141,16 @@ def _t3_row_text(code: str) -> tuple[str | None, str]:
 
 def table3(p: Printed, lab: Labels) -> Table:
     """Table 3: 3 label columns + 7 value columns, with the official merges."""
-    t = Table("t3", 10)
+    t = Table(TEMPLATE.of_kind("groups").id, 10)
     note = "" if lab.spec.has("t3_note_missing") else T3_NOTE
     t.add(0, 0, note, rs=3, cs=3)
     t.add(0, 3, "申请人情况", cs=7)
     t.add(1, 3, lab("自然人"), rs=2)
     t.add(1, 4, "法人或其他组织", cs=5)
     t.add(1, 9, lab("总计"), rs=2)
-    for i, col in enumerate(TEMPLATE.t3.columns[1:6]):
+    for i, col in enumerate(TEMPLATE.of_kind("groups").columns[1:6]):
         t.add(2, 4 + i, lab(col.label))
-    rows = [r.code for r in TEMPLATE.t3.rows_for(p.v3)]
+    rows = [r.code for r in TEMPLATE.of_kind("groups").rows_for(p.v3)]
     results = [r for r in rows if r not in ("new", "carried_in", "carry_over")]
     group_sizes: dict[str, int] = {}
     for code in results:
@@ -160,7 +160,7 @@ def table3(p: Printed, lab: Labels) -> Table:
     seen: set[str] = set()
     r = 3
     for code in rows:
-        label = TEMPLATE.t3.row_by_code[code].label
+        label = TEMPLATE.of_kind("groups").row_by_code[code].label
         if code in ("new", "carried_in", "carry_over"):
             t.add(r, 0, lab(label), cs=3)
         else:
@@ -172,10 +172,10 @@ def table3(p: Printed, lab: Labels) -> Table:
             else:
                 if g not in seen:
                     seen.add(g)
-                    glabel = next(x.label for x in TEMPLATE.t3.groups if x.code == g)
+                    glabel = next(x.label for x in TEMPLATE.of_kind("groups").groups if x.code == g)
                     t.add(r, 1, lab(glabel), rs=group_sizes[g])
                 t.add(r, 2, lab(sub))
-        for i, col in enumerate(TEMPLATE.t3.columns):
+        for i, col in enumerate(TEMPLATE.of_kind("groups").columns):
             t.add(r, 3 + i, p.t3[(code, col.code)], value=True)
         r += 1
     return t
@@ -183,10 +183,10 @@ def table3(p: Printed, lab: Labels) -> Table:
 
 def table4(p: Printed, lab: Labels) -> Table:
     """Table 4: 15 value columns under a three-row header."""
-    t = Table("t4", 15)
+    t = Table(TEMPLATE.of_kind("grid").id, 15)
     t.add(0, 0, "行政复议", cs=5)
     t.add(0, 5, "行政诉讼", cs=10)
-    cols = [lab(c.label) for c in TEMPLATE.t4.columns]
+    cols = [lab(c.label) for c in TEMPLATE.of_kind("grid").columns]
     for i, c in enumerate(cols):
         t.add(1, i, c, rs=2)
     t.add(1, 5, "未经复议直接起诉", cs=5)
@@ -194,8 +194,8 @@ def table4(p: Printed, lab: Labels) -> Table:
     for i, c in enumerate(cols * 2):
         t.add(2, 5 + i, c)
     i = 0
-    for row in TEMPLATE.t4.rows:
-        for col in TEMPLATE.t4.columns:
+    for row in TEMPLATE.of_kind("grid").rows:
+        for col in TEMPLATE.of_kind("grid").columns:
             t.add(3, i, p.t4[(row.code, col.code)], value=True)
             i += 1
     return t

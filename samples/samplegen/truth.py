@@ -28,24 +28,25 @@ def tables_json(p: Printed) -> dict[str, Any]:
     t2: dict[str, dict[str, dict[str, Any]]] = {}
     for row, col in t2_cells(p.v2):
         block = TEMPLATE.block_of_row(row).label
-        rlab = TEMPLATE.t2.row_by_code[row].label_for(p.v2)
-        clab = TEMPLATE.t2.column_by_code[col].label_for(p.v2)
+        rlab = TEMPLATE.of_kind("blocks").row_by_code[row].label_for(p.v2)
+        clab = TEMPLATE.of_kind("blocks").column_by_code[col].label_for(p.v2)
         t2.setdefault(block, {}).setdefault(rlab, {})[clab] = truth_value(p.t2[(row, col)])
     if p.extra_t2:
         t2[TEMPLATE.block("一").label][HUBEI_EXTRA] = {
-            TEMPLATE.t2.column_by_code[c].label_for(p.v2): truth_value(v) for c, v in p.extra_t2.items()
+            TEMPLATE.of_kind("blocks").column_by_code[c].label_for(p.v2): truth_value(v)
+            for c, v in p.extra_t2.items()
         }
-    cols = [c.label for c in TEMPLATE.t3.columns]
+    cols = [c.label for c in TEMPLATE.of_kind("groups").columns]
     rows: dict[str, dict[str, Any]] = {}
     for row, col in t3_cells(p.v3):
-        rows.setdefault(TEMPLATE.t3.row_by_code[row].label, {})[TEMPLATE.t3.column_by_code[col].label] = (
-            truth_value(p.t3[(row, col)])
-        )
+        rows.setdefault(TEMPLATE.of_kind("groups").row_by_code[row].label, {})[
+            TEMPLATE.of_kind("groups").column_by_code[col].label
+        ] = truth_value(p.t3[(row, col)])
     t4: dict[str, dict[str, Any]] = {}
     for row, col in t4_cells():
-        t4.setdefault(TEMPLATE.t4.row_by_code[row].label, {})[TEMPLATE.t4.column_by_code[col].label] = (
-            truth_value(p.t4[(row, col)])
-        )
+        t4.setdefault(TEMPLATE.of_kind("grid").row_by_code[row].label, {})[
+            TEMPLATE.of_kind("grid").column_by_code[col].label
+        ] = truth_value(p.t4[(row, col)])
     return {"table2": t2, "table3": {"columns": cols, "rows": rows}, "table4": t4}
 
 
@@ -66,7 +67,7 @@ def identity_findings(truth: dict[str, Any]) -> list[dict[str, str]]:
     cells += [v for r in rows.values() for v in r.values()] + [v for r in t4.values() for v in r.values()]
     if all(v == "" for v in cells):
         return [{"rule": "no_data", "where": "all tables", "detail": "every table cell is blank"}]
-    parts = [c.label for c in TEMPLATE.t3.columns[:6]]
+    parts = [c.label for c in TEMPLATE.of_kind("groups").columns[:6]]
     for rname, r in rows.items():
         vals = [_num(r[c]) for c in parts]
         tot = _num(r["总计"])
@@ -88,7 +89,7 @@ def identity_findings(truth: dict[str, Any]) -> list[dict[str, str]]:
             )  # type: ignore[arg-type]
     labels = list(rows)
     res = [r for r in labels if r.startswith("（") and not r.startswith("（七）")]
-    for c in [c.label for c in TEMPLATE.t3.columns]:
+    for c in [c.label for c in TEMPLATE.of_kind("groups").columns]:
         a = [_num(rows[labels[0]][c]), _num(rows[labels[1]][c])]
         b = [_num(rows["（七）总计"][c]), _num(rows[labels[-1]][c])]
         if None not in a + b and sum(a) != sum(b):  # type: ignore[arg-type]
@@ -178,14 +179,14 @@ def truth_json(
         "format_note": FORMAT_TEXT[fmt] + (f" ({spec.style} style)" if spec.style and fmt == "html" else ""),
         "completeness": "complete" + (" (every table cell blank)" if spec.has("all_blank") else ""),
         "template": spec.v2 if spec.v2 == spec.v3 else "mixed",
-        "variants": {"t2": spec.v2, "t3": spec.v3},
+        "variants": {TEMPLATE.of_kind("blocks").id: spec.v2, TEMPLATE.of_kind("groups").id: spec.v3},
         "file": f"samples/reports/{spec.year}/{doc_name}",
         "sha256": None,
         **tables_json(p),
         "extra_rows": (
             [
                 {
-                    "table": "t2",
+                    "table": TEMPLATE.of_kind("blocks").id,
                     "block": TEMPLATE.block("一").label,
                     "row": HUBEI_EXTRA,
                     "note": "not a canonical cell",

@@ -33,8 +33,8 @@ def _t2_numbers(variant: str) -> dict[tuple[str, str], str]:
 
 
 def _t3_numbers(variant: str) -> dict[str, list[int]]:
-    rows = [r.code for r in TEMPLATE.t3.rows_for(variant)]
-    results = [r for r in TEMPLATE.t3.sets["results"] if r in rows]
+    rows = [r.code for r in TEMPLATE.table("t3").rows_for(variant)]
+    results = [r for r in TEMPLATE.table("t3").sets["results"] if r in rows]
     out: dict[str, list[int]] = {}
     for i, r in enumerate(results):
         out[r] = [(i * 3 + j) % 4 if j < 2 else (1 if (i + j) % 7 == 0 else 0) for j in range(6)]
@@ -75,9 +75,13 @@ class QuirkReport:
             if not cols:
                 continue
             q.t2_rows.append([b.label])
-            q.t2_rows.append(["信息内容", *(TEMPLATE.t2.column_by_code[c].label_for(variant) for c in cols)])
+            q.t2_rows.append(
+                ["信息内容", *(TEMPLATE.table("t2").column_by_code[c].label_for(variant) for c in cols)]
+            )
             for r in b.rows[variant]:
-                q.t2_rows.append([TEMPLATE.t2.row_by_code[r].label_for(variant), *(t2[(r, c)] for c in cols)])
+                q.t2_rows.append(
+                    [TEMPLATE.table("t2").row_by_code[r].label_for(variant), *(t2[(r, c)] for c in cols)]
+                )
                 for c in cols:
                     q.truth[("t2", r, c)] = float(t2[(r, c)])
         t3 = _t3_numbers(variant)
@@ -86,9 +90,9 @@ class QuirkReport:
         )
         q.t3_rows.append(["自然人", "法人或其他组织", "总计"])
         q.t3_rows.append(["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"])
-        groups = {g.code: g.label for g in TEMPLATE.t3.groups}
-        t3_rows = TEMPLATE.t3.rows_for(variant)
-        n_results = sum(1 for r in t3_rows if r.code in TEMPLATE.t3.sets["results"]) + 1
+        groups = {g.code: g.label for g in TEMPLATE.table("t3").groups}
+        t3_rows = TEMPLATE.table("t3").rows_for(variant)
+        n_results = sum(1 for r in t3_rows if r.code in TEMPLATE.table("t3").sets["results"]) + 1
         for t3row in t3_rows:
             label = t3row.label
             cells: Row = []
@@ -106,7 +110,7 @@ class QuirkReport:
             else:
                 cells.append(label)
             q.t3_rows.append(cells + [str(v) for v in t3[t3row.code]])
-            for col3, v in zip(TEMPLATE.t3.columns, t3[t3row.code], strict=True):
+            for col3, v in zip(TEMPLATE.table("t3").columns, t3[t3row.code], strict=True):
                 q.truth[("t3", t3row.code, col3.code)] = float(v)
         q.t4_rows = [
             ["行政复议", "行政诉讼"],
@@ -114,8 +118,8 @@ class QuirkReport:
             ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
             list(T4_VALUES),
         ]
-        for i, r4 in enumerate(TEMPLATE.t4.rows):
-            for j, c4 in enumerate(TEMPLATE.t4.columns):
+        for i, r4 in enumerate(TEMPLATE.table("t4").rows):
+            for j, c4 in enumerate(TEMPLATE.table("t4").columns):
                 q.truth[("t4", r4.code, c4.code)] = float(T4_VALUES[i * 5 + j])
         return q
 

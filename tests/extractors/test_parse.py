@@ -12,7 +12,7 @@ T3_COLS = ["自然人", "商业企业", "科研机构", "社会公益组织", "�
 def t3_numbers(variant: str) -> dict[str, list[int]]:
     """Consistent table-3 numbers: each row's total is the sum of its parts."""
     out = {}
-    for i, row in enumerate(TEMPLATE.t3.rows_for(variant)):
+    for i, row in enumerate(TEMPLATE.table("t3").rows_for(variant)):
         parts = [(i * 7 + j) % 5 for j in range(6)]
         out[row.code] = parts + [sum(parts)]
     return out
@@ -34,7 +34,7 @@ def t3_grid(variant: str, numbers: dict[str, list[int]]) -> list[list[tuple[str,
             ("其他", 1, 1),
         ],
     ]
-    labels = TEMPLATE.t3.rows_for(variant)
+    labels = TEMPLATE.table("t3").rows_for(variant)
     n_results = sum(1 for r in labels if r.code not in ("new", "carried_in", "carry_over"))
     group_sizes = {"三": 8, "四": 3, "五": 5, "六": 3}
     for row in labels:
@@ -49,7 +49,7 @@ def t3_grid(variant: str, numbers: dict[str, list[int]]) -> list[list[tuple[str,
         g = row.group_of
         if g and not (g == "六" and variant == "2019"):
             if label.endswith("1." + label.split("1.", 1)[-1]) and "1." in label:
-                group_label = next(x.label for x in TEMPLATE.t3.groups if x.code == g)
+                group_label = next(x.label for x in TEMPLATE.table("t3").groups if x.code == g)
                 cells.append((group_label, group_sizes[g], 1))
             cells.append((label.split("）", 1)[1], 1, 1))
         else:
@@ -73,7 +73,11 @@ def test_t3_official_merged_grid_2021() -> None:
     report = parse_document(doc)
     assert report.variants["t3"] == "2021"
     got = {(c.row_code, c.col_code): c.value for c in report.cells if c.table == "t3"}
-    want = {(r, TEMPLATE.t3.columns[j].code): v for r, vals in numbers.items() for j, v in enumerate(vals)}
+    want = {
+        (r, TEMPLATE.table("t3").columns[j].code): v
+        for r, vals in numbers.items()
+        for j, v in enumerate(vals)
+    }
     assert got == want
 
 
@@ -90,7 +94,7 @@ def test_t3_one_cell_per_line_stream() -> None:
     """Text flattened one cell per line: rows are rebuilt from the label sequence."""
     numbers = t3_numbers("2021")
     cells = ["申请人情况", "自然人", "法人或其他组织", "总计", *T3_COLS[1:6]]
-    for row in TEMPLATE.t3.rows_for("2021"):
+    for row in TEMPLATE.table("t3").rows_for("2021"):
         cells.append(row.label)
         cells.extend(str(v) for v in numbers[row.code])
     table = Table([[GridCell(t, i, 0)] for i, t in enumerate(cells)], structured=False)

@@ -71,12 +71,12 @@ ZERO_ROWS = ("r3_1", "r3_2", "r3_3", "r4_1", "r5_1", "r5_2")
 
 def _township(q: QuirkReport) -> QuirkReport:
     """Most rows of a township's table 3 are zeros: make some so (parts and total stay consistent)."""
-    labels = {r.code: r.label.split("）", 1)[-1] for r in TEMPLATE.t3.rows}
+    labels = {r.code: r.label.split("）", 1)[-1] for r in TEMPLATE.table("t3").rows}
     for row in q.t3_rows:
         for code in ZERO_ROWS:
-            if labels[code] in row or TEMPLATE.t3.row_by_code[code].label in row:
+            if labels[code] in row or TEMPLATE.table("t3").row_by_code[code].label in row:
                 row[-7:] = ["0"] * 7
-                for c in TEMPLATE.t3.columns:
+                for c in TEMPLATE.table("t3").columns:
                     q.truth[("t3", code, c.code)] = 0.0
     # the totals no longer add up; only the zero rows matter to this test
     return q

@@ -77,10 +77,10 @@ def test_truth_is_self_consistent(tp: Path) -> None:
     # canonical cells, exactly: every block/row/column of the variant (+ declared extra rows)
     extra = {(e["block"], e["row"]) for e in truth["extra_rows"]}
     for b in TEMPLATE.blocks:
-        rows = {TEMPLATE.t2.row_by_code[r].label_for(v2) for r in b.rows[v2]}
+        rows = {TEMPLATE.table("t2").row_by_code[r].label_for(v2) for r in b.rows[v2]}
         got = set(truth["table2"].get(b.label, {})) - {r for blk, r in extra if blk == b.label}
         assert got == rows, b.label
-    assert list(truth["table3"]["rows"]) == [r.label for r in TEMPLATE.t3.rows_for(v3)]
+    assert list(truth["table3"]["rows"]) == [r.label for r in TEMPLATE.table("t3").rows_for(v3)]
     # re-derived findings equal the planted ones
     found = identity_findings(truth)
     prev = _by_issuer_year().get((truth["issuer"], truth["year"] - 1))
@@ -142,10 +142,10 @@ def test_docx_cells_equal_truth(tp: Path) -> None:
         if not b.rows[v2]:
             continue
         header = t2[i + 1][1:]
-        cols = [TEMPLATE.t2.match_column(_norm(h)) for h in header]
+        cols = [TEMPLATE.table("t2").match_column(_norm(h)) for h in header]
         for r, row in enumerate(b.rows[v2]):
             data = t2[i + 2 + r]
-            rlab = TEMPLATE.t2.row_by_code[row].label_for(v2)
+            rlab = TEMPLATE.table("t2").row_by_code[row].label_for(v2)
             for col, val in zip(cols, data[1:], strict=True):
                 assert col is not None
                 assert _value(val) == truth["table2"][b.label][rlab][col.label_for(v2)], (rlab, col.code)

@@ -13,7 +13,7 @@ from typing import Any
 from nianbao.schemas import TEMPLATE, Cell, Provenance, Report
 
 SECTIONS = ["overview", "active", "applications", "review_litigation", "problems", "other"]
-T3_PARTS = list(TEMPLATE.t3.sets["parts"])
+T3_PARTS = list(TEMPLATE.table("t3").sets["parts"])
 
 # Table 3 parts (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他) of the non-zero rows;
 # totals are computed. 一 + 二 = （七） + 四 holds per column: natural 12+2 = 11+3, business 3+0 = 3+0.
@@ -48,8 +48,8 @@ T2_2019 = {
 def t3_values(variant: str) -> dict[tuple[str, str], int]:
     """Consistent table-3 values: every identity holds."""
     out: dict[tuple[str, str], int] = {}
-    rows = [r.code for r in TEMPLATE.t3.rows_for(variant)]
-    results = [r for r in TEMPLATE.t3.sets["results"] if r in rows]
+    rows = [r.code for r in TEMPLATE.table("t3").rows_for(variant)]
+    results = [r for r in TEMPLATE.table("t3").sets["results"] if r in rows]
     for row in rows:
         parts = T3_PARTS_VALUES.get(row, [0] * 6)
         if row == "r7_total":
@@ -91,7 +91,7 @@ def make_report(
     for (r, c), v in t3_values(t3).items():
         _add(rep, "t3", r, c, v, t3)
     for r, vals in T4_VALUES.items():
-        for c, v in zip(TEMPLATE.t4.sets["parts"] + ("total",), vals, strict=True):
+        for c, v in zip(TEMPLATE.table("t4").sets["parts"] + ("total",), vals, strict=True):
             _add(rep, "t4", r, c, v, None)
     return rep
 
@@ -127,7 +127,7 @@ def set_cell(
 
 def set_t4(rep: Report, values: Sequence[int | None]) -> None:
     """Table 4 as printed, 15 values in form order (复议, 直接起诉, 复议后起诉 × 维持…总计)."""
-    cols = TEMPLATE.t4.sets["parts"] + ("total",)
+    cols = TEMPLATE.table("t4").sets["parts"] + ("total",)
     for i, row in enumerate(("review", "suit_direct", "suit_after_review")):
         for j, col in enumerate(cols):
             set_cell(rep, "t4", row, col, values[i * 5 + j])

@@ -130,7 +130,7 @@ def test_allowed_codes_come_from_the_template() -> None:
     t2_2021 = {(r, c) for b in TEMPLATE.blocks for r in b.rows["2021"] for c in b.columns["2021"]}
     assert allowed_pairs("t2", "2021") == t2_2021
     assert ("licensing", "decisions") in t2_2021 and ("licensing", "issued") not in t2_2021
-    assert len(allowed_pairs("t3", "2019")) == 7 * len(TEMPLATE.t3.rows_for("2019"))
+    assert len(allowed_pairs("t3", "2019")) == 7 * len(TEMPLATE.table("t3").rows_for("2019"))
     # an unknown variant allows either variant's cells
     assert allowed_pairs("t3", None) == allowed_pairs("t3", "2019") | allowed_pairs("t3", "2021")
 

@@ -174,3 +174,24 @@ def test_cell_units_follow_the_templates_amount_columns() -> None:
     t, c = amounts[0]
     other = next(x.id for x in TEMPLATE.tables if x.id != t)
     assert cell_unit(other, c) is None and cell_unit("no_table", c) is None
+
+
+def test_no_table_id_is_spelled_outside_schemas() -> None:
+    """Code outside schemas/ reads the tables from TEMPLATE.tables: no string constant that is a
+    table id ("t3"), no `TEMPLATE.t3`, no variant rule key spelled with one."""
+    root = Path(nianbao.schemas.__file__).resolve().parent.parent  # the checkout (or site-packages)
+    ids = set(TEMPLATE.table_ids)
+    spelled = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ids)))})\b")
+    found = []
+    for pkg in ("extractors", "sources", "warehouse", "analyst", "flows", "nianbao"):
+        folder = root / pkg if pkg != "nianbao" else root / "nianbao"
+        files = folder.glob("*.py") if pkg == "nianbao" else folder.rglob("*.py")
+        for path in files:
+            tree = ast.parse(path.read_text("utf-8"))
+            for node in ast.walk(tree):
+                text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+                if (text is not None and spelled.search(text)) or (
+                    isinstance(node, ast.Attribute) and node.attr in ids
+                ):
+                    found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert found == []

@@ -19,8 +19,8 @@ from tests.schemas.builders import make_report, set_cell
 T2_2019 = {(r, c) for b in TEMPLATE.blocks for r in b.rows["2019"] for c in b.columns["2019"]}
 T2_2021 = {(r, c) for b in TEMPLATE.blocks for r in b.rows["2021"] for c in b.columns["2021"]}
 FORMAT_CELLS = {
-    "2019": set(TEMPLATE.expected_cells("2019", "2019")),
-    "2021": set(TEMPLATE.expected_cells("2021", "2021")),
+    "2019": set(TEMPLATE.expected_cells({t.id: "2019" for t in TEMPLATE.varied})),
+    "2021": set(TEMPLATE.expected_cells({t.id: "2021" for t in TEMPLATE.varied})),
 }
 
 

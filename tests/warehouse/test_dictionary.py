@@ -28,8 +28,8 @@ def test_wide_views_have_a_column_per_template_code(tmp_path: Path) -> None:
             names = {r[0] for r in wh.query(f"DESCRIBE {view}")}
             return {{"natural_person": "natural"}.get(n, n) for n in names}  # an SQL keyword, renamed
 
-        assert {c.code for c in TEMPLATE.t2.columns} <= cols("active_disclosure")
-        assert {c.code for c in TEMPLATE.t3.columns} <= cols("applications")
-        assert {f"{r.code}_{c.code}" for r in TEMPLATE.t4.rows for c in TEMPLATE.t4.columns} <= cols(
-            "review_litigation"
-        )
+        assert {c.code for c in TEMPLATE.table("t2").columns} <= cols("active_disclosure")
+        assert {c.code for c in TEMPLATE.table("t3").columns} <= cols("applications")
+        assert {
+            f"{r.code}_{c.code}" for r in TEMPLATE.table("t4").rows for c in TEMPLATE.table("t4").columns
+        } <= cols("review_litigation")
