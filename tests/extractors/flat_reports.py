@@ -39,8 +39,8 @@ NBSP, IDEO = "\u00a0", "\u3000"
 
 def _t3_numbers(rng: random.Random, variant: str) -> dict[str, list[int]]:
     """Random table-3 rows that satisfy the template's identities (totals and the balance)."""
-    rows = [r.code for r in TEMPLATE.t3.rows_for(variant)]
-    results = [r for r in TEMPLATE.t3.sets["results"] if r in rows]
+    rows = [r.code for r in TEMPLATE.table("t3").rows_for(variant)]
+    results = [r for r in TEMPLATE.table("t3").sets["results"] if r in rows]
     out: dict[str, list[int]] = {}
     for r in results:
         busy = rng.random() < 0.4
@@ -58,7 +58,7 @@ def _t3_numbers(rng: random.Random, variant: str) -> dict[str, list[int]]:
 
 def _t4_numbers(rng: random.Random) -> list[int]:
     out: list[int] = []
-    for _ in TEMPLATE.t4.rows:
+    for _ in TEMPLATE.table("t4").rows:
         block = [rng.choice((0, 0, 1, 2, 5)) if rng.random() < 0.5 else 0 for _ in range(4)]
         out += [*block, sum(block)]
     return out
@@ -89,11 +89,11 @@ def flat_report(seed: int, variant: str | None = None) -> FlatReport:
         t3["carried_in"] = [min(a, b) for a, b in zip(t3["carried_in"], t3["r7_total"], strict=True)]
         t3["new"] = [a - b for a, b in zip(t3["r7_total"], t3["carried_in"], strict=True)]
         blank_rows.add("carry_over")
-    data_rows = q.t3_rows[len(q.t3_rows) - len(TEMPLATE.t3.rows_for(variant)) :]
-    for row, t3row in zip(data_rows, TEMPLATE.t3.rows_for(variant), strict=True):
+    data_rows = q.t3_rows[len(q.t3_rows) - len(TEMPLATE.table("t3").rows_for(variant)) :]
+    for row, t3row in zip(data_rows, TEMPLATE.table("t3").rows_for(variant), strict=True):
         code = t3row.code
         printed = []
-        for col, v in zip(TEMPLATE.t3.columns, t3[code], strict=True):
+        for col, v in zip(TEMPLATE.table("t3").columns, t3[code], strict=True):
             blank = code in blank_rows or (v == 0 and rng.random() < blank_zero)
             printed.append("" if blank else str(v))
             q.truth[("t3", code, col.code)] = None if blank else float(v)
@@ -104,19 +104,19 @@ def flat_report(seed: int, variant: str | None = None) -> FlatReport:
         t4 = [0] * len(t4)
     blank_last_block = not any(t4[-5:]) and rng.random() < 0.6
     printed4 = []
-    for i, r4 in enumerate(TEMPLATE.t4.rows):
-        for j, c4 in enumerate(TEMPLATE.t4.columns):
+    for i, r4 in enumerate(TEMPLATE.table("t4").rows):
+        for j, c4 in enumerate(TEMPLATE.table("t4").columns):
             v = t4[i * 5 + j]
             blank = (
                 blank_t4
-                or (blank_last_block and i == len(TEMPLATE.t4.rows) - 1)
+                or (blank_last_block and i == len(TEMPLATE.table("t4").rows) - 1)
                 or (v == 0 and rng.random() < blank_zero)
             )
             printed4.append("" if blank else str(v))
             q.truth[("t4", r4.code, c4.code)] = None if blank else float(v)
     q.t4_rows[-1] = printed4
     t2_codes = {
-        TEMPLATE.t2.row_by_code[r].label_for(variant): (r, b.columns[variant])
+        TEMPLATE.table("t2").row_by_code[r].label_for(variant): (r, b.columns[variant])
         for b in TEMPLATE.blocks
         for r in b.rows[variant]
     }
@@ -184,7 +184,7 @@ def _covered(q: QuirkReport, rows: list[Row], r: int) -> int:
     if rows is q.t3_rows:
         return sum(1 for (r0, _), span in q.t3_spans.items() if r0 < r < r0 + span)
     if rows is q.t4_rows and r == 2:
-        return len(TEMPLATE.t4.columns)  # the review block's column labels span two header rows
+        return len(TEMPLATE.table("t4").columns)  # the review block's column labels span two header rows
     return 0
 
 

@@ -37,9 +37,9 @@ from nianbao.schemas.text import norm_label
 Facts = dict[str, Any]
 Key = tuple[str, str, str]
 
-T3_COLS = [c.label for c in TEMPLATE.t3.columns]
+T3_COLS = [c.label for c in TEMPLATE.table("t3").columns]
 T4_ROWS = ["行政复议", "行政诉讼-未经复议直接起诉", "行政诉讼-复议后起诉"]
-T4_COLS = [c.label for c in TEMPLATE.t4.columns]
+T4_COLS = [c.label for c in TEMPLATE.table("t4").columns]
 ISSUERS = [
     "青溪市云岭区人民政府枫林街道办事处",
     "临川县石门镇人民政府",
@@ -71,10 +71,10 @@ def random_facts(seed: int) -> Facts:
             continue
         rows: dict[str, dict[str, Any]] = {}
         for r in b.rows[variant]:
-            row = TEMPLATE.t2.row_by_code[r]
+            row = TEMPLATE.table("t2").row_by_code[r]
             vals: dict[str, Any] = {}
             for c in cols:
-                col = TEMPLATE.t2.column_by_code[c]
+                col = TEMPLATE.table("t2").column_by_code[c]
                 if col.amount:
                     v: Any = round(rng.uniform(0, 9000), rng.choice([0, 1, 2])) if rng.random() < 0.6 else 0
                     v = int(v) if float(v).is_integer() else v
@@ -85,9 +85,9 @@ def random_facts(seed: int) -> Facts:
                 vals[col.label_for(variant)] = v
             rows[row.label_for(variant)] = vals
         t2[b.label] = rows
-    rows3 = [r.code for r in TEMPLATE.t3.rows_for(variant)]
-    results = [r for r in TEMPLATE.t3.sets["results"] if r in rows3]
-    parts = list(TEMPLATE.t3.sets["parts"])
+    rows3 = [r.code for r in TEMPLATE.table("t3").rows_for(variant)]
+    results = [r for r in TEMPLATE.table("t3").sets["results"] if r in rows3]
+    parts = list(TEMPLATE.table("t3").sets["parts"])
     grid: dict[str, list[int]] = {r: [0] * len(parts) for r in rows3}
     for j in range(len(parts)):
         scale = (3000 if big else 12) if j == 0 else (60 if big else 2)
@@ -104,7 +104,7 @@ def random_facts(seed: int) -> Facts:
     t3rows: dict[str, dict[str, Any]] = {}
     for r in rows3:
         vals3 = [*grid[r], sum(grid[r])]
-        t3rows[TEMPLATE.t3.row_by_code[r].label] = {
+        t3rows[TEMPLATE.table("t3").row_by_code[r].label] = {
             c: ("" if zero_blank and v == 0 else v) for c, v in zip(T3_COLS, vals3, strict=True)
         }
     t4: dict[str, dict[str, Any]] = {}
@@ -148,25 +148,25 @@ def truth_of(facts: Facts) -> dict[Key, float | None]:
 
     for rows in facts.get("table2", {}).values():
         for rlab, cols in rows.items():
-            row = TEMPLATE.t2.match_row(norm_label(rlab))
+            row = TEMPLATE.table("t2").match_row(norm_label(rlab))
             for clab, value in cols.items():
-                col = TEMPLATE.t2.match_column(norm_label(clab))
+                col = TEMPLATE.table("t2").match_column(norm_label(clab))
                 if row and col:
                     put("t2", row.code, col.code, value)
     group = None
     for rlab, cols in facts["table3"]["rows"].items():
         normed = norm_label(rlab)
-        row = TEMPLATE.t3.match_row(normed, group) or TEMPLATE.t3.match_row(normed, "六")
+        row = TEMPLATE.table("t3").match_row(normed, group) or TEMPLATE.table("t3").match_row(normed, "六")
         if row is None or row.variant not in ("both", v):
             continue
         for clab, value in cols.items():
-            col = TEMPLATE.t3.match_column(norm_label(clab))
+            col = TEMPLATE.table("t3").match_column(norm_label(clab))
             if col:
                 put("t3", row.code, col.code, value)
     for rlab, cols in facts.get("table4", {}).items():
-        row = TEMPLATE.t4.match_row(norm_label(rlab.split("-")[-1]))
+        row = TEMPLATE.table("t4").match_row(norm_label(rlab.split("-")[-1]))
         for clab, value in cols.items():
-            col = TEMPLATE.t4.match_column(norm_label(clab))
+            col = TEMPLATE.table("t4").match_column(norm_label(clab))
             if row and col:
                 put("t4", row.code, col.code, value)
     return out
@@ -238,13 +238,22 @@ def _t2_text(p: _Printer, facts: Facts, variant: str) -> str:
         if not cols:
             continue
         caption = b.label if p.rng.random() < 0.7 else b.label.replace("（", "(").replace("）", ")")
-        heads = [TEMPLATE.t2.column_by_code[c].label_for(variant) for c in cols]
+        heads = [TEMPLATE.table("t2").column_by_code[c].label_for(variant) for c in cols]
         rows.append(caption + "信息内容" + "".join(heads))
         for rlab, vals in src.items():
-            row = TEMPLATE.t2.match_row(norm_label(rlab))
+            row = TEMPLATE.table("t2").match_row(norm_label(rlab))
             printed = [
-                _num(next((v for k, v in vals.items() if TEMPLATE.t2.match_column(norm_label(k)) == col), ""))
-                for col in (TEMPLATE.t2.column_by_code[c] for c in cols)
+                _num(
+                    next(
+                        (
+                            v
+                            for k, v in vals.items()
+                            if TEMPLATE.table("t2").match_column(norm_label(k)) == col
+                        ),
+                        "",
+                    )
+                )
+                for col in (TEMPLATE.table("t2").column_by_code[c] for c in cols)
             ]
             rows.append(p.row(row.label_for(variant) if row else rlab, printed, sep))
     return p.join_rows(rows)
@@ -257,12 +266,14 @@ def _t3_text(p: _Printer, facts: Facts, variant: str) -> str:
     src = {}
     group = None
     for rlab, vals in facts["table3"]["rows"].items():
-        row = TEMPLATE.t3.match_row(norm_label(rlab), group) or TEMPLATE.t3.match_row(norm_label(rlab), "六")
+        row = TEMPLATE.table("t3").match_row(norm_label(rlab), group) or TEMPLATE.table("t3").match_row(
+            norm_label(rlab), "六"
+        )
         if row is not None:
             src[row.code] = vals
-    groups = {g.code: g.label for g in TEMPLATE.t3.groups}
+    groups = {g.code: g.label for g in TEMPLATE.table("t3").groups}
     seen_groups: set[str] = set()
-    for r in TEMPLATE.t3.rows_for(variant):
+    for r in TEMPLATE.table("t3").rows_for(variant):
         label = r.label
         vals = src.get(r.code, {})
         printed = [_num(vals.get(c, "")) for c in T3_COLS]

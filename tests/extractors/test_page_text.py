@@ -21,8 +21,8 @@ from tests.extractors.pagetext_gen import Facts, page_text, random_facts, truth_
 from tests.extractors.quirk_reports import found
 
 SEEDS = range(36)
-T3 = tuple(c.code for c in TEMPLATE.t3.columns)
-T4 = tuple(c.code for c in TEMPLATE.t4.columns) * 3
+T3 = tuple(c.code for c in TEMPLATE.table("t3").columns)
+T4 = tuple(c.code for c in TEMPLATE.table("t4").columns) * 3
 
 
 def _read(facts: Facts, seed: int, tmp_path: Path) -> Report:
@@ -145,7 +145,7 @@ def test_whole_table_identities_pin_an_ambiguous_row() -> None:
         "carry_over": [0, 0, 0, 0, 0, 0, 0],
     }.items():
         known.update({(row, c): v for c, v in zip(T3, values, strict=True)})
-    decided = resolve(pending, known, TEMPLATE.t3, "2021")
+    decided = resolve(pending, known, TEMPLATE.table("t3"), "2021")
     assert [(item.row, values) for item, values, _ in decided] == [
         ("carried_in", [None, 1, None, None, None, None, 1])
     ]

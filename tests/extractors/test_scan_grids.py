@@ -16,8 +16,8 @@ from tests.extractors.test_parse import doc_of, t3_grid, t3_numbers
 
 T4_VALUES = "2 1 0 1 4 1 0 0 0 1 0 0 1 0 1".split()
 GARBLED_RESULTS = ["结果难持", "结果红正", "其他结杲", "尚末审结", "总汁"]
-T3_COLS = [c.code for c in TEMPLATE.t3.columns]
-CODES = [r.code for r in TEMPLATE.t3.rows_for("2021")]
+T3_COLS = [c.code for c in TEMPLATE.table("t3").columns]
+CODES = [r.code for r in TEMPLATE.table("t3").rows_for("2021")]
 NUMBERS = t3_numbers("2021")
 
 
