@@ -32,7 +32,7 @@ UNITS: dict[str, str] = _DATA["units"]
 MIN_RATE_BASE: int = int(_DATA["settings"]["min_rate_base"])
 FIXES: frozenset[str] = frozenset(_DATA["settings"].get("fixes", ()))
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-EXAMPLE_CODE: str = _DATA["headline"][0]["cell"].split("+")[0]  # a cell code messages give as an example
+EXAMPLE_CODE: str = charted_headline().cells[0]  # a cell code messages give as an example
 
 
 class UnknownCell(ValueError):
