@@ -22,14 +22,19 @@ from nianbao.extractors.document import Block, Document, Heading, Paragraph, Tab
 from nianbao.extractors.limits import LIMITS
 from nianbao.extractors.readers.guard import LimitExceeded, check, open_regular
 from nianbao.extractors.readers.pdftables import (
-    BBox,
-    Word,
     find_rowless_regions,
     grid_from_boxes,
-    group_lines,
-    join_lines,
     rowless_grid,
     suspicious_number,
+)
+from nianbao.extractors.readers.textlines import (
+    BBox,
+    TextLine,
+    Word,
+    group_lines,
+    is_page_number,
+    join_lines,
+    paragraphs,
 )
 from nianbao.schemas.errors import UnreadableFile
 
@@ -456,8 +461,6 @@ def _free_text(
         top = to_out((0, min(w.top for w in lines[start]), 0, 0))[1]
         out.append((top, Table(rows=grid, page=page, structured=False)))
         taken.update(range(start, end))
-    from nianbao.extractors.readers.pdf import TextLine, is_page_number, paragraphs  # shared paragraph rules
-
     text_lines = []
     for i, line in enumerate(lines):
         text = join_lines(w.text for w in line)
