@@ -71,7 +71,9 @@ DET_MAX_SIDE = 1024  # the detector sees the page shrunk to this longest side: 1
 _ENGINE: Any = None
 _LOCK = threading.Lock()
 _REC_LOCK = threading.Lock()  # the recogniser's input width is set per call
-_SHARING = [1]  # processes that share this machine's cores for OCR (see share_cores)
+# Processes that share this machine's cores for OCR (see share_cores); 0 until told: then every core
+# is assumed taken by another worker and the engine runs one thread, so workers never oversubscribe.
+_SHARING = [0]
 
 
 def share_cores(processes: int) -> None:
@@ -86,13 +88,18 @@ def share_cores(processes: int) -> None:
     """
     global _ENGINE
     with _LOCK:
-        if max(1, processes) != _SHARING[0]:
+        if max(1, processes) != _SHARING[0]:  # a different count: rebuilt with its threads
             _SHARING[0] = max(1, processes)
             _ENGINE = None
 
 
 def ocr_threads() -> int:
-    """onnxruntime intra-op threads of this process's engine: usable cores / sharing processes."""
+    """onnxruntime intra-op threads of this process's engine: usable cores / sharing processes.
+
+    One thread until `share_cores` has been called (the safe choice for a worker among several).
+    """
+    if not _SHARING[0]:
+        return 1
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux

@@ -250,7 +250,10 @@ def test_threads_follow_the_processes_sharing_the_cores() -> None:
     import os
 
     cores = len(os.sched_getaffinity(0))
+    saved = ocr_mod._SHARING[0]
     try:
+        ocr_mod._SHARING[0] = 0
+        assert ocr_mod.ocr_threads() == 1  # not told: one thread, whatever the machine
         ocr_mod.share_cores(2)
         assert ocr_mod.ocr_threads() == max(1, cores // 2)
         ocr_mod.share_cores(1)
@@ -260,7 +263,8 @@ def test_threads_follow_the_processes_sharing_the_cores() -> None:
         sess = ocr_mod.engine()._load_rec_model().session.session
         assert sess.get_session_options().intra_op_num_threads == 1
     finally:
-        ocr_mod.share_cores(1)
+        ocr_mod.share_cores(saved or 1)
+        ocr_mod._SHARING[0] = saved
 
 
 # ------------------------------------------------------------------------------------------------
