@@ -271,12 +271,9 @@ def cell_segments(page: ScanPage, cell: BBox) -> list[list[Box]]:
                 segs[-1].append(b)
             else:
                 segs.append([b])
-        for mk in marks:  # a flat sign just left of a segment, at the height of this line, joins it
-            if mk[2] - mk[0] < 2 * (mk[3] - mk[1]) or not top <= (mk[1] + mk[3]) / 2 <= bottom:
-                continue
+        for mk in marks:  # a minus sign just left of a segment joins it
             for seg in segs:
-                left = min(x[0] for x in seg)
-                if left - reach <= mk[2] <= left:
+                if _is_sign(mk, min(x[0] for x in seg), top, bottom):
                     seg.append(mk)
                     break
         lines.append((top, bottom, segs))
@@ -293,6 +290,23 @@ def _segment_box(blobs: list[Box], top: int, bottom: int, inset: Box) -> Box:
     m = GLYPH_MARGIN
     left, right = min(b[0] for b in blobs) - m, max(b[2] for b in blobs) + m
     return (max(inset[0], left), max(inset[1], top - m), min(inset[2], right), min(inset[3], bottom + m))
+
+
+def _is_sign(mark: Box, left: int, top: int, bottom: int) -> bool:
+    """A mark shaped and placed as a minus sign before text starting at `left` in the line top..bottom.
+
+    Wider than tall and at least a quarter of the line high in width, at mid-height, and no further
+    than 0.6 line heights before the text: a speck elsewhere never turns a number negative.
+    """
+    h = bottom - top
+    w, mh = mark[2] - mark[0], mark[3] - mark[1]
+    yc = (mark[1] + mark[3]) / 2
+    return (
+        w > mh
+        and w >= 0.25 * h
+        and top + 0.3 * h <= yc <= bottom - 0.2 * h
+        and 0 <= left - mark[2] <= 0.6 * h
+    )
 
 
 def _stacked_marks(
