@@ -13,6 +13,7 @@ No OCR model is used here; `readers.ocr` recognises what this module cuts out.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -64,19 +65,25 @@ def line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def skew_angle(binary: np.ndarray) -> float:
-    """Skew of the page in degrees, from long near-horizontal rules (0.0 when none are found)."""
+    """Skew of the page in degrees, from long near-horizontal rules (0.0 when none are found).
+
+    Each rule is a long component of the horizontally opened binary; its angle is a least-squares
+    fit through its pixels, and the page's skew the median over the rules (a line fit per rule
+    costs milliseconds where a fine Hough transform of the page took seconds).
+    """
     h, w = binary.shape
     # A short kernel so that rules still survive the opening while tilted by a degree or two.
     k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 60), 1))
     horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, k)
-    lines = cv2.HoughLinesP(horiz, 1, np.pi / 1800, threshold=w // 8, minLineLength=w // 4, maxLineGap=20)
-    if lines is None:
-        return 0.0
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
     angles = []
-    for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4):
-        a = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
-        if abs(a) <= MAX_SKEW_DEG:
-            angles.append(a)
+    for i in range(1, n):
+        x, y, bw, bh, _ = (int(v) for v in stats[i])
+        if bw < w // 8 or bh > bw * math.tan(math.radians(MAX_SKEW_DEG)) + 12:
+            continue
+        ys, xs = np.nonzero(labels[y : y + bh, x : x + bw] == i)
+        slope = float(np.polyfit(xs.astype(float), ys.astype(float), 1)[0])
+        angles.append(math.degrees(math.atan(slope)))
     return float(np.median(angles)) if angles else 0.0
 
 
