@@ -177,6 +177,7 @@ def main() -> None:
         f"{res['exact reports']} of {res['reports']} reports exact, {res['wrong or missing']} of "
         f"{res['cells']} cells wrong or missing"
     )
+    print("\n".join(markdown(res)))
 
 
 if __name__ == "__main__":
