@@ -6,6 +6,7 @@
     .venv/bin/python bench/run.py --province 0           # skip the 8,000-report province run (~8 min)
 
 Stages: the machine; per-format throughput beside a plain-library baseline (same files, same run);
+OCR seconds per page of generated scans against plain RapidOCR on the same pages (`bench/bench_ocr.py`);
 text-format extraction in one process vs the flow's worker processes; `nianbao run` cold and
 incremental on generated corpora of each size (mixed formats and both templates, many issuers and
 years, scans in proportion); warehouse load and analyst queries on a large synthetic warehouse;
@@ -25,7 +26,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench import stages  # noqa: E402
+from bench import bench_ocr, stages  # noqa: E402
 from bench.corpus import generate  # noqa: E402
 
 RESULTS = REPO / "bench" / "RESULTS.md"
@@ -96,6 +97,8 @@ def main() -> None:
 
     print("per-format throughput …", flush=True)
     fmt_rows = stages.per_format(a.repeat)
+    print("scans: nianbao OCR against plain RapidOCR …", flush=True)
+    ocr = bench_ocr.run()
     flow_rows: list[dict[str, Any]] = []
     growth: list[dict[str, Any]] = []
     parallel: dict[str, Any] = {}
@@ -147,6 +150,9 @@ def main() -> None:
         md += [f"- note: {a.note}"]
     md += ["", "## Headline", ""] + _headline(growth, parallel, province)
     md += ["", "## Per format, one process (sample pool, same files for both)", ""] + _table(fmt_rows)
+    md += ["", "## Scans: nianbao OCR against plain RapidOCR, same pages, same run", ""] + bench_ocr.markdown(
+        ocr
+    )
     md += ["", f"## Text formats: one process vs {a.workers} worker processes", ""] + _table([parallel])
     md += ["", "## `nianbao run` on generated corpora", ""] + _table(flow_rows)
     md += ["", "## Growth with corpus size", ""] + _table(growth)

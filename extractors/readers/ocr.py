@@ -1,15 +1,27 @@
-"""OCR for scanned pages and pictures: RapidOCR text boxes laid onto a grid rebuilt from ruling lines.
+"""OCR for scanned pages and pictures: the ruled grid gives the cells, the recogniser reads them.
+
+A page is analysed once (`readers.scanpage`: binarised, turned upright, ruling lines, cell
+rectangles, text ink). The text of every table cell is then cut out of the page line by line and
+read by the recogniser alone, all cells of a page in one batch: no detection inside tables. The
+detector runs only on the parts of the page outside the tables that hold text (title, headings,
+the lines naming the issuer, the date and the sections), and not at all on a page whose text is
+all in tables. Rule-less tables and paragraphs are rebuilt from those detected boxes.
+
+Every check against a wrong number stays: a cell read below LOW_CONFIDENCE, a cell with ink that
+reads as nothing, and a numeric cell read unsurely get a second look (detection and recognition on
+the cell alone); what is still unsure is listed in Document.warnings, and a cell with ink but no
+trustworthy read is left blank with confidence 0.0 so that it is flagged, never guessed.
 
 The engine uses only the ONNX models shipped inside the rapidocr wheel (model paths are given
-explicitly, so nothing is ever downloaded) and is created once per process. A page image is first
-deskewed from the angle of its long horizontal rules, then its ruling lines are found with OpenCV
-morphology; cell rectangles come from those lines and each OCR box goes to the cell holding its
-centre. Images without rules fall back to rows rebuilt from box positions.
+explicitly, so nothing is ever downloaded) and is created once per process, with onnxruntime's
+intra-op threads set to the cores this process may use divided by the processes sharing them
+(`share_cores`).
 """
 
 from __future__ import annotations
 
 import math
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -22,28 +34,77 @@ from nianbao.extractors.document import Block, Document, Heading, Paragraph, Tab
 from nianbao.extractors.limits import LIMITS
 from nianbao.extractors.readers.guard import LimitExceeded, check, open_regular
 from nianbao.extractors.readers.pdftables import (
-    BBox,
-    Word,
     find_rowless_regions,
     grid_from_boxes,
-    group_lines,
-    join_lines,
     rowless_grid,
     suspicious_number,
 )
+from nianbao.extractors.readers.scanpage import (
+    Box,
+    ScanPage,
+    analyse,
+    cell_segments,
+    crop_for_recognition,
+    table_cells,
+    text_regions,
+)
+from nianbao.extractors.readers.textlines import (
+    BBox,
+    TextLine,
+    Word,
+    group_lines,
+    is_page_number,
+    join_lines,
+    paragraphs,
+)
 from nianbao.schemas.errors import UnreadableFile
 
-LOW_CONFIDENCE = 0.80  # cells read below this are listed in Document.warnings for a human look
-MAX_SKEW_DEG = 5.0  # larger angles are not scanner skew; leave those images alone
-# Second look at empty cells: the detector misses isolated single characters ("0", "1").
-CELL_INSET = 3  # px kept off each side of a cell so its ruling lines do not count as ink
-INK_MIN_HEIGHT = 10  # px: glyph-tall (a 10 pt digit is 14+ px at 150 dpi; scan specks 1-9 px)
-INK_MIN_AREA = 20  # px of ink in that blob
-GLYPH_MARGIN = 4  # px of page kept around the glyph blobs in a re-read crop (inside the inset cell)
-REREAD_MIN_SCORE = 0.5  # score to accept a re-read empty cell (kept as its confidence); else flagged
+LOW_CONFIDENCE = 0.80  # cells read below this get a second look, then are listed for a human look
+REREAD_MIN_SCORE = 0.5  # a cell with ink read below this is not trusted at all: blank, confidence 0.0
+REC_BATCH = 16  # crops per recogniser call (sorted by width, so little padding is wasted)
+REC_MIN_WIDTH = 96
+LIBRARY_REC_WIDTH = 320  # the library's own recogniser input width (second look)  # px the recogniser pads a batch to at least: the library's 320 spends most of
+# its work on the padding of a one-digit cell; below ~96 lone digits are read unsurely
+TEXT_SCORE = 0.5  # detected text read below this is dropped (the library's default)
+DET_MAX_SIDE = 1024  # the detector sees the page shrunk to this longest side: 10.5 pt digits survive
 
 _ENGINE: Any = None
 _LOCK = threading.Lock()
+_REC_LOCK = threading.Lock()  # the recogniser's input width is set per call
+# Processes that share this machine's cores for OCR (see share_cores); 0 until told: then every core
+# is assumed taken by another worker and the engine runs one thread, so workers never oversubscribe.
+_SHARING = [0]
+
+
+def share_cores(processes: int) -> None:
+    """Tell OCR how many processes run it side by side, before the engine is first used.
+
+    The engine then gives onnxruntime the cores this process may use divided by `processes` (at
+    least one thread), so that two worker processes never run four OCR threads on two cores. An
+    engine already built with another thread count is dropped and rebuilt on next use.
+
+    Args:
+        processes: extraction processes that run at the same time (1 for a single process).
+    """
+    global _ENGINE
+    with _LOCK:
+        if max(1, processes) != _SHARING[0]:  # a different count: rebuilt with its threads
+            _SHARING[0] = max(1, processes)
+            _ENGINE = None
+
+
+def ocr_threads() -> int:
+    """onnxruntime intra-op threads of this process's engine: usable cores / sharing processes.
+
+    One thread until `share_cores` has been called (the safe choice for a worker among several).
+    """
+    if not _SHARING[0]:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores // _SHARING[0])
 
 
 def engine() -> Any:
@@ -56,19 +117,20 @@ def engine() -> Any:
                 from rapidocr import RapidOCR
 
                 models = Path(rapidocr.__file__).parent / "models"
+                threads = ocr_threads()
                 _ENGINE = RapidOCR(
                     params={
                         "Global.log_level": "warning",
-                        "Global.use_cls": False,  # pages are upright after deskew; saves ~15% time
+                        "Global.use_cls": False,  # pages are upright after deskew
                         "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
                         "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
                         "Cls.model_path": str(models / "ch_ppocr_mobile_v2.0_cls_mobile.onnx"),
-                        # Detect on a page shrunk to 1024 px: 3x faster than full size at 150-200 dpi,
-                        # and 10.5 pt table digits are still found (recognition uses full-size crops).
+                        # Detect on an area shrunk to 1024 px at most: 10.5 pt digits are still found
+                        # (recognition reads full-size crops).
                         "Det.limit_type": "max",
-                        "Det.limit_side_len": 1024,
-                        # One thread per engine: batch workers run one file each on a shared machine.
-                        "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                        "Det.limit_side_len": DET_MAX_SIDE,
+                        "Rec.rec_batch_num": REC_BATCH,
+                        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
                         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
                     }
                 )
@@ -106,145 +168,41 @@ def render_pdf_page(path: str, index: int, scale: float) -> Image.Image:
         pdf.close()
 
 
-def _binary(gray: np.ndarray) -> np.ndarray:
-    """Ink as 255 on black, robust to uneven scan background."""
-    return cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 25, 15)
+def recognise(crops: list[np.ndarray], min_width: int = REC_MIN_WIDTH) -> list[tuple[str, float]]:
+    """Recognition only (no detection) of text-line crops, in batched calls: [(text, score)].
 
-
-def _line_masks(binary: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Horizontal and vertical ruling lines, by opening with long thin kernels."""
-    h, w = binary.shape
-    hk = cv2.getStructuringElement(cv2.MORPH_RECT, (max(20, w // 35), 1))
-    vk = cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 60)))
-    horiz = cv2.dilate(cv2.morphologyEx(binary, cv2.MORPH_OPEN, hk), np.ones((3, 3), np.uint8))
-    vert = cv2.dilate(cv2.morphologyEx(binary, cv2.MORPH_OPEN, vk), np.ones((3, 3), np.uint8))
-    return horiz, vert
-
-
-def skew_angle(gray: np.ndarray) -> float:
-    """Skew of the page in degrees, from long near-horizontal rules (0.0 when none are found)."""
-    binary = _binary(gray)
-    h, w = binary.shape
-    # A short kernel so that rules still survive the opening while tilted by a degree or two.
-    k = cv2.getStructuringElement(cv2.MORPH_RECT, (max(15, w // 60), 1))
-    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, k)
-    lines = cv2.HoughLinesP(horiz, 1, np.pi / 1800, threshold=w // 8, minLineLength=w // 4, maxLineGap=20)
-    if lines is None:
-        return 0.0
-    angles = []
-    for x1, y1, x2, y2 in np.asarray(lines).reshape(-1, 4):
-        a = float(np.degrees(np.arctan2(y2 - y1, x2 - x1)))
-        if abs(a) <= MAX_SKEW_DEG:
-            angles.append(a)
-    return float(np.median(angles)) if angles else 0.0
-
-
-def deskew(image: np.ndarray) -> tuple[np.ndarray, float]:
-    """The image rotated upright, and the angle that was corrected."""
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    angle = skew_angle(gray)
-    if abs(angle) < 0.1:
-        return image, 0.0
-    h, w = gray.shape
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    out = cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
-    return out, angle
-
-
-def _positions(mask: np.ndarray, axis: int, min_len: int) -> list[tuple[int, int, int]]:
-    """Ruling lines of a mask as (position, start, end): y,x0,x1 for axis 0; x,y0,y1 for axis 1."""
-    n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
-    out = []
-    for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        if axis == 0 and w >= min_len:
-            out.append((int(y + h // 2), int(x), int(x + w)))
-        elif axis == 1 and h >= min_len:
-            out.append((int(x + w // 2), int(y), int(y + h)))
-    return out
-
-
-def table_cells(image: np.ndarray) -> list[list[BBox]]:
-    """Cell rectangles of each ruled table in an (upright) image, in pixels, one list per table.
-
-    Grid lines come from the ruling masks; two neighbouring grid cells are one merged cell when the
-    rule between them is (mostly) absent. Union-find then gives each merged rectangle.
+    Args:
+        crops: RGB text-line images.
+        min_width: the width the recogniser pads each batch to at least (its input is 48 px high).
+            The first read of a page uses REC_MIN_WIDTH; a second look uses the library's own 320,
+            on which lone glyphs read surer.
     """
-    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    horiz, vert = _line_masks(_binary(gray))
-    grid_mask = cv2.bitwise_or(horiz, vert)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grid_mask, connectivity=8)
-    tables: list[list[BBox]] = []
-    for i in range(1, n):
-        x, y, w, h, _ = stats[i]
-        if w < 80 or h < 40:
-            continue
-        sub = (labels[y : y + h, x : x + w] == i).astype(np.uint8) * 255
-        hs = _positions(cv2.bitwise_and(horiz[y : y + h, x : x + w], sub), 0, 20)
-        vs = _positions(cv2.bitwise_and(vert[y : y + h, x : x + w], sub), 1, 12)
-        ys = _merge_close(sorted(p for p, _, _ in hs))
-        xs = _merge_close(sorted(p for p, _, _ in vs))
-        if len(ys) < 2 or len(xs) < 2:
-            continue
-        sub_h, sub_v = horiz[y : y + h, x : x + w], vert[y : y + h, x : x + w]
-        cells = _merge_cells(xs, ys, sub_h, sub_v)
-        tables.append([(c[0] + x, c[1] + y, c[2] + x, c[3] + y) for c in cells])
-    tables.sort(key=lambda t: min(c[1] for c in t))
-    return tables
+    if not crops:
+        return []
+    from rapidocr.ch_ppocr_rec import TextRecInput
 
-
-def _merge_close(values: list[int], tol: int = 6) -> list[int]:
-    out: list[int] = []
-    for v in values:
-        if out and v - out[-1] <= tol:
-            out[-1] = (out[-1] + v) // 2
-        else:
-            out.append(v)
+    # The recogniser itself rather than engine()(crop, use_det=False): that call would switch the
+    # shared engine's detection off for every later caller.
+    rec = engine()._load_rec_model()
+    with _REC_LOCK:
+        rec.rec_image_shape = [3, 48, min_width]
+        res = rec(TextRecInput(img=crops))
+    txts, scores = list(res.txts or ()), list(res.scores or ())
+    out = []
+    for i in range(len(crops)):
+        text = str(txts[i]).strip() if i < len(txts) else ""
+        out.append((text, float(scores[i]) if i < len(scores) and text else 0.0))
     return out
 
 
-def _merge_cells(xs: list[int], ys: list[int], horiz: np.ndarray, vert: np.ndarray) -> list[BBox]:
-    """Merged cell rectangles of one grid, from which separating rules are present."""
-    nr, nc = len(ys) - 1, len(xs) - 1
-    parent = list(range(nr * nc))
+def detect(image: np.ndarray, origin: tuple[int, int] = (0, 0)) -> list[Word]:
+    """Detection and recognition on an RGB image: its text boxes as `Word`s in page pixels.
 
-    def find(a: int) -> int:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    def covered(mask: np.ndarray, fixed: int, lo: int, hi: int, vertical: bool) -> float:
-        lo, hi = lo + 3, hi - 3
-        if hi <= lo:
-            return 1.0
-        band = (
-            mask[lo:hi, max(0, fixed - 2) : fixed + 3]
-            if vertical
-            else mask[max(0, fixed - 2) : fixed + 3, lo:hi]
-        )
-        return float((band.max(axis=1 if vertical else 0) > 0).mean()) if band.size else 0.0
-
-    for r in range(nr):
-        for c in range(nc):
-            if c + 1 < nc and covered(vert, xs[c + 1], ys[r], ys[r + 1], True) < 0.5:
-                parent[find(r * nc + c + 1)] = find(r * nc + c)
-            if r + 1 < nr and covered(horiz, ys[r + 1], xs[c], xs[c + 1], False) < 0.5:
-                parent[find((r + 1) * nc + c)] = find(r * nc + c)
-    groups: dict[int, list[int]] = {}
-    for k in range(nr * nc):
-        groups.setdefault(find(k), []).append(k)
-    out: list[BBox] = []
-    for members in groups.values():
-        rs = [k // nc for k in members]
-        cs = [k % nc for k in members]
-        out.append((float(xs[min(cs)]), float(ys[min(rs)]), float(xs[max(cs) + 1]), float(ys[max(rs) + 1])))
-    return out
-
-
-def run_ocr(image: np.ndarray) -> list[Word]:
-    """OCR boxes of an RGB image as `Word`s (pixel coordinates, axis-aligned)."""
-    result = engine()(image)
+    Args:
+        image: the page or a part of it.
+        origin: where the part's top-left corner lies on the page.
+    """
+    result = engine()(np.ascontiguousarray(image))
     words: list[Word] = []
     if result.boxes is None:
         return words
@@ -253,123 +211,128 @@ def run_ocr(image: np.ndarray) -> list[Word]:
         words.append(
             Word(
                 str(text),
-                float(pts[:, 0].min()),
-                float(pts[:, 1].min()),
-                float(pts[:, 0].max()),
-                float(pts[:, 1].max()),
+                float(pts[:, 0].min()) + origin[0],
+                float(pts[:, 1].min()) + origin[1],
+                float(pts[:, 0].max()) + origin[0],
+                float(pts[:, 1].max()) + origin[1],
                 float(score),
             )
         )
     return words
 
 
-def _ink_masks(image: np.ndarray, words: list[Word]) -> tuple[np.ndarray, np.ndarray]:
-    """Ink of an upright page that is not a ruling line: all of it, and the part outside OCR boxes."""
-    binary = _binary(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY))
-    horiz, vert = _line_masks(binary)
-    ink = cv2.bitwise_and(binary, cv2.bitwise_not(cv2.bitwise_or(horiz, vert)))
-    unread = ink.copy()
-    for w in words:  # a box straddling two cells has been read already: its ink is not "missed"
-        unread[int(w.top) : int(np.ceil(w.bottom)) + 1, int(w.x0) : int(np.ceil(w.x1)) + 1] = 0
-    return ink, unread
+Read = tuple[str, float | None]  # a cell's text and confidence (None: blank, nothing printed)
 
 
-def _glyph_box(ink: np.ndarray, box: BBox) -> tuple[int, int, int, int] | None:
-    """Pixel bounds (x0, y0, x1, y1) around the glyph-sized ink blobs of a cell, None if it has none.
+def read_cells(page: ScanPage, cells: list[BBox]) -> dict[BBox, Read]:
+    """The text of each cell: its lines of ink cut out and recognised in one batch, then checked."""
+    layout = {c: cell_segments(page, c) for c in cells}
+    boxes = [seg for c in cells for line in layout[c] for seg in line]
+    return assemble_cells(cells, layout, recognise([crop_for_recognition(page, b) for b in boxes]))
 
-    The cell is shrunk by CELL_INSET so the rules around it do not count; blobs smaller than a
-    glyph (scan specks) are ignored, so a speck a little way from a digit falls outside the bounds.
+
+def assemble_cells(
+    cells: list[BBox], layout: dict[BBox, list[list[Box]]], reads: list[tuple[str, float]]
+) -> dict[BBox, Read]:
+    """Cell texts from the reads of their segments (in the order of `layout`'s cells, lines, segments).
+
+    Segments join as printed (a space between Latin or digit segments, none in Chinese) and lines
+    as `join_lines` does; the cell's confidence is its least sure segment's. A cell without glyph
+    ink is blank (confidence None). A segment read as nothing or below REREAD_MIN_SCORE leaves a
+    cell with digits, or with nothing else, blank with confidence 0.0: part of a number is no number.
     """
-    h, w = ink.shape
-    x0, y0 = max(0, int(box[0]) + CELL_INSET), max(0, int(box[1]) + CELL_INSET)
-    x1, y1 = min(w, int(box[2]) - CELL_INSET), min(h, int(box[3]) - CELL_INSET)
-    if x1 - x0 < 4 or y1 - y0 < 4:
-        return None
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink[y0:y1, x0:x1], connectivity=8)
-    blobs = [stats[i] for i in range(1, n) if stats[i][3] >= INK_MIN_HEIGHT and stats[i][4] >= INK_MIN_AREA]
-    if not blobs:
-        return None
-    m = GLYPH_MARGIN  # some page around the blobs: the threshold thins blurred strokes
-    return (
-        max(x0, x0 + min(int(b[0]) for b in blobs) - m),
-        max(y0, y0 + min(int(b[1]) for b in blobs) - m),
-        min(x1, x0 + max(int(b[0] + b[2]) for b in blobs) + m),
-        min(y1, y0 + max(int(b[1] + b[3]) for b in blobs) + m),
-    )
-
-
-def _reread(image: np.ndarray, ink: np.ndarray, boxes: list[BBox]) -> dict[BBox, tuple[str, float]]:
-    """Recognition only (no detection) of the glyph ink in each cell: {cell: (text, score)}.
-
-    Cells without glyph-sized ink are left out. The ink's bounds are cut from the page with a white
-    margin (upscaled 2x when small) and all crops go to the recogniser in one batch.
-    """
-    found: list[tuple[BBox, np.ndarray]] = []
-    for box in boxes:
-        g = _glyph_box(ink, box)
-        if g is None:
+    it = iter(reads)
+    out: dict[BBox, Read] = {}
+    for c in cells:
+        if not layout[c]:
+            out[c] = ("", None)
             continue
-        crop = image[g[1] : g[3], g[0] : g[2]]
-        if crop.shape[0] < 32:
-            crop = cv2.resize(crop, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-        pad = max(8, crop.shape[0] // 2)
-        crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=(255, 255, 255))
-        found.append((box, np.ascontiguousarray(crop)))
-    if not found:
-        return {}
-    from rapidocr.ch_ppocr_rec import TextRecInput
-
-    # The recogniser itself rather than engine()(crop, use_det=False): that call would switch the
-    # shared engine's detection off for every later caller.
-    res = engine()._load_rec_model()(TextRecInput(img=[c for _, c in found]))
-    txts, scores = list(res.txts or ()), list(res.scores or ())
-    out: dict[BBox, tuple[str, float]] = {}
-    for i, (box, _) in enumerate(found):
-        text = str(txts[i]).strip() if i < len(txts) else ""
-        out[box] = (text, float(scores[i]) if i < len(scores) and text else 0.0)
+        lines: list[str] = []
+        scores: list[float] = []
+        unread = False
+        for line in layout[c]:
+            texts = []
+            for _ in line:
+                text, score = next(it)
+                if not text or score < REREAD_MIN_SCORE:
+                    unread = True
+                    continue
+                texts.append(text)
+                scores.append(score)
+            lines.append(join_lines(texts))
+        text = join_lines(lines)
+        if unread and (not text or any(ch.isdigit() for ch in text)):
+            out[c] = ("", 0.0)
+        else:
+            out[c] = (text, min(scores) if scores else 0.0)
     return out
 
 
-def _second_look(
-    image: np.ndarray,
-    masks: tuple[np.ndarray, np.ndarray],
-    texts: dict[BBox, tuple[str, float | None, list[Word]]],
-) -> None:
-    """Re-read, in place, the cells the page-wide OCR got wrong or doubtful.
+def _letter_read(text: str) -> bool:
+    """A short read with a Latin letter: in a table cell, most likely a digit misread (0 as o, 1 as l)."""
+    return 0 < len(text) <= 3 and any(ch.isascii() and ch.isalpha() for ch in text)
 
-    * An empty cell holding unread ink (the detector misses isolated characters such as a lone
-      "0"): the read is kept with its score when that is at least REREAD_MIN_SCORE, otherwise the
-      cell stays "" with confidence 0.0 so that it is flagged, never guessed. Empty cells without
-      ink stay blank with confidence None.
-    * A short numeric cell read below LOW_CONFIDENCE (a speck read as "0."): the glyph-only crop
-      replaces the read when it scores at least LOW_CONFIDENCE and better than the first read.
+
+def _doubtful(read: Read) -> bool:
+    """A read worth a second look: ink read as nothing, a short or numeric text read unsurely, a letter."""
+    text, conf = read
+    if conf is None:
+        return False
+    if _letter_read(text):
+        return True
+    if conf >= LOW_CONFIDENCE:
+        return False
+    return len(text) <= 2 or (len(text) <= 12 and any(ch.isdigit() for ch in text))
+
+
+def second_look(page: ScanPage, reads: dict[BBox, Read], layout: dict[BBox, list[list[Box]]]) -> None:
+    """Re-read, in place, the cells whose first read is doubtful (`_doubtful`).
+
+    First the same segments again at the library's own recogniser width (a lone digit padded to
+    320 px reads far surer than at REC_MIN_WIDTH); then, for what is still doubtful, detection and
+    recognition on the cell alone (a speck beside a digit, or two numbers in one cell, fall apart).
+    A new read replaces the first only when it scores at least LOW_CONFIDENCE, better than the
+    first, and is not a lone letter. A cell with ink that still reads as nothing stays "" with
+    confidence 0.0, and a lone letter keeps a confidence under LOW_CONFIDENCE: flagged, never guessed.
     """
-    ink, unread = masks
-    empty = [c for c, (text, _, _) in texts.items() if not text]
-    for c, (text, score) in _reread(image, unread, empty).items():
-        texts[c] = (text, score, []) if text and score >= REREAD_MIN_SCORE else ("", 0.0, [])
-    doubtful = [
-        c
-        for c, (text, conf, _) in texts.items()
-        if text
-        and conf is not None
-        and conf < LOW_CONFIDENCE
-        and len(text) <= 12
-        and any(ch.isdigit() for ch in text)
-    ]
-    for c, (text, score) in _reread(image, ink, doubtful).items():
-        old_text, old_conf, inside = texts[c]
-        if text and score >= LOW_CONFIDENCE and score > (old_conf or 0.0):
-            texts[c] = (text, score, inside)
+    doubt = [c for c in reads if _doubtful(reads[c]) and layout.get(c)]
+    boxes = [seg for c in doubt for line in layout[c] for seg in line]
+    again = assemble_cells(
+        doubt, layout, recognise([crop_for_recognition(page, b) for b in boxes], LIBRARY_REC_WIDTH)
+    )
+    for c in doubt:
+        _take(reads, c, again[c])
+    h, w = page.ink.shape
+    for c, read in list(reads.items()):
+        if not _doubtful(read):
+            continue
+        x0, y0, x1, y1 = (
+            max(0, int(c[0]) + 2),
+            max(0, int(c[1]) + 2),
+            min(w, int(c[2]) - 2),
+            min(h, int(c[3]) - 2),
+        )
+        if x1 - x0 >= 8 and y1 - y0 >= 8:
+            crop = page.rgb[y0:y1, x0:x1].copy()
+            crop[page.horiz[y0:y1, x0:x1] > 0] = 255  # the cell's own rules are not text
+            crop[page.vert[y0:y1, x0:x1] > 0] = 255
+            pad = max(8, (y1 - y0) // 2)
+            words = detect(np.pad(crop, ((pad, pad), (pad, pad), (0, 0)), constant_values=255))
+            if words:
+                text = join_lines(" ".join(wd.text for wd in line) for line in group_lines(words))
+                _take(reads, c, (text, min(wd.confidence or 0.0 for wd in words)))
+        text, conf = reads[c]
+        if _letter_read(text) and conf is not None and conf >= LOW_CONFIDENCE:
+            reads[c] = (text, round(LOW_CONFIDENCE - 0.01, 2))
 
 
-def _cell_text(words: list[Word], box: BBox) -> tuple[str, float | None, list[Word]]:
-    inside = [w for w in words if box[0] <= w.xc <= box[2] and box[1] <= w.yc <= box[3]]
-    if not inside:
-        return "", None, []
-    lines = group_lines(inside)
-    text = join_lines(" ".join(w.text for w in line) for line in lines)
-    return text, min(w.confidence or 0.0 for w in inside), inside
+def _take(reads: dict[BBox, Read], cell: BBox, new: Read) -> None:
+    text, score = new
+    old = reads[cell][1] or 0.0
+    if _letter_read(reads[cell][0]):
+        old = min(old, LOW_CONFIDENCE - 0.01)
+    if text and score is not None and score >= LOW_CONFIDENCE and score > old and not _letter_read(text):
+        reads[cell] = (text, score)
 
 
 def ocr_image(
@@ -386,11 +349,10 @@ def ocr_image(
     Returns:
         ([(top, block)], warnings), tops in output units for ordering with text-layer blocks.
     """
-    arr, angle = deskew(np.asarray(image.convert("RGB")))
+    scan = analyse(np.asarray(image.convert("RGB")))
     warnings: list[str] = []
-    if angle:
-        warnings.append(f"p.{page}: scan deskewed by {angle:.2f}°")
-    words = run_ocr(arr)
+    if scan.angle:
+        warnings.append(f"p.{page}: scan deskewed by {scan.angle:.2f}°")
 
     def to_out(b: BBox) -> BBox:
         return (
@@ -401,17 +363,24 @@ def ocr_image(
         )
 
     blocks: list[tuple[float, Block]] = []
-    used: set[int] = set()
-    masks: tuple[np.ndarray, np.ndarray] | None = None
-    for cells in table_cells(arr):
-        texts = {c: _cell_text(words, c) for c in cells}
-        masks = masks or _ink_masks(arr, words)
-        _second_look(arr, masks, texts)
-        for _, _, inside in texts.values():
-            used.update(id(w) for w in inside)
-        grid = grid_from_boxes(
-            cells, lambda b, texts=texts: texts.get(b) or _cell_text(words, b), page, tol=6
-        )
+    tables = table_cells(scan)
+    cells = [c for t in tables for c in t]
+    layout = {c: cell_segments(scan, c) for c in cells}
+    boxes = [seg for c in cells for line in layout[c] for seg in line]
+    found = detect_outside_tables(scan, tables)
+    # Every text line of the page, in the cells and outside them, in one recogniser batch.
+    crops = [crop_for_recognition(scan, b) for b in boxes]
+    crops += [np.ascontiguousarray(scan.rgb[b[1] : b[3], b[0] : b[2]]) for b in found]
+    got = recognise(crops)
+    reads = assemble_cells(cells, layout, got[: len(boxes)])
+    second_look(scan, reads, layout)
+    words = [
+        Word(text, float(b[0]), float(b[1]), float(b[2]), float(b[3]), score)
+        for b, (text, score) in zip(found, got[len(boxes) :], strict=True)
+        if text and score >= TEXT_SCORE
+    ]
+    for cells in tables:
+        grid = grid_from_boxes(cells, lambda b: reads.get(b) or _hole(scan, b), page, tol=6)
         if not grid or len(grid) < 2 or len(grid[0]) < 2:
             continue
         for row in grid:
@@ -430,10 +399,59 @@ def ocr_image(
                     warnings.append(f"p.{page} OCR table cell ({cell.row},{cell.col}): {reason}")
         top = min(c[1] for c in cells) / scale + offset[1]
         blocks.append((top, Table(rows=grid, page=page, structured=True)))
-    rest = [w for w in words if id(w) not in used]
-    blocks.extend(_free_text(rest, page, to_out, warnings))
+    blocks.extend(_free_text(words, page, to_out, warnings))
     blocks.sort(key=lambda b: b[0])
     return blocks, warnings
+
+
+def _hole(scan: ScanPage, box: BBox) -> Read:
+    """A grid position no cell rectangle covers (a rule missing over a fragment's top): read it too."""
+    layout = {box: cell_segments(scan, box)}
+    reads = read_cells(scan, [box])
+    second_look(scan, reads, layout)
+    return reads[box]
+
+
+def detect_outside_tables(scan: ScanPage, tables: list[list[BBox]]) -> list[Box]:
+    """Text-line boxes outside the tables, from the detector run only on regions that hold text.
+
+    Each region is shrunk as the whole page would be for detection (longest side DET_MAX_SIDE px)
+    and padded to a height the detector handles; boxes come back in page pixels, and those whose
+    centre lies in a table are dropped (the cells are read already).
+    """
+    regions = text_regions(scan, tables)
+    if not regions:
+        return []
+    detector = engine()._load_det_model()
+    h, w = scan.ink.shape
+    f = min(1.0, DET_MAX_SIDE / max(h, w))
+    rects = [
+        (min(c[0] for c in t), min(c[1] for c in t), max(c[2] for c in t), max(c[3] for c in t))
+        for t in tables
+    ]
+    out: list[Box] = []
+    for x0, y0, x1, y1 in regions:
+        part = scan.rgb[y0:y1, x0:x1]
+        if f < 1.0:
+            part = cv2.resize(part, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        pad = max(0, (max(64, part.shape[1] // 8) - part.shape[0] + 1) // 2)
+        if pad:
+            part = cv2.copyMakeBorder(part, pad, pad, 0, 0, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+        res = detector(np.ascontiguousarray(part))
+        if res.boxes is None:
+            continue
+        for quad in res.boxes:
+            pts = np.asarray(quad, dtype=float)
+            bx0 = int(max(x0, math.floor(pts[:, 0].min() / f + x0)))
+            bx1 = int(min(x1, math.ceil(pts[:, 0].max() / f + x0)))
+            by0 = int(max(y0, math.floor((pts[:, 1].min() - pad) / f + y0)))
+            by1 = int(min(y1, math.ceil((pts[:, 1].max() - pad) / f + y0)))
+            if bx1 - bx0 < 4 or by1 - by0 < 4:
+                continue
+            xc, yc = (bx0 + bx1) / 2, (by0 + by1) / 2
+            if not any(r[0] <= xc <= r[2] and r[1] <= yc <= r[3] for r in rects):
+                out.append((bx0, by0, bx1, by1))
+    return out
 
 
 def _free_text(
@@ -456,8 +474,6 @@ def _free_text(
         top = to_out((0, min(w.top for w in lines[start]), 0, 0))[1]
         out.append((top, Table(rows=grid, page=page, structured=False)))
         taken.update(range(start, end))
-    from nianbao.extractors.readers.pdf import TextLine, is_page_number, paragraphs  # shared paragraph rules
-
     text_lines = []
     for i, line in enumerate(lines):
         text = join_lines(w.text for w in line)

@@ -18,18 +18,24 @@ from typing import Any
 
 import pdfplumber
 
-from nianbao.extractors.document import Block, Document, Heading, Paragraph, Table
+from nianbao.extractors.document import Block, Document, Heading, Table
 from nianbao.extractors.limits import LIMITS
 from nianbao.extractors.readers.guard import LimitExceeded, check
 from nianbao.extractors.readers.pdfstreams import decoded_budget, page_content_bytes
 from nianbao.extractors.readers.pdftables import (
-    BBox,
-    Word,
     find_rowless_regions,
     grid_warnings,
-    group_lines,
     rowless_grid,
     ruled_tables,
+)
+from nianbao.extractors.readers.textlines import (
+    DASHED_PAGE_NO,
+    BBox,
+    TextLine,
+    Word,
+    group_lines,
+    is_page_number,
+    paragraphs,
     segments,
 )
 from nianbao.schemas.errors import UnreadableFile
@@ -41,25 +47,7 @@ IMAGE_PAGE_SHARE = 0.25  # an image covering a quarter of the page ...
 IMAGE_PAGE_MAX_CHARS = 400  # ... on a page with little text: its table is a picture
 OCR_DPI = LIMITS.ocr_dpi
 
-# `- 4 -`, `— 1 —`, `第 3 页`, `3 / 12`, `第3页 共12页`: page numbers, wherever they are printed.
-_PAGE_NO = re.compile(
-    r"^[\s\-—–－_~·•]*(?:第\s*)?\d{1,4}\s*(?:页)?\s*(?:[/／]\s*(?:共\s*)?\d{1,4}\s*页?|共\s*\d{1,4}\s*页)?[\s\-—–－_~·•]*$"
-)
-_DASHED_NO = re.compile(r"^\s*[\-—–－]+\s*\d{1,4}\s*[\-—–－]+\s*$")
 MARGIN_BAND = 0.08  # top/bottom share of the page where running headers and footers live
-
-
-@dataclass
-class TextLine:
-    """A text line outside tables, with the geometry paragraph grouping needs."""
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    page: int
 
 
 @dataclass
@@ -181,11 +169,6 @@ def _image_share(page: Any) -> tuple[float, BBox | None]:
     return best
 
 
-def is_page_number(text: str) -> bool:
-    """True for a line that is only a page number (`- 4 -`, `— 1 —`, `第 3 页`, `3/12`)."""
-    return bool(_PAGE_NO.match(text) or _DASHED_NO.match(text))
-
-
 def _drop_page_furniture(pages: list[_PageItems]) -> None:
     """Remove page numbers and running headers/footers (text repeated in the margin bands)."""
 
@@ -202,54 +185,12 @@ def _drop_page_furniture(pages: list[_PageItems]) -> None:
         p.lines = [
             ln
             for ln in p.lines
-            if not _DASHED_NO.match(ln.text)
+            if not DASHED_PAGE_NO.match(ln.text)
             and not (
                 in_band(ln, p.height)
                 and (is_page_number(ln.text) or re.sub(r"\d+", "#", ln.text.replace(" ", "")) in repeated)
             )
         ]
-
-
-def paragraphs(lines: list[TextLine], body_size: float) -> list[tuple[float, Block]]:
-    """Group the lines of one page into paragraphs.
-
-    A new paragraph starts at an indented line (Chinese paragraphs open with two spaces' indent),
-    after a line that stops short of the right margin, or after a vertical gap.
-    """
-    if not lines:
-        return []
-    left = min(ln.x0 for ln in lines)
-    right = max(ln.x1 for ln in lines)
-    ordered = sorted(lines, key=lambda ln: (ln.top, ln.x0))
-    steps = [b.top - a.top for a, b in zip(ordered, ordered[1:], strict=False) if b.top - a.top > 1]
-    # Line pitch, not font size, tells a paragraph break: OCR boxes are taller than the font.
-    pitch = statistics.median(steps) if steps else body_size * 1.5
-    out: list[tuple[float, Block]] = []
-    cur: list[TextLine] = []
-
-    def flush() -> None:
-        if not cur:
-            return
-        from nianbao.extractors.readers.pdftables import join_lines
-
-        text = join_lines(ln.text for ln in cur)
-        big = cur[0].size > body_size * 1.2 and len(cur) <= 3
-        block: Block = Heading(text, 1, cur[0].page) if big else Paragraph(text, cur[0].page)
-        out.append((cur[0].top, block))
-        cur.clear()
-
-    for ln in ordered:
-        if cur:
-            prev = cur[-1]
-            indented = ln.x0 > left + 1.2 * ln.size
-            short = prev.x1 < right - 2 * prev.size
-            gap = ln.top - prev.top > 1.6 * pitch
-            size_change = abs(ln.size - prev.size) > 0.3 * min(ln.size, prev.size)
-            if indented or short or gap or size_change:
-                flush()
-        cur.append(ln)
-    flush()
-    return out
 
 
 def read_pdf(path: str) -> Document:

@@ -18,12 +18,10 @@ from __future__ import annotations
 import re
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from nianbao.extractors.document import GridCell
-
-BBox = tuple[float, float, float, float]
+from nianbao.extractors.readers.textlines import BBox, Word, is_wide, join_lines, segments
 
 # pdfplumber settings for tables drawn with rules. Tolerances of 3 pt absorb the double rules and
 # hairline gaps that Word/WPS exports leave at cell corners.
@@ -38,52 +36,6 @@ LATTICE_SETTINGS: dict[str, Any] = {
 
 _DIGITS_APART = re.compile(r"^[+-]?\d+(?:[ \n]+\d+)+(?:\.\d+)?$")
 _NUMERIC = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
-
-
-@dataclass
-class Word:
-    """A positioned piece of text: a pdfplumber word, a merged run of words, or an OCR box."""
-
-    text: str
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-    confidence: float | None = None
-
-    @property
-    def xc(self) -> float:
-        return (self.x0 + self.x1) / 2
-
-    @property
-    def yc(self) -> float:
-        return (self.top + self.bottom) / 2
-
-    @property
-    def height(self) -> float:
-        return self.bottom - self.top
-
-
-def is_wide(ch: str) -> bool:
-    """True for CJK characters and full-width punctuation, which wrap without a space."""
-    return ord(ch) >= 0x2E80
-
-
-def join_lines(lines: Iterable[str]) -> str:
-    """Join the text lines of one cell: no separator inside wrapped Chinese, a space elsewhere.
-
-    The space keeps `2` / `0` printed on two lines visible as `2 0`, which the value parser refuses
-    rather than reading as 20.
-    """
-    out = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if out and not (is_wide(out[-1]) or is_wide(line[0])):
-            out += " "
-        out += line
-    return out
 
 
 def _white(color: Any) -> bool:
@@ -337,49 +289,6 @@ def grid_warnings(grid: list[list[GridCell]], where: str) -> list[str]:
 
 # ---------------------------------------------------------------------------------------------
 # Tables without rules
-
-
-def group_lines(words: Sequence[Word]) -> list[list[Word]]:
-    """Words grouped into text lines by vertical overlap, each line sorted left to right."""
-    lines: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (w.yc, w.x0)):
-        if lines:
-            last = lines[-1]
-            ref_top = min(x.top for x in last)
-            ref_bottom = max(x.bottom for x in last)
-            overlap = min(ref_bottom, w.bottom) - max(ref_top, w.top)
-            if overlap > 0.5 * min(w.height, ref_bottom - ref_top):
-                last.append(w)
-                continue
-        lines.append([w])
-    for line in lines:
-        line.sort(key=lambda w: w.x0)
-    return lines
-
-
-def segments(line: Sequence[Word], gap: float) -> list[Word]:
-    """Merge the words of a line into segments separated by gaps wider than `gap`."""
-    out: list[Word] = []
-    for w in line:
-        if out and w.x0 - out[-1].x1 <= gap:
-            prev = out[-1]
-            sep = "" if (prev.text and w.text and (is_wide(prev.text[-1]) or is_wide(w.text[0]))) else " "
-            conf = (
-                min(c for c in (prev.confidence, w.confidence) if c is not None)
-                if (prev.confidence is not None or w.confidence is not None)
-                else None
-            )
-            out[-1] = Word(
-                prev.text + sep + w.text,
-                prev.x0,
-                min(prev.top, w.top),
-                w.x1,
-                max(prev.bottom, w.bottom),
-                conf,
-            )
-        else:
-            out.append(Word(w.text, w.x0, w.top, w.x1, w.bottom, w.confidence))
-    return out
 
 
 def _is_tabular(segs: Sequence[Word]) -> bool:

@@ -254,3 +254,49 @@ def test_forms_drawing_forms_are_counted_per_use(tmp_path: Path) -> None:
         )
     )
     assert _reason(p).startswith("p.1 has 38782.8 MB of drawing instructions (limit 1 MB")
+
+
+def _imports_of(path: Path) -> set[str]:
+    """The nianbao.extractors.readers modules a reader module imports (anywhere in it, lazily too)."""
+    import ast
+
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.module.startswith("nianbao.extractors.readers.")
+        ):
+            out.add(node.module.rsplit(".", 1)[1])
+        elif isinstance(node, ast.Import):
+            out.update(
+                a.name.rsplit(".", 1)[1]
+                for a in node.names
+                if a.name.startswith("nianbao.extractors.readers.")
+            )
+    return out
+
+
+def test_readers_import_no_circle() -> None:
+    """No reader module reaches itself through its imports (lazy ones included): pdf uses ocr, not back."""
+    import nianbao.extractors.readers as readers
+
+    folder = Path(readers.__file__).parent
+    graph = {p.stem: _imports_of(p) for p in folder.glob("*.py")}
+    assert "ocr" in graph["pdf"] and "textlines" in graph["ocr"]  # the check does see imports
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, set()) - seen:
+            if nxt == goal or reaches(nxt, goal, seen | {nxt}):
+                return True
+        return False
+
+    assert [m for m in graph if reaches(m, m, set())] == []
+
+
+def test_paragraph_geometry_is_shared_not_copied() -> None:
+    """pdf and OCR group lines into paragraphs with the one function in readers.textlines."""
+    from nianbao.extractors.readers import ocr, pdf, textlines
+
+    assert pdf.paragraphs is textlines.paragraphs and ocr.paragraphs is textlines.paragraphs
+    assert pdf.is_page_number is textlines.is_page_number and ocr.TextLine is textlines.TextLine
