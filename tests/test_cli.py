@@ -85,7 +85,7 @@ def test_typo_in_sources_yaml(tmp_path: Path) -> None:
     assert _invoke("run", "--source", "s.yaml") == (
         2,
         "",
-        "error: unknown setting 'townshipz'; valid settings: city, code, files, folders, globs, list_pages, "
+        "error: unknown setting 'townshipz'; valid settings: city, code, files, first_year, folders, globs, list_pages, "
         "name, province, townships, urls\n",
     )
 

@@ -202,7 +202,7 @@ def _signature(rule: str, cells: Mapping[str, Any] | None) -> Signature:
 
 def _cell_names(cells: Mapping[str, Any]) -> set[str]:
     """The template cells a finding names, as `<table>.<row>.<column>` (`previous.` kept for last year's);
-    the part prefix of parts_disagree (`document.t3.new.total`) is dropped."""
+    the part prefix of parts_disagree (`document.` before a cell code) is dropped."""
     out: set[str] = set()
     for name in cells:
         head, _, rest = name.partition(".")
