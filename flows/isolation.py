@@ -35,11 +35,13 @@ _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nianbao-spawn")
 
 @dataclass(frozen=True)
 class Limits:
-    """What one file may cost: wall-clock seconds and MiB of memory; files per worker before renewal."""
+    """What one file may cost: wall-clock seconds and MiB of memory; files per worker before renewal;
+    and how many workers run side by side (OCR then gives each its share of the cores)."""
 
     time_limit: float = 120.0
     memory_mb: int = 2048
     files_per_worker: int = 500
+    side_by_side: int = 1
 
 
 def failed_report(facts: SourceFacts, reason: str) -> Report:
@@ -114,6 +116,7 @@ class Worker:
                 str(to_child_r),
                 str(from_child_w),
                 str(limits.memory_mb),
+                str(limits.side_by_side),
             ],
             pass_fds=(to_child_r, from_child_w),
             stdin=subprocess.DEVNULL,

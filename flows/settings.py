@@ -96,7 +96,9 @@ class Settings:
 
     def limits(self) -> Limits:
         """What one file may cost in the extraction workers."""
-        return Limits(time_limit=self.file_time_limit, memory_mb=self.file_memory_mb)
+        return Limits(
+            time_limit=self.file_time_limit, memory_mb=self.file_memory_mb, side_by_side=self.workers
+        )
 
     @classmethod
     def keys(cls) -> list[str]:

@@ -1,6 +1,6 @@
 """An extraction worker process: reads SourceFacts from a pipe, extracts each, sends the Report back.
 
-Started by `nianbao.flows.isolation.WorkerPool` as `python -m nianbao.flows.worker READ_FD WRITE_FD MEMORY_MB`. It
+Started by `nianbao.flows.isolation.WorkerPool` as `python -m nianbao.flows.worker READ_FD WRITE_FD MEMORY_MB SIDE_BY_SIDE`. It
 caps its own address space at what it uses after imports plus MEMORY_MB, so a file that would take
 gigabytes fails with a MemoryError here (reported as "memory limit") instead of taking the machine.
 After a memory error the worker sends its report and exits: its heap is not trusted again.
@@ -83,10 +83,13 @@ def serve(reader: Connection, writer: Connection, memory_mb: int) -> None:
 
 
 def main(argv: list[str]) -> None:
-    """Entry point: READ_FD WRITE_FD MEMORY_MB."""
+    """Entry point: READ_FD WRITE_FD MEMORY_MB SIDE_BY_SIDE (workers running at once; OCR threads follow)."""
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the flow, which stops us
-    read_fd, write_fd, memory_mb = (int(a) for a in argv)
+    read_fd, write_fd, memory_mb, side_by_side = (int(a) for a in argv)
+    from nianbao.extractors.readers.ocr import share_cores
+
+    share_cores(side_by_side)  # two workers on two cores: one onnxruntime thread each
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False), memory_mb)
 
 
