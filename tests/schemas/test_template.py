@@ -179,13 +179,13 @@ def test_cell_units_follow_the_templates_amount_columns() -> None:
 def test_no_table_id_is_spelled_outside_schemas() -> None:
     """Code outside schemas/ reads the tables from TEMPLATE.tables: no string constant that is a
     table id ("t3"), no `TEMPLATE.t3`, no variant rule key spelled with one."""
-    root = Path(nianbao.schemas.__file__).resolve().parent.parent  # the checkout (or site-packages)
+    root = Path(nianbao.__file__).resolve().parent  # the package: nianbao/ and its subpackages
     ids = set(TEMPLATE.table_ids)
     spelled = re.compile(rf"\b(?:{'|'.join(map(re.escape, sorted(ids)))})\b")
     found = []
-    for pkg in ("extractors", "sources", "warehouse", "analyst", "flows", "nianbao"):
-        folder = root / pkg if pkg != "nianbao" else root / "nianbao"
-        files = folder.glob("*.py") if pkg == "nianbao" else folder.rglob("*.py")
+    for pkg in ("extractors", "sources", "warehouse", "analyst", "flows", ""):
+        folder = root / pkg
+        files = folder.glob("*.py") if not pkg else folder.rglob("*.py")
         for path in files:
             tree = ast.parse(path.read_text("utf-8"))
             for node in ast.walk(tree):

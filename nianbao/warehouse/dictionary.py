@@ -14,7 +14,7 @@ from nianbao.schemas.template import TableSpec as Table
 from nianbao.schemas.validate import RULES
 from nianbao.warehouse.wide import view_tables
 
-DOC_PATH = Path(__file__).resolve().parent.parent / "docs" / "data-dictionary.md"
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "data-dictionary.md"  # in the checkout
 
 _HEADER = """# nianbao warehouse: data dictionary
 
