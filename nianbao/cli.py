@@ -127,7 +127,7 @@ def extract(
     from dataclasses import replace
 
     from nianbao.flows.isolation import close_pools, failed_report, pool_for
-    from nianbao.schemas import SourceFacts
+    from nianbao.schemas import TEMPLATE, SourceFacts
     from nianbao.schemas.validate import validate
     from nianbao.sources import Fetched, FetchFailure
     from nianbao.sources.crawl import crawl_facts
@@ -163,7 +163,9 @@ def extract(
                 report = replace(report, findings=[*report.findings, *validate(report)])
             failed += report.status == "failed"
             if as_json:
-                sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+                out = report.to_json()  # every varied table named, null when unknown (a failed file)
+                out["variants"] = {t.id: report.variants.get(t.id) for t in TEMPLATE.varied}
+                sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
             elif report.sha256:
                 _print_summary(report)

@@ -14,13 +14,6 @@ Severity = Literal["error", "warning", "info"]
 Origin = Literal["parser", "validation"]
 
 
-def _no_variants() -> dict[str, str | None]:
-    """Every table whose variant is recorded, none known yet (the template imports this module)."""
-    from nianbao.schemas.template import TEMPLATE
-
-    return {t.id: None for t in TEMPLATE.varied}
-
-
 def cell_path(key: tuple[str, str, str]) -> str:
     """The dotted name of a cell used in Finding.cells, e.g. "t4.review.upheld"."""
     return ".".join(key)
@@ -137,7 +130,9 @@ class Report:
     year: int | None = None
     published: str | None = None  # ISO date
     title: str | None = None
-    variants: dict[str, str | None] = field(default_factory=lambda: _no_variants())
+    # table id -> the variant its labels show ("2019"/"2021"); the parser sets every varied table,
+    # a report that failed before parsing has none (records stay free of the template)
+    variants: dict[str, str | None] = field(default_factory=dict)
     cells: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)  # codes of the sections found, in order
