@@ -92,8 +92,8 @@ def plain_pages(engine: Any, path: Path) -> tuple[int, float]:
 def run(out: Path | None = None) -> dict[str, Any]:
     """Both readers over the generated scans; per-report rows and the totals."""
     from nianbao.extractors import extract_file
+    from nianbao.extractors.limits import ocr_threads, share_cores
     from nianbao.extractors.readers.ocr import engine as nianbao_engine
-    from nianbao.extractors.readers.ocr import ocr_threads, share_cores
     from tests.expected import expected_cells, mismatches
 
     share_cores(1)  # one process here: nianbao's engine gets every core, as the library's does

@@ -10,6 +10,7 @@ rendering, table dimensions before building a grid.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 MiB = 1024 * 1024
@@ -61,3 +62,35 @@ class ReaderLimits:
 
 
 LIMITS = ReaderLimits()
+
+
+# Processes that share this machine's cores for OCR (see share_cores); 0 until told: then every core
+# is assumed taken by another worker and the OCR engine runs one thread, so workers never oversubscribe.
+# Here, not in readers/ocr.py, so that a worker sets it without loading the OCR libraries.
+_SHARING = [0]
+
+
+def share_cores(processes: int) -> None:
+    """Tell OCR how many processes run it side by side (an engine built already is rebuilt).
+
+    The engine then gives onnxruntime the cores this process may use divided by `processes` (at
+    least one thread), so that two worker processes never run four OCR threads on two cores.
+
+    Args:
+        processes: extraction processes that run at the same time (1 for a single process).
+    """
+    _SHARING[0] = max(1, processes)
+
+
+def ocr_threads() -> int:
+    """onnxruntime intra-op threads of this process's OCR engine: usable cores / sharing processes.
+
+    One thread until `share_cores` has been called (the safe choice for a worker among several).
+    """
+    if not _SHARING[0]:
+        return 1
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, cores // _SHARING[0])

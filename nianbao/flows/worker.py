@@ -87,7 +87,7 @@ def main(argv: list[str]) -> None:
     _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the flow, which stops us
     read_fd, write_fd, memory_mb, side_by_side = (int(a) for a in argv)
-    from nianbao.extractors.readers.ocr import share_cores
+    from nianbao.extractors.limits import share_cores
 
     share_cores(side_by_side)  # two workers on two cores: one onnxruntime thread each
     serve(Connection(read_fd, writable=False), Connection(write_fd, readable=False), memory_mb)

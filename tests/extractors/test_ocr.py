@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+import nianbao.extractors.limits as limits_mod
 import nianbao.extractors.readers.ocr as ocr_mod
 from nianbao.extractors.document import GridCell, Table
 from nianbao.extractors.readers.ocr import LOW_CONFIDENCE, ocr_image, read_image
@@ -250,21 +251,21 @@ def test_threads_follow_the_processes_sharing_the_cores() -> None:
     import os
 
     cores = len(os.sched_getaffinity(0))
-    saved = ocr_mod._SHARING[0]
+    saved = limits_mod._SHARING[0]
     try:
-        ocr_mod._SHARING[0] = 0
-        assert ocr_mod.ocr_threads() == 1  # not told: one thread, whatever the machine
-        ocr_mod.share_cores(2)
-        assert ocr_mod.ocr_threads() == max(1, cores // 2)
-        ocr_mod.share_cores(1)
-        assert ocr_mod.ocr_threads() == cores
-        ocr_mod.share_cores(cores * 4)
-        assert ocr_mod.ocr_threads() == 1
+        limits_mod._SHARING[0] = 0
+        assert limits_mod.ocr_threads() == 1  # not told: one thread, whatever the machine
+        limits_mod.share_cores(2)
+        assert limits_mod.ocr_threads() == max(1, cores // 2)
+        limits_mod.share_cores(1)
+        assert limits_mod.ocr_threads() == cores
+        limits_mod.share_cores(cores * 4)
+        assert limits_mod.ocr_threads() == 1
         sess = ocr_mod.engine()._load_rec_model().session.session
         assert sess.get_session_options().intra_op_num_threads == 1
     finally:
-        ocr_mod.share_cores(saved or 1)
-        ocr_mod._SHARING[0] = saved
+        limits_mod.share_cores(saved or 1)
+        limits_mod._SHARING[0] = saved
 
 
 # ------------------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ intra-op threads set to the cores this process may use divided by the processes 
 from __future__ import annotations
 
 import math
-import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ import numpy as np
 from PIL import Image
 
 from nianbao.extractors.document import Block, Document, Heading, Paragraph, Table
-from nianbao.extractors.limits import LIMITS
+from nianbao.extractors.limits import LIMITS, ocr_threads
 from nianbao.extractors.readers.guard import LimitExceeded, check, open_regular
 from nianbao.extractors.readers.pdftables import (
     find_rowless_regions,
@@ -71,53 +70,22 @@ DET_MAX_SIDE = 1024  # the detector sees the page shrunk to this longest side: 1
 _ENGINE: Any = None
 _LOCK = threading.Lock()
 _REC_LOCK = threading.Lock()  # the recogniser's input width is set per call
-# Processes that share this machine's cores for OCR (see share_cores); 0 until told: then every core
-# is assumed taken by another worker and the engine runs one thread, so workers never oversubscribe.
-_SHARING = [0]
-
-
-def share_cores(processes: int) -> None:
-    """Tell OCR how many processes run it side by side, before the engine is first used.
-
-    The engine then gives onnxruntime the cores this process may use divided by `processes` (at
-    least one thread), so that two worker processes never run four OCR threads on two cores. An
-    engine already built with another thread count is dropped and rebuilt on next use.
-
-    Args:
-        processes: extraction processes that run at the same time (1 for a single process).
-    """
-    global _ENGINE
-    with _LOCK:
-        if max(1, processes) != _SHARING[0]:  # a different count: rebuilt with its threads
-            _SHARING[0] = max(1, processes)
-            _ENGINE = None
-
-
-def ocr_threads() -> int:
-    """onnxruntime intra-op threads of this process's engine: usable cores / sharing processes.
-
-    One thread until `share_cores` has been called (the safe choice for a worker among several).
-    """
-    if not _SHARING[0]:
-        return 1
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, cores // _SHARING[0])
+_ENGINE_THREADS = [0]  # the intra-op threads the engine was built with
 
 
 def engine() -> Any:
-    """The process-wide RapidOCR engine, built on first use from the models inside the wheel."""
+    """The process-wide RapidOCR engine, built on first use from the models inside the wheel, with
+    its share of the cores (`ocr_threads`); rebuilt when that share changed (`share_cores`)."""
     global _ENGINE
-    if _ENGINE is None:
+    if _ENGINE is None or _ENGINE_THREADS[0] != ocr_threads():
         with _LOCK:
-            if _ENGINE is None:
+            if _ENGINE is None or _ENGINE_THREADS[0] != ocr_threads():
                 import rapidocr
                 from rapidocr import RapidOCR
 
                 models = Path(rapidocr.__file__).parent / "models"
                 threads = ocr_threads()
+                _ENGINE_THREADS[0] = threads
                 _ENGINE = RapidOCR(
                     params={
                         "Global.log_level": "warning",
