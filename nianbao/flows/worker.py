@@ -53,10 +53,19 @@ def serve(reader: Connection, writer: Connection, memory_mb: int) -> None:
             checks were not asked for or could not run (the flow then runs them itself).
         memory_mb: the per-file memory limit in MiB.
     """
+    import importlib
     from dataclasses import replace
 
     from nianbao.extractors import extract_file
+    from nianbao.extractors.api import READERS
 
+    # The readers of the text formats and what they load (lxml, python-docx, pdfplumber) come before
+    # the cap: a library that cannot be mapped under it would fail as an ImportError, not as the file
+    # being too large. OCR's libraries load on the first scan (a text run never needs them).
+    for module in sorted(
+        {target.split(":")[0] for target in READERS.values()} - {"nianbao.extractors.readers.ocr"}
+    ):
+        importlib.import_module(module)
     cap_memory(memory_mb)
     while True:
         try:
