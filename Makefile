@@ -16,11 +16,13 @@ $(VENV)/.installed: pyproject.toml scripts/setup.sh
 run: setup
 	$(VENV)/bin/nianbao run
 
+# Two test processes, a test file to each (module fixtures stay in one process): the suite spends much
+# of its time waiting on subprocesses (Prefect API, LibreOffice, workers), so both cores stay busy.
 test: setup lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 test-fast: setup lint
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow"
 
 lint: setup
 	$(VENV)/bin/ruff check .
