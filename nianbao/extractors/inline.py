@@ -83,7 +83,9 @@ def _row_labels() -> tuple[str, ...]:
         for lab in (r.label, r.label_2021)
         if lab and not _ITEM.match(lab) and len(lab) >= 2
     }
-    out.add(TEMPLATE.of_kind("blocks").caption or "第二十条")  # a block caption glued to the last row's label
+    caption = TEMPLATE.of_kind("blocks").caption  # a block caption glued to the last row's label
+    if caption:
+        out.add(caption)
     return tuple(sorted(out, key=len, reverse=True))
 
 

@@ -58,7 +58,7 @@ def parse_headlines(text: str, tpl: Template = TEMPLATE) -> tuple[HeadlineSpec, 
             raise ValueError(f"headline {spec.key!r} names no cell")
         for code in spec.cells:
             bits = code.split(".")
-            table = tpl.table(bits[0]) if len(bits) == 3 and bits[0] in _table_ids(tpl) else None
+            table = tpl.table(bits[0]) if len(bits) == 3 and bits[0] in tpl.table_ids else None
             if table is None or bits[1] not in table.row_by_code or bits[2] not in table.column_by_code:
                 raise ValueError(f"headline {spec.key!r}: {code!r} is not a template cell")
         out.append(spec)
@@ -69,10 +69,6 @@ def parse_headlines(text: str, tpl: Template = TEMPLATE) -> tuple[HeadlineSpec, 
     if out and (len(charted) != 1 or not next(h for h in out if h.charted).district):
         raise ValueError(f"exactly one headline shown in the district outputs is charted, not {charted}")
     return tuple(out)
-
-
-def _table_ids(tpl: Template) -> tuple[str, ...]:
-    return tpl.table_ids
 
 
 @cache
